@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The README's two commands (`npm start`, `npm test`) land here. A fresh machine has Node and
+// npm but no pnpm, so this script brings the pinned pnpm into .cache/ (no global install, no
+// root needed), installs the workspace from the frozen lockfile, then hands over to turbo.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
+const cacheDir = join(root, ".cache", `pnpm-${pinned}`);
+const pnpmBin = join(cacheDir, "node_modules", "pnpm", "bin", "pnpm.cjs");
+
+// turbo looks pnpm up on PATH, so the cached one goes first.
+const env = {
+  ...process.env,
+  PATH: `${join(cacheDir, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+  TURBO_TELEMETRY_DISABLED: "1",
+  DO_NOT_TRACK: "1",
+};
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+function must(cmd, args, opts) {
+  const status = run(cmd, args, opts);
+  if (status !== 0) process.exit(status);
+}
+function pnpm(args, opts) {
+  return run(process.execPath, [pnpmBin, ...args], opts);
+}
+
+function ensurePnpm() {
+  if (existsSync(pnpmBin)) return;
+  console.log(`[kaizen] installing pnpm ${pinned} into .cache/ (one time)`);
+  must("npm", ["install", "--prefix", cacheDir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `pnpm@${pinned}`]);
+}
+
+function ensureDependencies() {
+  const status = pnpm(["install", "--frozen-lockfile", "--prefer-offline"]);
+  if (status !== 0) process.exit(status);
+}
+
+const [mode = "test", ...rest] = process.argv.slice(2);
+ensurePnpm();
+ensureDependencies();
+
+switch (mode) {
+  case "start":
+    must(process.execPath, [join(root, "scripts", "start.mjs"), ...rest]);
+    break;
+  case "test":
+    must("bash", [join(root, "scripts", "ensure-services.sh")]);
+    // Build, lint and typecheck may share both cores; the test suites then run one package at a
+    // time so that tests which measure concurrency are not starved by a parallel tsc.
+    if (pnpm(["exec", "turbo", "run", "build", "lint", "typecheck", "--output-logs=errors-only"]) !== 0) process.exit(1);
+    process.exit(pnpm(["exec", "turbo", "run", "test", "--concurrency=1", ...rest]));
+    break;
+  case "pnpm":
+    process.exit(pnpm(rest));
+    break;
+  default:
+    console.error(`[kaizen] unknown mode ${mode}: use start, test or pnpm`);
+    process.exit(2);
+}
