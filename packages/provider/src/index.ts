@@ -1,1 +1,32 @@
-export const PACKAGE_NAME = "@kaizen/provider";
+export type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  ChatRole,
+  EmbedRequest,
+  EmbedResponse,
+  FinishReason,
+  GenerationConfig,
+  JsonSchema,
+  LLMProvider,
+  OutputSchemaSpec,
+  ProviderFactory,
+  ProviderOptions,
+  StreamEvent,
+  StructuredOutputMode,
+  ToolCall,
+  ToolSpec,
+  Usage,
+} from "./types.js";
+export {
+  AbortError,
+  AuthenticationError,
+  ConfigurationError,
+  InvalidResponseError,
+  KaizenError,
+  ProviderError,
+  RateLimitError,
+  TimeoutError,
+  redactSecrets,
+} from "./errors.js";
+export type { KaizenErrorOptions, ProviderErrorOptions } from "./errors.js";

@@ -1,0 +1,63 @@
+// The memory contract: conversation turns keyed by session id. Every backend offers the async
+// calls; backends that can answer without I/O on another thread (in-process, SQLite) also
+// offer the synchronous ones, which the blocking `run()` uses.
+
+export type JsonObject = Record<string, unknown>;
+
+/** One exchange: what the user sent and what the agent answered. */
+export interface Turn {
+  /** Stable, unique id (a UUID unless the backend documents otherwise). */
+  id: string;
+  sessionId: string;
+  /** 1-based position within the session; total and stable order. */
+  seq: number;
+  inputs: JsonObject;
+  outputs: JsonObject;
+  /** Milliseconds since the epoch, when the turn was appended. */
+  createdAt: number;
+  metadata?: JsonObject;
+}
+
+/** What a caller appends; the backend assigns id, seq and createdAt. */
+export interface NewTurn {
+  inputs: JsonObject;
+  outputs: JsonObject;
+  metadata?: JsonObject;
+}
+
+export interface LoadOptions {
+  /** At most this many of the latest turns. */
+  maxTurns?: number;
+  /** At most this many tokens' worth of the latest turns (estimated at ~4 characters a token). */
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
+export interface MemoryContext {
+  /** Oldest first. */
+  turns: Turn[];
+  /** A summary of turns that were folded away, where the backend keeps one. */
+  summary?: string;
+}
+
+export interface Memory {
+  /** A short name for errors and logs, e.g. "sqlite". */
+  readonly kind: string;
+  loadAsync(sessionId: string, options?: LoadOptions): Promise<MemoryContext>;
+  appendAsync(sessionId: string, turn: NewTurn, options?: { signal?: AbortSignal }): Promise<Turn>;
+  clearAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** Synchronous versions, present only on backends that can block cheaply (buffer, SQLite). */
+  load?(sessionId: string, options?: Omit<LoadOptions, "signal">): MemoryContext;
+  append?(sessionId: string, turn: NewTurn): Turn;
+  clear?(sessionId: string): void;
+  /** Releases connections and file handles. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Retention shared by the backends. */
+export interface RetentionOptions {
+  /** Keep at most this many turns per session; older ones are dropped on append. */
+  maxTurns?: number;
+  /** Drop a session's turns this long after its last append. */
+  ttlMs?: number;
+}

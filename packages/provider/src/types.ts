@@ -1,0 +1,146 @@
+// The provider contract: what every LLM provider accepts and returns. Kept free of any SDK so
+// that implementations, the agent runtime and test suites can all depend on it.
+
+export type ChatRole = "system" | "user" | "assistant";
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** Sampling and length controls, normalised across providers. */
+export interface GenerationConfig {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+}
+
+/** A JSON Schema document (draft 2020-12 or 07 subset), as produced by zod's `z.toJSONSchema`. */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * How a provider asks for structured output.
+ * - `json_schema`: the API validates against the schema (OpenAI strict mode).
+ * - `tool`: a forced tool call whose input schema is the output schema (Anthropic).
+ * - `json_object`: the API guarantees JSON; the schema travels in the instructions.
+ * - `prompt`: instructions only, for endpoints with no JSON mode.
+ */
+export type StructuredOutputMode = "json_schema" | "tool" | "json_object" | "prompt";
+
+export interface OutputSchemaSpec {
+  /** A short identifier, `^[a-zA-Z0-9_-]{1,64}$` (OpenAI and Anthropic both require it). */
+  name: string;
+  description?: string;
+  schema: JsonSchema;
+  /** Force one way; by default the provider picks the best its API supports. */
+  mode?: StructuredOutputMode | "auto";
+}
+
+export interface ToolSpec {
+  name: string;
+  description?: string;
+  parameters: JsonSchema;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them (JSON text). */
+  arguments: string;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  model: string;
+  generationConfig?: GenerationConfig;
+  output?: OutputSchemaSpec;
+  tools?: ToolSpec[];
+  toolChoice?: "auto" | "none" | "required" | { name: string };
+  /** Cancels the request at once, including a backoff wait between retries. */
+  signal?: AbortSignal;
+  /** Total time budget for the call, retries included. */
+  timeoutMs?: number;
+}
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "other";
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** Input tokens served from the provider's prompt cache, where the API reports them. */
+  cachedInputTokens?: number;
+  /** Output tokens spent on hidden reasoning, where the API reports them. */
+  reasoningTokens?: number;
+}
+
+export interface ChatResponse {
+  /** The model's text. With structured output this is the JSON text. */
+  content: string;
+  /** The parsed JSON object when `output` was requested and the text parsed. Not validated here. */
+  parsed?: unknown;
+  model: string;
+  finishReason: FinishReason;
+  usage: Usage;
+  /** Cost in US dollars, when a price is known for the model. */
+  costUsd?: number;
+  /** Which way structured output was requested, or `none` when no output schema was asked. */
+  structuredOutput: StructuredOutputMode | "none";
+  toolCalls?: ToolCall[];
+  requestId?: string;
+  /** How many HTTP attempts the call took (1 when no retry happened). */
+  attempts: number;
+}
+
+export interface EmbedRequest {
+  texts: string[];
+  model: string;
+  dimensions?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface EmbedResponse {
+  /** One vector per input text, in input order. */
+  embeddings: number[][];
+  model: string;
+  usage: Usage;
+}
+
+export type StreamEvent =
+  | { type: "text-delta"; delta: string }
+  /** With an output schema: the object parsed so far from the incomplete JSON. */
+  | { type: "partial-object"; object: unknown }
+  | { type: "finish"; response: ChatResponse };
+
+/**
+ * The contract every provider implements. `chat` and `embed` are synchronous: they return the
+ * value itself and block the calling thread. The `*Async` ones never block the event loop.
+ */
+export interface LLMProvider {
+  /** A stable name, e.g. "openai", used in errors and logs. */
+  readonly name: string;
+  chat?(request: ChatRequest): ChatResponse;
+  chatAsync(request: ChatRequest): Promise<ChatResponse>;
+  embed?(request: EmbedRequest): EmbedResponse;
+  embedAsync?(request: EmbedRequest): Promise<EmbedResponse>;
+  streamAsync?(request: ChatRequest): AsyncIterable<StreamEvent>;
+  /** Releases sockets, worker threads and anything else held. Idempotent. */
+  close?(): Promise<void>;
+}
+
+/** What a registry factory receives. Provider-specific options ride along untyped. */
+export interface ProviderOptions {
+  apiKey?: string;
+  baseUrl?: string;
+  useAsync?: boolean;
+  timeoutMs?: number;
+  maxRetries?: number;
+  [option: string]: unknown;
+}
+
+export type ProviderFactory = (options: ProviderOptions) => LLMProvider;
