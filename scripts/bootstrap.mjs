@@ -3,7 +3,7 @@
 // npm but no pnpm, so this script brings the pinned pnpm into .cache/ (no global install, no
 // root needed), installs the workspace from the frozen lockfile, then hands over to turbo.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -44,6 +44,31 @@ function ensureDependencies() {
   if (status !== 0) process.exit(status);
 }
 
+// Each package's vitest writes .vitest-report.json (turbo restores it on a cache hit), so the
+// whole run can end on one line with the totals.
+function printTestTotals() {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const group of ["packages", "apps", "tooling"]) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name, ".vitest-report.json");
+      if (!existsSync(file)) continue;
+      try {
+        const report = JSON.parse(readFileSync(file, "utf8"));
+        passed += report.numPassedTests ?? 0;
+        failed += report.numFailedTests ?? 0;
+        skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+      } catch {
+        failed += 1;
+      }
+    }
+  }
+  console.log(`\nTests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
 const [mode = "test", ...rest] = process.argv.slice(2);
 ensurePnpm();
 ensureDependencies();
@@ -57,7 +82,11 @@ switch (mode) {
     // Build, lint and typecheck may share both cores; the test suites then run one package at a
     // time so that tests which measure concurrency are not starved by a parallel tsc.
     if (pnpm(["exec", "turbo", "run", "build", "lint", "typecheck", "--output-logs=errors-only"]) !== 0) process.exit(1);
-    process.exit(pnpm(["exec", "turbo", "run", "test", "--concurrency=1", ...rest]));
+    {
+      const status = pnpm(["exec", "turbo", "run", "test", "--concurrency=1", ...rest]);
+      printTestTotals();
+      process.exit(status);
+    }
     break;
   case "pnpm":
     process.exit(pnpm(rest));

@@ -16,6 +16,9 @@ export const sharedTestConfig: ViteUserConfig = {
   resolve: { alias: kaizenAliases },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // The JSON report lets `npm test` close with one "N passed, N failed" line for the whole repo.
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest-report.json" },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
