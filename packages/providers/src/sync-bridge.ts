@@ -1,0 +1,142 @@
+// The sync bridge: JavaScript has no blocking HTTP client, so `chat()` hands the HTTP call to a
+// long-lived worker thread (holding one keep-alive SDK client) and blocks in Atomics.wait until
+// the worker bumps a shared counter; the reply is then read with receiveMessageOnPort, without
+// the caller's event loop ever running. Only I/O crosses: building the request and parsing the
+// answer stay on the caller's thread. Errors cross serialised and are mapped by errors-map.ts.
+import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import { ProviderError, TimeoutError } from "@kaizen/provider";
+import type { SerializedError } from "./errors-map.js";
+
+/** Which SDK client the worker builds: "openai" (openai.OpenAI), "azure-openai" (openai.AzureOpenAI), "anthropic". */
+export type SdkClientKind = "openai" | "azure-openai" | "anthropic";
+
+/** Plain, structured-cloneable client options (apiKey, baseURL, defaultHeaders, ...). No functions. */
+export type SdkClientOptions = Record<string, unknown>;
+
+export interface SyncCallOptions {
+  /** Per-request timeout handed to the SDK; the blocking wait is bounded by it plus a grace. */
+  timeoutMs?: number;
+  /** Extra SDK request options (headers, query). Must be structured-cloneable. */
+  requestOptions?: Record<string, unknown>;
+  /** Provider name used in a bridge-level TimeoutError. */
+  provider?: string;
+}
+
+export interface SyncCallResult<T> {
+  data: T;
+  /** The response headers, lower-cased. */
+  headers: Record<string, string>;
+}
+
+/** Thrown (not mapped) when the worker reports an SDK error: feed it to mapProviderError. */
+export class SyncBridgeError extends Error {
+  readonly serialized: SerializedError;
+  constructor(serialized: SerializedError) {
+    super(serialized.message);
+    this.name = "SyncBridgeError";
+    this.serialized = serialized;
+  }
+}
+
+type Reply = { id: number; ok: true; data: unknown; headers: Record<string, string> } | { id: number; ok: false; error: SerializedError };
+
+// Beyond the SDK's own timeout the worker gets this long to report before the caller gives up,
+// so a wedged worker cannot hang run() forever.
+const GRACE_MS = 2_000;
+const NO_TIMEOUT_WAIT_MS = 10 * 60_000;
+
+export class SyncBridge {
+  #worker: Worker | undefined;
+  #port: MessagePort | undefined;
+  #counter: Int32Array | undefined;
+  #nextId = 1;
+  #closed = false;
+
+  #start(): void {
+    if (this.#closed) {
+      throw new ProviderError("The provider was closed; create a new one to make more calls.", { provider: "sync-bridge", retryable: false });
+    }
+    if (this.#worker) return;
+    const signal = new SharedArrayBuffer(4);
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(new URL("./sync-worker.js", import.meta.url), {
+      workerData: { port: port2, signal },
+      transferList: [port2],
+    });
+    // Never keep the process alive for an idle bridge.
+    worker.unref();
+    port1.unref();
+    // A crashed worker is noticed by the bounded wait; this only keeps the error from being unhandled.
+    worker.on("error", () => {
+      this.#worker = undefined;
+    });
+    this.#worker = worker;
+    this.#port = port1;
+    this.#counter = new Int32Array(signal);
+  }
+
+  /**
+   * Calls `client.<method>(params)` on the worker's SDK client and blocks until it answers.
+   * `method` is a dotted path: "chat.completions.create", "embeddings.create", "messages.create".
+   * Throws SyncBridgeError (an SDK error, to be mapped) or TimeoutError.
+   */
+  call<T = unknown>(
+    kind: SdkClientKind,
+    clientOptions: SdkClientOptions,
+    method: string,
+    params: unknown,
+    options: SyncCallOptions = {},
+  ): SyncCallResult<T> {
+    this.#start();
+    const port = this.#port as MessagePort;
+    const counter = this.#counter as Int32Array;
+    const id = this.#nextId++;
+    const requestOptions = { ...options.requestOptions, ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }) };
+    port.postMessage({ type: "call", id, kind, clientOptions, method, params, requestOptions });
+
+    const waitBudget = options.timeoutMs === undefined ? NO_TIMEOUT_WAIT_MS : options.timeoutMs + GRACE_MS;
+    const deadline = Date.now() + waitBudget;
+    for (;;) {
+      // Read the counter before draining, so a reply posted in between changes it and the
+      // wait below returns at once instead of sleeping through it.
+      const seen = Atomics.load(counter, 0);
+      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
+        const reply = message.message as Reply;
+        // Late replies of calls we gave up on are dropped here.
+        if (reply.id !== id) continue;
+        if (reply.ok) return { data: reply.data as T, headers: reply.headers };
+        throw new SyncBridgeError(reply.error);
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || this.#worker === undefined) {
+        port.postMessage({ type: "abort", id });
+        throw new TimeoutError(
+          `${options.provider ?? "provider"}: no answer within ${waitBudget} ms on the synchronous path. Raise timeoutMs if the provider is slow.`,
+          { provider: options.provider ?? "unknown", retryable: true, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) },
+        );
+      }
+      Atomics.wait(counter, 0, seen, remaining);
+    }
+  }
+
+  /** True once a worker has been started and not yet closed. */
+  get started(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  /** Terminates the worker (and with it the SDK client's sockets). Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#port?.close();
+    this.#port = undefined;
+    if (worker) await worker.terminate();
+  }
+}
+
+/** One bridge = one worker, created lazily on the first call. */
+export function createSyncBridge(): SyncBridge {
+  return new SyncBridge();
+}

@@ -1,0 +1,137 @@
+// The I/O half of the sync bridge (see sync-bridge.ts). Plain ESM JavaScript because Node 20
+// cannot run TypeScript in a worker; tsc copies it to dist (allowJs).
+//
+// Protocol: requests arrive on `port`; each reply is posted back on `port`, then the shared
+// counter is incremented and notified, which wakes the caller blocked in Atomics.wait. The
+// caller reads the reply with receiveMessageOnPort, so its event loop never has to run.
+import { workerData } from "node:worker_threads";
+
+/** @typedef {{ type: "call", id: number, kind: string, clientOptions: Record<string, unknown>, method: string, params: unknown, requestOptions?: Record<string, unknown> }} CallMessage */
+/** @typedef {{ type: "abort", id: number }} AbortMessage */
+
+/** @type {{ port: import("node:worker_threads").MessagePort, signal: SharedArrayBuffer }} */
+const { port, signal } = workerData;
+const counter = new Int32Array(signal);
+
+/** @type {Map<string, Promise<any>>} one SDK client per kind and options: created once, kept alive */
+const clients = new Map();
+/** @type {Map<number, AbortController>} */
+const inflight = new Map();
+
+/**
+ * @param {string} kind
+ * @param {Record<string, unknown>} options
+ */
+async function createClient(kind, options) {
+  // The retry authority lives on the caller's side: the SDK must never retry on its own.
+  const common = { ...options, maxRetries: 0 };
+  switch (kind) {
+    case "openai": {
+      const { default: OpenAI } = await import("openai");
+      return new OpenAI(common);
+    }
+    case "azure-openai": {
+      const { AzureOpenAI } = await import("openai");
+      return new AzureOpenAI(common);
+    }
+    case "anthropic": {
+      const { default: Anthropic } = await import("@anthropic-ai/sdk");
+      return new Anthropic(common);
+    }
+    default:
+      throw new Error(`sync bridge: unknown client kind "${kind}"`);
+  }
+}
+
+/**
+ * @param {string} kind
+ * @param {Record<string, unknown>} options
+ */
+function getClient(kind, options) {
+  const key = kind + "\u0000" + JSON.stringify(options);
+  let client = clients.get(key);
+  if (!client) {
+    client = createClient(kind, options);
+    clients.set(key, client);
+    client.catch(() => clients.delete(key));
+  }
+  return client;
+}
+
+/** @param {unknown} headers */
+function headersToObject(headers) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  if (headers && typeof (/** @type {any} */ (headers).forEach) === "function") {
+    /** @type {any} */ (headers).forEach((/** @type {string} */ value, /** @type {string} */ key) => {
+      out[key] = value;
+    });
+  }
+  return out;
+}
+
+/** @param {unknown} error */
+function serializeError(error) {
+  const e = /** @type {any} */ (error);
+  const isError = error instanceof Error;
+  return {
+    __kaizenSerializedError: true,
+    errorClass: isError ? (e.constructor?.name ?? e.name) : typeof error,
+    name: isError ? e.name : "Error",
+    message: isError ? String(e.message) : String(error),
+    status: typeof e?.status === "number" ? e.status : undefined,
+    headers: e?.headers ? headersToObject(e.headers) : undefined,
+    body: e?.error !== undefined ? safeClone(e.error) : undefined,
+    causeMessage: e?.cause instanceof Error ? e.cause.message : undefined,
+    causeCode: typeof e?.cause?.code === "string" ? e.cause.code : typeof e?.code === "string" ? e.code : undefined,
+  };
+}
+
+/** @param {unknown} value */
+function safeClone(value) {
+  try {
+    return JSON.parse(JSON.stringify(value));
+  } catch {
+    return undefined;
+  }
+}
+
+/** @param {unknown} message */
+function reply(message) {
+  port.postMessage(message);
+  Atomics.add(counter, 0, 1);
+  Atomics.notify(counter, 0);
+}
+
+/** @param {CallMessage} message */
+async function handleCall(message) {
+  const controller = new AbortController();
+  inflight.set(message.id, controller);
+  try {
+    const client = await getClient(message.kind, message.clientOptions);
+    const path = message.method.split(".");
+    const methodName = /** @type {string} */ (path.pop());
+    let target = client;
+    for (const part of path) target = target[part];
+    if (!target || typeof target[methodName] !== "function") {
+      throw new Error(`sync bridge: "${message.method}" is not a method of the ${message.kind} client`);
+    }
+    const { data, response } = await target[methodName](message.params, {
+      ...message.requestOptions,
+      signal: controller.signal,
+    }).withResponse();
+    reply({ id: message.id, ok: true, data, headers: headersToObject(response.headers) });
+  } catch (error) {
+    reply({ id: message.id, ok: false, error: serializeError(error) });
+  } finally {
+    inflight.delete(message.id);
+  }
+}
+
+port.on("message", (/** @type {CallMessage | AbortMessage} */ message) => {
+  if (message.type === "abort") {
+    inflight.get(message.id)?.abort();
+    return;
+  }
+  void handleCall(message);
+});
