@@ -1,0 +1,253 @@
+// AnthropicProvider: the Messages API through @anthropic-ai/sdk. Same shape as OpenAIProvider:
+// a blocking `chat` through the shared sync bridge, `chatAsync`/`streamAsync` on one keep-alive
+// async client, the shared retry authority (the SDK's own retries off) and error mapping.
+import Anthropic from "@anthropic-ai/sdk";
+import {
+  ConfigurationError,
+  type ChatRequest,
+  type ChatResponse,
+  type LLMProvider,
+  type ProviderOptions,
+  type StreamEvent,
+  type Usage,
+} from "@kaizen/provider";
+import { buildAnthropicParams, toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
+import { mapProviderError, requestIdFrom } from "./errors-map.js";
+import { ConcurrencyLimiter } from "./limiter.js";
+import { computeCost, type PriceTable } from "./prices.js";
+import { DEFAULT_MAX_RETRIES, withRetry, withRetrySync, type RetryInfo } from "./retry.js";
+import { streamAnthropicChat } from "./stream-anthropic.js";
+import { SyncBridgeError, createSyncBridge, type SyncBridge } from "./sync-bridge.js";
+
+export interface AnthropicProviderOptions {
+  /** Defaults to the ANTHROPIC_API_KEY environment variable. */
+  apiKey?: string;
+  /** E.g. a proxy or the fake server. Default: the SDK's (https://api.anthropic.com). */
+  baseUrl?: string;
+  /** Enables chatAsync. Default false (the seed's default): chat() works either way. */
+  useAsync?: boolean;
+  /** Per-call time budget in ms (retries included) when the request has none. */
+  timeoutMs?: number;
+  /** Retries of retryable failures (429, 5xx, connection). Default 2. */
+  maxRetries?: number;
+  defaultHeaders?: Record<string, string>;
+  /** Most requests in flight at once on this instance; more wait in line. Default: no limit. */
+  concurrency?: number;
+  /** Your prices (USD per 1M tokens), searched before the defaults. */
+  prices?: PriceTable;
+  /** The API requires max_tokens: used when the request's generationConfig has none. Default 4096. */
+  maxTokensDefault?: number;
+  /**
+   * Mark the forced output tool `strict`, so the API constrains decoding to the (lowered)
+   * schema. Default true; turn off for models or gateways without strict tool use.
+   */
+  strictTools?: boolean;
+  /** Name in errors and logs. Default "anthropic". */
+  name?: string;
+  /** Called before each retry wait. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+const DEFAULT_MAX_TOKENS = 4096;
+
+export class AnthropicProvider implements LLMProvider {
+  readonly name: string;
+  readonly useAsync: boolean;
+  readonly #apiKey: string;
+  readonly #options: AnthropicProviderOptions;
+  readonly #limiter: ConcurrencyLimiter | undefined;
+  #client: Anthropic | undefined;
+  #bridge: SyncBridge | undefined;
+  #closed = false;
+
+  constructor(options: AnthropicProviderOptions = {}) {
+    this.name = options.name ?? "anthropic";
+    const apiKey = options.apiKey ?? process.env["ANTHROPIC_API_KEY"];
+    if (apiKey === undefined || apiKey.trim() === "") {
+      throw new ConfigurationError(
+        "AnthropicProvider needs an API key: pass { apiKey } or set the ANTHROPIC_API_KEY environment variable.",
+        { field: "apiKey" },
+      );
+    }
+    if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) {
+      throw new ConfigurationError(`concurrency must be a positive integer, got ${String(options.concurrency)}.`, {
+        field: "concurrency",
+      });
+    }
+    if (options.maxTokensDefault !== undefined && !(Number.isInteger(options.maxTokensDefault) && options.maxTokensDefault > 0)) {
+      throw new ConfigurationError(`maxTokensDefault must be a positive integer, got ${String(options.maxTokensDefault)}.`, {
+        field: "maxTokensDefault",
+      });
+    }
+    this.#apiKey = apiKey;
+    this.#options = options;
+    this.useAsync = options.useAsync ?? false;
+    this.#limiter = options.concurrency === undefined ? undefined : new ConcurrencyLimiter(options.concurrency);
+  }
+
+  /** Plain options for the SDK client: the same for the async client and the bridge's worker. */
+  #clientOptions(): Record<string, unknown> {
+    return {
+      apiKey: this.#apiKey,
+      ...(this.#options.baseUrl === undefined ? {} : { baseURL: this.#options.baseUrl }),
+      ...(this.#options.defaultHeaders === undefined ? {} : { defaultHeaders: this.#options.defaultHeaders }),
+      maxRetries: 0,
+    };
+  }
+
+  #asyncClient(): Anthropic {
+    this.#assertOpen();
+    this.#client ??= new Anthropic(this.#clientOptions() as ConstructorParameters<typeof Anthropic>[0]);
+    return this.#client;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) {
+      throw new ConfigurationError(`The ${this.name} provider was closed; create a new one to make more calls.`, { field: "provider" });
+    }
+  }
+
+  #plan(request: ChatRequest): AnthropicRequestPlan {
+    return buildAnthropicParams(request, {
+      maxTokensDefault: this.#options.maxTokensDefault ?? DEFAULT_MAX_TOKENS,
+      strictTools: this.#options.strictTools ?? true,
+    });
+  }
+
+  #costOf = (model: string, usage: Usage): number | undefined => computeCost(model, usage, this.#options.prices);
+
+  #mapError(error: unknown, timeoutMs?: number) {
+    return mapProviderError(error, {
+      provider: this.name,
+      secrets: [this.#apiKey],
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
+  }
+
+  #retryOptions(request: ChatRequest) {
+    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
+    return {
+      provider: this.name,
+      maxRetries: this.#options.maxRetries ?? DEFAULT_MAX_RETRIES,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(this.#options.onRetry === undefined ? {} : { onRetry: this.#options.onRetry }),
+    };
+  }
+
+  /** Blocks the calling thread until the answer is back (a worker thread does the HTTP call). */
+  chat(request: ChatRequest): ChatResponse {
+    this.#assertOpen();
+    const plan = this.#plan(request);
+    this.#bridge ??= createSyncBridge();
+    const bridge = this.#bridge;
+    let attempts = 0;
+    return withRetrySync((ctx) => {
+      attempts = ctx.attempt;
+      try {
+        const { data, headers } = bridge.call<AnthropicMessageLike>("anthropic", this.#clientOptions(), "messages.create", plan.params, {
+          provider: this.name,
+          ...(ctx.remainingMs === undefined ? {} : { timeoutMs: ctx.remainingMs }),
+        });
+        return toChatResponse(data, plan, { attempts, requestId: requestIdFrom(headers), costOf: this.#costOf });
+      } catch (error) {
+        throw this.#mapError(error instanceof SyncBridgeError ? error.serialized : error, ctx.remainingMs);
+      }
+    }, this.#retryOptions(request));
+  }
+
+  async chatAsync(request: ChatRequest): Promise<ChatResponse> {
+    if (!this.useAsync) {
+      throw new ConfigurationError(
+        `chatAsync needs an async client: create the provider with useAsync: true (new AnthropicProvider({ useAsync: true })), or call chat().`,
+        { field: "useAsync" },
+      );
+    }
+    const client = this.#asyncClient();
+    const plan = this.#plan(request);
+    const call = () =>
+      withRetry(async (ctx) => {
+        try {
+          const { data, response } = await client.messages
+            .create(plan.params as Anthropic.MessageCreateParamsNonStreaming, {
+              maxRetries: 0,
+              ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+              ...(ctx.remainingMs === undefined ? {} : { timeout: ctx.remainingMs }),
+            })
+            .withResponse();
+          return toChatResponse(data as AnthropicMessageLike, plan, {
+            attempts: ctx.attempt,
+            requestId: requestIdFrom(response.headers),
+            costOf: this.#costOf,
+          });
+        } catch (error) {
+          throw this.#mapError(error, ctx.remainingMs);
+        }
+      }, this.#retryOptions(request));
+    return this.#limiter ? this.#limiter.run(call, request.signal) : call();
+  }
+
+  /**
+   * Streams the answer: text deltas, partial objects when an output schema is asked (from the
+   * forced tool's input_json_delta events), then one finish event with the full response.
+   */
+  streamAsync(request: ChatRequest): AsyncIterable<StreamEvent> {
+    const plan = this.#plan(request);
+    const stream = () =>
+      streamAnthropicChat({
+        provider: this.name,
+        client: this.#asyncClient(),
+        plan,
+        request,
+        maxRetries: this.#options.maxRetries ?? DEFAULT_MAX_RETRIES,
+        timeoutMs: request.timeoutMs ?? this.#options.timeoutMs,
+        onRetry: this.#options.onRetry,
+        secrets: [this.#apiKey],
+        costOf: this.#costOf,
+      });
+    const limiter = this.#limiter;
+    if (!limiter) return stream();
+    return limitedStream(limiter, stream, request.signal);
+  }
+
+  /** Closes the sync bridge's worker. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const bridge = this.#bridge;
+    this.#bridge = undefined;
+    this.#client = undefined;
+    if (bridge) await bridge.close();
+  }
+}
+
+/** Holds a concurrency slot for the whole life of a stream, not only its opening. */
+async function* limitedStream(
+  limiter: ConcurrencyLimiter,
+  open: () => AsyncIterable<StreamEvent>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<StreamEvent, void, undefined> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let granted!: () => void;
+  const slot = new Promise<void>((resolve) => {
+    granted = resolve;
+  });
+  const running = limiter.run(async () => {
+    granted();
+    await held;
+  }, signal);
+  await Promise.race([slot, running]);
+  try {
+    yield* open();
+  } finally {
+    release();
+    await running.catch(() => undefined);
+  }
+}
+
+/** Registry factory: `createProvider("anthropic", options)`. */
+export function createAnthropicProvider(options: ProviderOptions = {}): AnthropicProvider {
+  return new AnthropicProvider(options as AnthropicProviderOptions);
+}

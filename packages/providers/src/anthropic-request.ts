@@ -1,0 +1,218 @@
+// ChatRequest -> Anthropic Messages API body, and Message -> ChatResponse. Shared by the async,
+// sync (bridge) and streaming paths so the three can never disagree on the wire format.
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  FinishReason,
+  StructuredOutputMode,
+  ToolCall,
+  Usage,
+} from "@kaizen/provider";
+import { lowerSchemaForAnthropic } from "./anthropic-schema.js";
+import { parseJsonFromText } from "./partial-json.js";
+
+/** The JSON body of `messages.create` (kept as plain data: it also crosses the sync bridge). */
+export interface AnthropicParams {
+  model: string;
+  max_tokens: number;
+  messages: Array<{ role: "user" | "assistant"; content: string }>;
+  system?: string;
+  temperature?: number;
+  top_p?: number;
+  stop_sequences?: string[];
+  tools?: Array<{ name: string; description?: string; input_schema: Record<string, unknown>; strict?: boolean }>;
+  tool_choice?: { type: "auto" | "any" | "none" } | { type: "tool"; name: string };
+  output_config?: { format: { type: "json_schema"; schema: Record<string, unknown> } };
+}
+
+export interface AnthropicRequestPlan {
+  params: AnthropicParams;
+  structuredOutput: StructuredOutputMode | "none";
+  /** The forced tool's name when structured output goes through a tool. */
+  outputToolName: string | undefined;
+}
+
+export interface AnthropicMappingOptions {
+  maxTokensDefault: number;
+  /** Mark the forced output tool `strict` (grammar-constrained decoding). Default true. */
+  strictTools: boolean;
+}
+
+/** Merges consecutive same-role turns: the API wants user and assistant to alternate. */
+export function toAnthropicMessages(messages: readonly ChatMessage[]): {
+  system: string | undefined;
+  messages: AnthropicParams["messages"];
+} {
+  const system: string[] = [];
+  const out: AnthropicParams["messages"] = [];
+  for (const message of messages) {
+    if (message.role === "system") {
+      system.push(message.content);
+      continue;
+    }
+    const last = out[out.length - 1];
+    if (last && last.role === message.role) last.content = `${last.content}\n\n${message.content}`;
+    else out.push({ role: message.role, content: message.content });
+  }
+  return { system: system.length > 0 ? system.join("\n\n") : undefined, messages: out };
+}
+
+function jsonInstructions(schema: Record<string, unknown>): string {
+  return (
+    "Respond with a single JSON object and nothing else (no prose, no code fence). " +
+    `It must be valid against this JSON Schema:\n${JSON.stringify(schema)}`
+  );
+}
+
+export function buildAnthropicParams(request: ChatRequest, options: AnthropicMappingOptions): AnthropicRequestPlan {
+  const { system, messages } = toAnthropicMessages(request.messages);
+  const config = request.generationConfig ?? {};
+  const params: AnthropicParams = {
+    model: request.model,
+    max_tokens: config.maxTokens ?? options.maxTokensDefault,
+    messages,
+  };
+  const systemParts = system === undefined ? [] : [system];
+  if (config.temperature !== undefined) params.temperature = config.temperature;
+  if (config.topP !== undefined) params.top_p = config.topP;
+  if (config.stop !== undefined && config.stop.length > 0) params.stop_sequences = config.stop;
+
+  const tools: NonNullable<AnthropicParams["tools"]> = (request.tools ?? []).map((tool) => ({
+    name: tool.name,
+    ...(tool.description === undefined ? {} : { description: tool.description }),
+    input_schema: tool.parameters,
+  }));
+  if (request.toolChoice !== undefined && tools.length > 0) {
+    const choice = request.toolChoice;
+    params.tool_choice =
+      typeof choice === "object"
+        ? { type: "tool", name: choice.name }
+        : { type: choice === "required" ? "any" : choice === "none" ? "none" : "auto" };
+  }
+
+  let structuredOutput: AnthropicRequestPlan["structuredOutput"] = "none";
+  let outputToolName: string | undefined;
+  const output = request.output;
+  if (output !== undefined) {
+    const mode = output.mode === undefined || output.mode === "auto" ? "tool" : output.mode;
+    if (mode === "tool") {
+      const { schema } = lowerSchemaForAnthropic(output.schema);
+      tools.push({
+        name: output.name,
+        description: output.description ?? "Record the answer. Call this tool exactly once with the complete answer.",
+        input_schema: schema,
+        ...(options.strictTools ? { strict: true } : {}),
+      });
+      params.tool_choice = { type: "tool", name: output.name };
+      outputToolName = output.name;
+      structuredOutput = "tool";
+    } else if (mode === "json_schema") {
+      params.output_config = { format: { type: "json_schema", schema: lowerSchemaForAnthropic(output.schema).schema } };
+      structuredOutput = "json_schema";
+    } else {
+      // Anthropic has no JSON mode: json_object and prompt both travel as instructions.
+      systemParts.push(jsonInstructions(output.schema));
+      structuredOutput = "prompt";
+    }
+  }
+  if (tools.length > 0) params.tools = tools;
+  if (systemParts.length > 0) params.system = systemParts.join("\n\n");
+  return { params, structuredOutput, outputToolName };
+}
+
+export function mapAnthropicFinishReason(reason: string | null | undefined, forcedOutputTool: boolean): FinishReason {
+  switch (reason) {
+    case "end_turn":
+    case "stop_sequence":
+      return "stop";
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return forcedOutputTool ? "stop" : "tool_calls";
+    case "refusal":
+      return "content_filter";
+    default:
+      return "other";
+  }
+}
+
+interface AnthropicUsageLike {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/**
+ * Anthropic's input_tokens leaves out cache reads and writes; the normalised inputTokens counts
+ * every input token (as OpenAI's prompt_tokens does), with cache reads also in cachedInputTokens.
+ */
+export function normalizeAnthropicUsage(usage: AnthropicUsageLike | null | undefined): Usage {
+  const cacheRead = usage?.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  const inputTokens = (usage?.input_tokens ?? 0) + cacheRead + cacheWrite;
+  const outputTokens = usage?.output_tokens ?? 0;
+  const out: Usage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+  if (usage?.cache_read_input_tokens != null) out.cachedInputTokens = cacheRead;
+  const thinking = usage?.output_tokens_details?.thinking_tokens;
+  if (typeof thinking === "number") out.reasoningTokens = thinking;
+  return out;
+}
+
+/** The parts of an Anthropic Message this mapping reads (the SDK type, or JSON over the bridge). */
+export interface AnthropicMessageLike {
+  model: string;
+  stop_reason: string | null;
+  /** `json`: the tool input's JSON text as streamed (so the content equals the streamed deltas). */
+  content: Array<{ type: string; text?: string; id?: string; name?: string; input?: unknown; json?: string }>;
+  usage: AnthropicUsageLike;
+}
+
+export function toChatResponse(
+  message: AnthropicMessageLike,
+  plan: AnthropicRequestPlan,
+  extra: { attempts: number; requestId: string | undefined; costOf: (model: string, usage: Usage) => number | undefined },
+): ChatResponse {
+  let text = "";
+  let parsed: unknown;
+  let outputFound = false;
+  let outputJson: string | undefined;
+  const toolCalls: ToolCall[] = [];
+  for (const block of message.content) {
+    if (block.type === "text" && typeof block.text === "string") {
+      text += block.text;
+    } else if (block.type === "tool_use") {
+      if (plan.outputToolName !== undefined && block.name === plan.outputToolName && !outputFound) {
+        outputFound = true;
+        parsed = block.input;
+        outputJson = block.json;
+      } else {
+        toolCalls.push({ id: block.id ?? "", name: block.name ?? "", arguments: JSON.stringify(block.input ?? {}) });
+      }
+    }
+  }
+  let content = text;
+  if (outputFound) {
+    content = outputJson ?? JSON.stringify(parsed ?? null);
+  } else if (plan.structuredOutput !== "none") {
+    parsed = parseJsonFromText(text);
+  }
+  const usage = normalizeAnthropicUsage(message.usage);
+  const response: ChatResponse = {
+    content,
+    model: message.model,
+    finishReason: mapAnthropicFinishReason(message.stop_reason, outputFound),
+    usage,
+    structuredOutput: plan.structuredOutput,
+    attempts: extra.attempts,
+  };
+  if (parsed !== undefined) response.parsed = parsed;
+  if (toolCalls.length > 0) response.toolCalls = toolCalls;
+  if (extra.requestId !== undefined) response.requestId = extra.requestId;
+  const cost = extra.costOf(message.model, usage);
+  if (cost !== undefined) response.costUsd = cost;
+  return response;
+}

@@ -1,0 +1,145 @@
+// streamAsync for the Anthropic Messages API: text_delta events become text deltas; with a
+// forced output tool its input_json_delta events carry the JSON, which becomes partial objects.
+import type Anthropic from "@anthropic-ai/sdk";
+import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "@kaizen/provider";
+import { toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
+import { mapProviderError, requestIdFrom } from "./errors-map.js";
+import type { RetryInfo } from "./retry.js";
+import { PartialObjectEmitter, runStream, truncatedStreamError, type StreamDriver } from "./stream-core.js";
+
+export interface AnthropicStreamOptions {
+  provider: string;
+  client: Anthropic;
+  plan: AnthropicRequestPlan;
+  request: ChatRequest;
+  maxRetries?: number | undefined;
+  timeoutMs?: number | undefined;
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+  secrets?: readonly string[];
+  costOf: (model: string, usage: Usage) => number | undefined;
+}
+
+interface Block {
+  type: string;
+  text?: string;
+  id?: string;
+  name?: string;
+  json?: string;
+  input?: unknown;
+}
+
+class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
+  private model: string;
+  private stopReason: string | null = null;
+  private stopped = false;
+  private usage: AnthropicMessageLike["usage"] = {};
+  private readonly blocks = new Map<number, Block>();
+  private readonly partial: PartialObjectEmitter | undefined;
+
+  constructor(private readonly options: AnthropicStreamOptions) {
+    this.model = options.plan.params.model;
+    this.partial = options.request.output === undefined ? undefined : new PartialObjectEmitter();
+  }
+
+  async open(signal: AbortSignal) {
+    const { client, plan } = this.options;
+    const { data, response } = await client.messages
+      .create({ ...plan.params, stream: true } as Anthropic.MessageCreateParamsStreaming, { signal, maxRetries: 0 })
+      .withResponse();
+    return { chunks: data, requestId: requestIdFrom(response.headers) };
+  }
+
+  private isOutputBlock(block: Block): boolean {
+    return block.type === "tool_use" && block.name !== undefined && block.name === this.options.plan.outputToolName;
+  }
+
+  onChunk(event: RawMessageStreamEvent, emit: (event: StreamEvent) => void): void {
+    switch (event.type) {
+      case "message_start":
+        this.model = event.message.model || this.model;
+        this.usage = { ...event.message.usage };
+        break;
+      case "content_block_start": {
+        const start = event.content_block;
+        const block: Block = { type: start.type };
+        if (start.type === "text") block.text = start.text;
+        if (start.type === "tool_use") {
+          block.id = start.id;
+          block.name = start.name;
+          block.json = "";
+        }
+        this.blocks.set(event.index, block);
+        if (block.text) this.text(block.text, emit, false);
+        break;
+      }
+      case "content_block_delta": {
+        const block = this.blocks.get(event.index);
+        if (!block) break;
+        const delta = event.delta;
+        if (delta.type === "text_delta") {
+          block.text = (block.text ?? "") + delta.text;
+          this.text(delta.text, emit, false);
+        } else if (delta.type === "input_json_delta") {
+          block.json = (block.json ?? "") + delta.partial_json;
+          if (this.isOutputBlock(block)) this.text(delta.partial_json, emit, true);
+        }
+        break;
+      }
+      case "content_block_stop": {
+        const block = this.blocks.get(event.index);
+        if (block?.type === "tool_use") {
+          try {
+            block.input = block.json ? JSON.parse(block.json) : {};
+          } catch {
+            block.input = undefined;
+          }
+        }
+        break;
+      }
+      case "message_delta":
+        this.stopReason = event.delta.stop_reason ?? this.stopReason;
+        // message_delta carries cumulative counts; keep message_start's input side when absent.
+        for (const [key, value] of Object.entries(event.usage)) {
+          if (value !== null && value !== undefined) (this.usage as Record<string, unknown>)[key] = value;
+        }
+        break;
+      case "message_stop":
+        this.stopped = true;
+        break;
+    }
+  }
+
+  // The answer text: plain text when no forced tool is used, else the tool's JSON.
+  private text(delta: string, emit: (event: StreamEvent) => void, fromOutputTool: boolean): void {
+    const plan = this.options.plan;
+    const isAnswer = plan.outputToolName === undefined ? !fromOutputTool : fromOutputTool;
+    if (!isAnswer || delta.length === 0) return;
+    emit({ type: "text-delta", delta });
+    this.partial?.push(delta, emit);
+  }
+
+  finish(info: { attempts: number; requestId: string | undefined }): ChatResponse {
+    if (!this.stopped) throw truncatedStreamError(this.options.provider, info.requestId, "message_stop");
+    const content: AnthropicMessageLike["content"] = [];
+    for (const index of [...this.blocks.keys()].sort((a, b) => a - b)) {
+      const block = this.blocks.get(index) as Block;
+      if (block.type === "text") content.push({ type: "text", text: block.text ?? "" });
+      else if (block.type === "tool_use") content.push({ type: "tool_use", id: block.id, name: block.name, input: block.input, json: block.json });
+    }
+    const message: AnthropicMessageLike = { model: this.model, stop_reason: this.stopReason, content, usage: this.usage };
+    return toChatResponse(message, this.options.plan, { ...info, costOf: this.options.costOf });
+  }
+}
+
+export function streamAnthropicChat(options: AnthropicStreamOptions): AsyncIterable<StreamEvent> {
+  const secrets = options.secrets ?? [];
+  return runStream(new AnthropicStreamDriver(options), {
+    provider: options.provider,
+    signal: options.request.signal,
+    timeoutMs: options.timeoutMs ?? options.request.timeoutMs,
+    maxRetries: options.maxRetries,
+    onRetry: options.onRetry,
+    mapError: (error) => mapProviderError(error, { provider: options.provider, secrets }),
+  });
+}

@@ -1,0 +1,171 @@
+// streamAsync for the OpenAI chat completions API (and every OpenAI-compatible endpoint): the
+// provider builds the request body as for chatAsync; this turns the SSE chunks into StreamEvents.
+import type OpenAI from "openai";
+import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import type {
+  ChatRequest,
+  ChatResponse,
+  FinishReason,
+  StreamEvent,
+  StructuredOutputMode,
+  ToolCall,
+  Usage,
+} from "@kaizen/provider";
+import { mapProviderError, requestIdFrom } from "./errors-map.js";
+import type { RetryInfo } from "./retry.js";
+import { PartialObjectEmitter, runStream, truncatedStreamError, type StreamDriver } from "./stream-core.js";
+
+export interface OpenAIStreamOptions {
+  /** Provider name used in errors, e.g. "openai" or "ollama". */
+  provider: string;
+  /** The provider's async client (created once, keep-alive). */
+  client: OpenAI;
+  /** The request body the provider built for chatAsync; `stream` options are added here. */
+  body: ChatCompletionCreateParamsNonStreaming;
+  request: ChatRequest;
+  /** Which structured-output way the body uses, or "none". */
+  structuredOutput: StructuredOutputMode | "none";
+  maxRetries?: number | undefined;
+  /** Defaults to the request's timeoutMs. */
+  timeoutMs?: number | undefined;
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Strings to scrub from error messages (the API key). */
+  secrets?: readonly string[];
+  /** Cost of the call; undefined when no price is known. */
+  computeCost?: ((model: string, usage: Usage) => number | undefined) | undefined;
+  /**
+   * Turns the final JSON text into `parsed` (e.g. mapping strict mode's nulls back to absent
+   * keys). Defaults to JSON.parse; a text that does not parse leaves `parsed` undefined.
+   */
+  parseOutput?: ((content: string) => unknown) | undefined;
+  /** Whether to ask for the final usage chunk. Some compatible servers reject stream_options. */
+  includeUsage?: boolean;
+}
+
+export function mapOpenAIFinishReason(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case "stop":
+      return "stop";
+    case "length":
+      return "length";
+    case "tool_calls":
+    case "function_call":
+      return "tool_calls";
+    case "content_filter":
+      return "content_filter";
+    default:
+      return "other";
+  }
+}
+
+function usageFromChunk(usage: NonNullable<ChatCompletionChunk["usage"]>): Usage {
+  const out: Usage = {
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens,
+    totalTokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens,
+  };
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  if (typeof cached === "number") out.cachedInputTokens = cached;
+  if (typeof reasoning === "number") out.reasoningTokens = reasoning;
+  return out;
+}
+
+function defaultParse(content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+}
+
+class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
+  private content = "";
+  private model: string;
+  private finishReason: string | null | undefined;
+  private usage: Usage | undefined;
+  private readonly toolCalls = new Map<number, ToolCall>();
+  private readonly partial: PartialObjectEmitter | undefined;
+
+  constructor(private readonly options: OpenAIStreamOptions) {
+    this.model = options.body.model;
+    this.partial = options.request.output === undefined ? undefined : new PartialObjectEmitter();
+  }
+
+  async open(signal: AbortSignal) {
+    const { body, client } = this.options;
+    const params = {
+      ...body,
+      stream: true as const,
+      ...(this.options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+    };
+    const { data, response } = await client.chat.completions.create(params, { signal, maxRetries: 0 }).withResponse();
+    return { chunks: data, requestId: requestIdFrom(response.headers) };
+  }
+
+  onChunk(chunk: ChatCompletionChunk, emit: (event: StreamEvent) => void): void {
+    if (chunk.model) this.model = chunk.model;
+    if (chunk.usage) this.usage = usageFromChunk(chunk.usage);
+    const choice = chunk.choices?.[0];
+    if (!choice) return;
+    const delta = choice.delta;
+    const text = delta?.content;
+    if (typeof text === "string" && text.length > 0) {
+      this.content += text;
+      emit({ type: "text-delta", delta: text });
+      this.partial?.push(text, emit);
+    }
+    for (const call of delta?.tool_calls ?? []) {
+      const existing = this.toolCalls.get(call.index);
+      if (existing) {
+        existing.arguments += call.function?.arguments ?? "";
+      } else {
+        this.toolCalls.set(call.index, {
+          id: call.id ?? `call_${call.index}`,
+          name: call.function?.name ?? "",
+          arguments: call.function?.arguments ?? "",
+        });
+      }
+    }
+    if (choice.finish_reason) this.finishReason = choice.finish_reason;
+  }
+
+  finish(info: { attempts: number; requestId: string | undefined }): ChatResponse {
+    const { provider, request } = this.options;
+    // Without a finish_reason the server hung up mid-answer (the SDK does not check for [DONE]).
+    if (this.finishReason === undefined || this.finishReason === null) {
+      throw truncatedStreamError(provider, info.requestId, "the model finished");
+    }
+    const usage: Usage = this.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    const response: ChatResponse = {
+      content: this.content,
+      model: this.model,
+      finishReason: mapOpenAIFinishReason(this.finishReason),
+      usage,
+      structuredOutput: this.options.structuredOutput,
+      attempts: info.attempts,
+    };
+    if (request.output !== undefined) {
+      const parsed = (this.options.parseOutput ?? defaultParse)(this.content);
+      if (parsed !== undefined) response.parsed = parsed;
+    }
+    if (this.toolCalls.size > 0) response.toolCalls = [...this.toolCalls.values()];
+    if (info.requestId !== undefined) response.requestId = info.requestId;
+    const cost = this.options.computeCost?.(this.model, usage);
+    if (cost !== undefined) response.costUsd = cost;
+    return response;
+  }
+}
+
+/** The stream of an OpenAI-style chat completion as StreamEvents (text deltas, partial objects, finish). */
+export function streamOpenAIChat(options: OpenAIStreamOptions): AsyncIterable<StreamEvent> {
+  const secrets = options.secrets ?? [];
+  return runStream(new OpenAIStreamDriver(options), {
+    provider: options.provider,
+    signal: options.request.signal,
+    timeoutMs: options.timeoutMs ?? options.request.timeoutMs,
+    maxRetries: options.maxRetries,
+    onRetry: options.onRetry,
+    mapError: (error) => mapProviderError(error, { provider: options.provider, secrets }),
+  });
+}
