@@ -1,1 +1,23 @@
-export const PACKAGE_NAME = "@kaizen/signatures";
+// @kaizen/signatures: typed signatures that become prompts, JSON Schemas and validated outputs.
+export { Signature, signature } from "./signature.js";
+export type { AnySignature, SignatureOf, SignatureSpec } from "./signature.js";
+export { InputField, OutputField } from "./field.js";
+export type {
+  AnyFieldDef,
+  AnyInputFieldDef,
+  AnyOutputFieldDef,
+  InputFieldDef,
+  InputFieldOptions,
+  InputFieldWithDefaultOptions,
+  OutputFieldDef,
+  OutputFieldOptions,
+} from "./field.js";
+export type { InferInputs, InferOutputs, InferValidatedInputs, InputKeys, OutputKeys } from "./infer.js";
+export { describeSignature, outputJsonSchema, outputSchemaName, RESERVED_FIELD_NAMES } from "./compile.js";
+export type { FieldShape, SignatureShape } from "./compile.js";
+export { validateInputs } from "./inputs.js";
+export { renderSystemPrompt, renderUserMessage } from "./prompt.js";
+export { parseOutputs, formatIssuesForReask } from "./outputs.js";
+export type { ParseResult } from "./outputs.js";
+export { SignatureDefinitionError, InputValidationError } from "./errors.js";
+export type { OutputIssue, InputValidationErrorOptions } from "./errors.js";

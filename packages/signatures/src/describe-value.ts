@@ -1,0 +1,44 @@
+// Short descriptions of values for issue messages: what the model (or caller) actually sent.
+
+const MAX_STRING = 60;
+
+export function truncate(text: string, max = MAX_STRING): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** `string "0.9"`, `number 1.5`, `null`, `array of 3 items`, `object with keys a, b`. */
+export function describeReceived(value: unknown): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "string":
+      return `string ${JSON.stringify(truncate(value))}`;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return `${typeof value} ${String(value)}`;
+    case "object": {
+      if (Array.isArray(value)) return `array of ${value.length} item${value.length === 1 ? "" : "s"}`;
+      if (value instanceof Date) return "Date";
+      const keys = Object.keys(value);
+      if (keys.length === 0) return "empty object";
+      const shown = keys.slice(0, 6).join(", ");
+      return `object with key${keys.length === 1 ? "" : "s"} ${shown}${keys.length > 6 ? ", …" : ""}`;
+    }
+    default:
+      return typeof value;
+  }
+}
+
+/** `confidence`, `items[2].name`, `(root)` for the whole object. */
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return "(root)";
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)) out += out === "" ? part : `.${part}`;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}

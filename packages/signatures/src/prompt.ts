@@ -1,0 +1,82 @@
+import { compileSignature } from "./compile.js";
+import type { CompiledSignature, FieldShape } from "./compile.js";
+import type { Signature } from "./signature.js";
+
+const FALLBACK_DESCRIPTION = "Given the inputs, produce the outputs.";
+
+function literal(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+// `- confidence: number (>= 0, <= 1) — Confidence score 0.0-1.0`; `?` marks a field that may be left out.
+function fieldLine(field: FieldShape): string {
+  const notes = [...field.typeParts.constraints];
+  if (field.hasDefault) notes.push(`default: ${literal(field.default)}`);
+  const type = notes.length === 0 ? field.typeParts.type : `${field.typeParts.type} (${notes.join(", ")})`;
+  return `- ${field.name}${field.optional ? "?" : ""}: ${type} — ${field.description}`;
+}
+
+function buildSystemPrompt(compiled: CompiledSignature): string {
+  const { shape } = compiled;
+  const { $schema: _drop, ...schema } = compiled.outputJsonSchema;
+  const sections = [shape.description.trim() === "" ? FALLBACK_DESCRIPTION : shape.description.trim()];
+  if (compiled.inputFields.length > 0) sections.push(["Input fields:", ...compiled.inputFields.map(fieldLine)].join("\n"));
+  sections.push(["Output fields:", ...compiled.outputFields.map(fieldLine)].join("\n"));
+  sections.push(
+    [
+      "Respond with a single JSON object containing the output fields and no other keys. " +
+        "Do not add any text before or after it and do not wrap it in code fences. " +
+        "The object must match this JSON Schema:",
+      JSON.stringify(schema),
+    ].join("\n"),
+  );
+  return sections.join("\n\n");
+}
+
+/**
+ * The system prompt a signature becomes: its description, the input and output fields with their types and
+ * descriptions, and the output format (a single JSON object matching the outputs' JSON Schema). Deterministic:
+ * the same signature always renders the same text. Computed once per instance.
+ */
+export function renderSystemPrompt(sig: Signature): string {
+  const compiled = compileSignature(sig);
+  compiled.systemPrompt ??= buildSystemPrompt(compiled);
+  return compiled.systemPrompt;
+}
+
+function renderValue(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "object" && value !== null) {
+    try {
+      return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) ?? String(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
+}
+
+/**
+ * The user message for one run: each input, in declaration order, under its description (`User question
+ * (question):`), strings as they are, objects and arrays as indented JSON. Pass the result of `validateInputs`
+ * (defaults are rendered for absent inputs either way); absent optional inputs are left out; keys that are not
+ * inputs are ignored.
+ */
+export function renderUserMessage(sig: Signature, inputs: unknown): string {
+  const compiled = compileSignature(sig);
+  const given = typeof inputs === "object" && inputs !== null ? (inputs as Record<string, unknown>) : {};
+  const blocks: string[] = [];
+  for (const field of compiled.inputFields) {
+    let value = given[field.name];
+    if (value === undefined && field.hasDefault) value = field.default;
+    if (value === undefined) continue;
+    blocks.push(`${field.description} (${field.name}):\n${renderValue(value)}`);
+  }
+  return blocks.join("\n\n");
+}
