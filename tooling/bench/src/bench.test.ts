@@ -1,0 +1,95 @@
+// The smoke test that keeps the bench from rotting: the whole harness at tiny sizes (every child
+// process kind, the real agent, the real fake server, autocannon), then the tables and files.
+// It checks shapes and sanity, never speed.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runBench, type Aggregate, type BenchResults } from "./bench.js";
+import { BEGIN, END, updateDocs, writeResults } from "./output.js";
+import { concurrencyTable, loadTable, markdownReport, overheadTable, summaryTable, targets } from "./report.js";
+
+const dir = await mkdtemp(join(tmpdir(), "kaizen-bench-"));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function expectSane(a: Aggregate, latencyMs: number): void {
+  expect(a.failed, a.firstError).toBe(0);
+  expect(a.ok).toBe(a.spec.calls * a.reps);
+  // A burst cannot finish before one latency has passed.
+  expect(a.wallMs).toBeGreaterThanOrEqual(latencyMs);
+  expect(a.cpuMsPerCall).toBeGreaterThan(0);
+  expect(Number.isFinite(a.cpuMsPerCall)).toBe(true);
+  expect(a.rssPeakMb).toBeGreaterThan(10);
+  expect(a.rssPeakMb).toBeGreaterThanOrEqual(a.rssStartMb);
+}
+
+describe("the bench harness at tiny sizes", () => {
+  let results: BenchResults;
+
+  it("measures every contender, the overhead pass and the load test without a failed call", async () => {
+    results = await runBench({
+      latencyMs: 10,
+      sizes: [1, 5],
+      syncSizes: [1],
+      syncExtrapolation: { calls: 4, latencyMs: 5 },
+      reps: 1,
+      warmupCalls: 2,
+      overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
+      load: { latencyMs: 10, connections: 4, durationSec: 1 },
+      log: () => undefined,
+    });
+    expect(results.failures).toEqual([]);
+    expect(results.concurrency.map((r) => r.size)).toEqual([1, 5]);
+    for (const row of results.concurrency) {
+      expectSane(row.raw, 10);
+      expectSane(row.async, 10);
+    }
+    const [single, five] = results.concurrency;
+    expect(single?.sync && "extrapolated" in single.sync).toBe(false);
+    // 5 queued calls are extrapolated from 4 calls measured at 5 ms: at least 5 latencies.
+    expect(five?.sync && "extrapolated" in five.sync && five.sync.wallMs).toBeGreaterThanOrEqual(50);
+    const o = results.overhead;
+    for (const a of [o.raw, o.async, o.rawSequential, o.rawSync, o.sync]) expectSane(a, 0);
+    expect(results.load.map((l) => l.endpoint)).toEqual(["async", "sync"]);
+    for (const l of results.load) {
+      expect(l.outcome.requests2xx).toBeGreaterThan(0);
+      expect(l.outcome.latencyP50Ms).toBeGreaterThanOrEqual(10);
+      expect(l.outcome.healthProbes).toBeGreaterThan(0);
+    }
+    expect(results.fakeServerCpuMs).toBeGreaterThan(0);
+    expect(results.machine.cpus).toBeGreaterThan(0);
+  }, 240_000);
+
+  it("prints the seed-shaped table, the detailed tables and the targets", () => {
+    const summary = summaryTable(results);
+    expect(summary.split("\n")[0]).toMatch(/^\| Feature +\| Sync \(run\) +\| Async \(runAsync\) +\| raw SDK +\|$/);
+    for (const row of ["Single request", "5 concurrent requests", "CPU per call", "Peak RSS", "Event loop blocked", "Chat API"]) {
+      expect(summary).toContain(row);
+    }
+    expect(summary).toContain("extrapolated*");
+    expect(concurrencyTable(results)).toContain("runAsync");
+    expect(overheadTable(results)).toContain("raw SDK, blocking bridge");
+    expect(loadTable(results)).toContain("POST /api/chat on run()");
+    const ts = targets(results);
+    expect(ts).toHaveLength(3);
+    for (const t of ts) expect(Number.isFinite(t.value)).toBe(true);
+    expect(markdownReport(results)).toContain("### Targets");
+  });
+
+  it("writes JSON and Markdown results, and rewrites only the generated part of the docs", async () => {
+    const written = await writeResults(results, join(dir, "results"));
+    const json = JSON.parse(await readFile(written.json, "utf8")) as BenchResults & { targets: unknown[] };
+    expect(json.concurrency).toHaveLength(2);
+    expect(json.targets).toHaveLength(3);
+    expect(await readFile(join(dir, "results", "latest.md"), "utf8")).toContain("| Feature");
+
+    const docs = join(dir, "benchmarks.md");
+    await writeFile(docs, `# Benchmarks\n\nHand-written method.\n\n${BEGIN}\nold figures\n${END}\n\n## Analysis\n\nKept.\n`);
+    await updateDocs(results, docs);
+    const text = await readFile(docs, "utf8");
+    expect(text).not.toContain("old figures");
+    expect(text).toContain("Hand-written method.");
+    expect(text).toContain("## Analysis\n\nKept.");
+    expect(text).toContain("| Feature");
+  });
+});

@@ -1,0 +1,245 @@
+// The whole benchmark: the concurrency pass at the seed's latency, the per-call overhead pass at
+// 0 ms, and the chat API under load. Every contender runs in its own process against one fake
+// LLM server process.
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { startFakeLLMProcess } from "./fake-llm.js";
+import { runLoad, type LoadRun } from "./run-load.js";
+import { runScenario } from "./run-scenario.js";
+import { median, type Mode, type ScenarioResult, type ScenarioSpec } from "./scenario.js";
+
+export interface BenchOptions {
+  /** The fake LLM latency of the concurrency pass (the seed's 500 ms). */
+  latencyMs: number;
+  /** Concurrent request counts of the concurrency pass. */
+  sizes: number[];
+  /** Sizes at which run() is measured at `latencyMs` (it queues: 100 calls would take 50 s). */
+  syncSizes: number[];
+  /** run() measured at a lower latency, then extrapolated to the larger sizes; null: skip. */
+  syncExtrapolation: { calls: number; latencyMs: number } | null;
+  /** Repetitions of the raw and runAsync runs (interleaved; medians are reported). */
+  reps: number;
+  /** Calls before measuring, at 0 ms latency. */
+  warmupCalls: number;
+  /** The 0 ms latency pass. */
+  overhead: { calls: number; concurrency: number; sequentialCalls: number; reps: number };
+  /** The chat API load test; null: skip. */
+  load: { latencyMs: number; connections: number; durationSec: number } | null;
+  log: (line: string) => void;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  latencyMs: 500,
+  sizes: [1, 10, 100, 1000],
+  syncSizes: [1, 10],
+  syncExtrapolation: { calls: 100, latencyMs: 50 },
+  reps: 3,
+  warmupCalls: 50,
+  overhead: { calls: 3000, concurrency: 50, sequentialCalls: 1000, reps: 3 },
+  load: { latencyMs: 500, connections: 100, durationSec: 10 },
+  log: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Medians over repetitions, field by field. */
+export interface Aggregate extends ScenarioResult {
+  reps: number;
+  wallMsRuns: number[];
+  cpuMsPerCallRuns: number[];
+}
+
+export interface Extrapolated {
+  extrapolated: true;
+  calls: number;
+  latencyMs: number;
+  wallMs: number;
+  /** The measured run it is derived from. */
+  from: Aggregate;
+}
+
+export interface ConcurrencyRow {
+  size: number;
+  raw: Aggregate;
+  async: Aggregate;
+  sync: Aggregate | Extrapolated | undefined;
+}
+
+export interface OverheadPass {
+  raw: Aggregate;
+  async: Aggregate;
+  rawSequential: Aggregate;
+  rawSync: Aggregate;
+  sync: Aggregate;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+  totalMemGb: number;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  durationSec: number;
+  machine: Machine;
+  commit: string | undefined;
+  options: Omit<BenchOptions, "log">;
+  concurrency: ConcurrencyRow[];
+  syncExtrapolationRun: Aggregate | undefined;
+  overhead: OverheadPass;
+  load: LoadRun[];
+  /** The fake server's CPU over the whole run: not counted against any client. */
+  fakeServerCpuMs: number;
+  failures: string[];
+}
+
+function aggregate(runs: ScenarioResult[]): Aggregate {
+  const first = runs[0];
+  if (!first) throw new Error("aggregate of no runs");
+  const med = (pick: (r: ScenarioResult) => number): number => median(runs.map(pick));
+  const agg: Aggregate = {
+    spec: first.spec,
+    wallMs: med((r) => r.wallMs),
+    cpuMs: med((r) => r.cpuMs),
+    cpuUserMs: med((r) => r.cpuUserMs),
+    cpuSystemMs: med((r) => r.cpuSystemMs),
+    cpuMsPerCall: med((r) => r.cpuMsPerCall),
+    overheadMsPerCall: med((r) => r.overheadMsPerCall),
+    rssStartMb: med((r) => r.rssStartMb),
+    rssPeakMb: med((r) => r.rssPeakMb),
+    maxRssMb: med((r) => r.maxRssMb),
+    completionP50Ms: med((r) => r.completionP50Ms),
+    completionP99Ms: med((r) => r.completionP99Ms),
+    ok: runs.reduce((n, r) => n + r.ok, 0),
+    failed: runs.reduce((n, r) => n + r.failed, 0),
+    reps: runs.length,
+    wallMsRuns: runs.map((r) => r.wallMs),
+    cpuMsPerCallRuns: runs.map((r) => r.cpuMsPerCall),
+  };
+  const err = runs.find((r) => r.firstError !== undefined)?.firstError;
+  if (err !== undefined) agg.firstError = err;
+  return agg;
+}
+
+function machine(): Machine {
+  const cpus = os.cpus();
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: cpus[0]?.model.trim() ?? "unknown",
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    totalMemGb: Math.round(os.totalmem() / 1024 ** 3),
+  };
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runBench(partial: Partial<BenchOptions> = {}): Promise<BenchResults> {
+  const options: BenchOptions = { ...DEFAULT_OPTIONS, ...partial };
+  const { log } = options;
+  const t0 = performance.now();
+  const startedAt = new Date().toISOString();
+  const failures: string[] = [];
+  const fake = await startFakeLLMProcess();
+  const fakeCpu0 = await fake.cpuMs();
+
+  const measure = async (mode: Mode, calls: number, concurrency: number, latencyMs: number): Promise<ScenarioResult> => {
+    const spec: ScenarioSpec = { mode, calls, concurrency, latencyMs, warmupCalls: options.warmupCalls };
+    const r = await runScenario(fake, spec);
+    const elapsed = ((performance.now() - t0) / 1000).toFixed(0);
+    log(
+      `[bench ${elapsed}s] ${mode.padEnd(8)} calls=${calls} concurrency=${concurrency} latency=${latencyMs}ms: ` +
+        `wall ${r.wallMs.toFixed(0)} ms, cpu ${r.cpuMsPerCall.toFixed(3)} ms/call, peak rss ${r.rssPeakMb.toFixed(0)} MB` +
+        (r.failed > 0 ? `, ${r.failed} FAILED (${r.firstError})` : ""),
+    );
+    if (r.failed > 0) failures.push(`${mode} x${calls} @${latencyMs}ms: ${r.failed} failed: ${r.firstError}`);
+    return r;
+  };
+  /** Interleaves the contenders rep by rep so drift on the machine hits them alike. */
+  const interleaved = async (modes: Mode[], calls: number, concurrency: number, latencyMs: number, reps: number): Promise<Map<Mode, Aggregate>> => {
+    const runs = new Map<Mode, ScenarioResult[]>(modes.map((m) => [m, []]));
+    for (let rep = 0; rep < reps; rep++) {
+      for (const mode of modes) runs.get(mode)?.push(await measure(mode, calls, concurrency, latencyMs));
+    }
+    return new Map([...runs].map(([m, rs]) => [m, aggregate(rs)]));
+  };
+
+  try {
+    log(`[bench] concurrency pass at ${options.latencyMs} ms latency: sizes ${options.sizes.join(", ")}, ${options.reps} reps`);
+    const concurrency: ConcurrencyRow[] = [];
+    for (const size of options.sizes) {
+      const agg = await interleaved(["raw", "async"], size, size, options.latencyMs, options.reps);
+      const sync = options.syncSizes.includes(size) ? aggregate([await measure("sync", size, size, options.latencyMs)]) : undefined;
+      concurrency.push({ size, raw: agg.get("raw") as Aggregate, async: agg.get("async") as Aggregate, sync });
+    }
+
+    let syncExtrapolationRun: Aggregate | undefined;
+    if (options.syncExtrapolation) {
+      const { calls, latencyMs } = options.syncExtrapolation;
+      syncExtrapolationRun = aggregate([await measure("sync", calls, calls, latencyMs)]);
+      const perCallOverhead = syncExtrapolationRun.wallMs / calls - latencyMs;
+      for (const row of concurrency) {
+        if (row.sync) continue;
+        row.sync = {
+          extrapolated: true,
+          calls: row.size,
+          latencyMs: options.latencyMs,
+          wallMs: row.size * (options.latencyMs + perCallOverhead),
+          from: syncExtrapolationRun,
+        };
+      }
+    }
+
+    const o = options.overhead;
+    log(`[bench] overhead pass at 0 ms latency: ${o.calls} calls at concurrency ${o.concurrency}, ${o.sequentialCalls} sequential, ${o.reps} reps`);
+    const conc = await interleaved(["raw", "async"], o.calls, o.concurrency, 0, o.reps);
+    const seq = await interleaved(["raw", "raw-sync", "sync"], o.sequentialCalls, 1, 0, o.reps);
+    const overhead: OverheadPass = {
+      raw: conc.get("raw") as Aggregate,
+      async: conc.get("async") as Aggregate,
+      rawSequential: seq.get("raw") as Aggregate,
+      rawSync: seq.get("raw-sync") as Aggregate,
+      sync: seq.get("sync") as Aggregate,
+    };
+
+    const load: LoadRun[] = [];
+    if (options.load) {
+      for (const endpoint of ["async", "sync"] as const) {
+        log(`[bench] chat API load: ${endpoint} endpoint, ${options.load.connections} connections, ${options.load.durationSec} s, LLM latency ${options.load.latencyMs} ms`);
+        const run = await runLoad(fake, endpoint, options.load);
+        const out = run.outcome;
+        log(
+          `[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] load ${endpoint}: ${out.requestsPerSec.toFixed(1)} req/s, ` +
+            `p50 ${out.latencyP50Ms} ms, p99 ${out.latencyP99Ms} ms, /health p99 ${out.healthP99Ms.toFixed(0)} ms`,
+        );
+        load.push(run);
+      }
+    }
+
+    const fakeServerCpuMs = (await fake.cpuMs()) - fakeCpu0;
+    const { log: _log, ...recorded } = options;
+    return {
+      startedAt,
+      durationSec: (performance.now() - t0) / 1000,
+      machine: machine(),
+      commit: gitCommit(),
+      options: recorded,
+      concurrency,
+      syncExtrapolationRun,
+      overhead,
+      load,
+      fakeServerCpuMs,
+      failures,
+    };
+  } finally {
+    await fake.close();
+  }
+}

@@ -1,0 +1,59 @@
+// `pnpm bench`: runs everything, prints the tables, writes results/ and docs/benchmarks.md.
+//   --quick            smaller sizes and fewer repetitions (a minute; for trying changes)
+//   --reps N           repetitions of the raw SDK and runAsync runs (default 3)
+//   --no-load          skip the chat API load test
+//   --no-docs          leave docs/benchmarks.md alone
+//   --out DIR          results folder (default tooling/bench/results)
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { DEFAULT_OPTIONS, runBench, type BenchOptions } from "./bench.js";
+import { updateDocs, writeResults } from "./output.js";
+import { concurrencyTable, extrapolationNote, loadTable, overheadTable, summaryTable, targetsTable, targets } from "./report.js";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    reps: { type: "string" },
+    "no-load": { type: "boolean", default: false },
+    "no-docs": { type: "boolean", default: false },
+    out: { type: "string" },
+  },
+});
+
+const options: Partial<BenchOptions> = {};
+if (values.quick) {
+  options.sizes = [1, 10, 100, 1000];
+  options.reps = 1;
+  options.overhead = { calls: 1000, concurrency: 50, sequentialCalls: 300, reps: 1 };
+  options.load = { latencyMs: 500, connections: 100, durationSec: 5 };
+}
+if (values.reps) {
+  const reps = Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps must be a positive integer, got ${values.reps}`);
+  options.reps = reps;
+  options.overhead = { ...(options.overhead ?? DEFAULT_OPTIONS.overhead), reps };
+}
+if (values["no-load"]) options.load = null;
+
+const outDir = values.out ?? fileURLToPath(new URL("../results/", import.meta.url));
+const docsPath = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
+
+const results = await runBench(options);
+const print = (title: string, body: string): void => console.log(`\n${title}\n\n${body}`);
+print(`Kaizen benchmarks: fake LLM at ${results.options.latencyMs} ms (Node ${results.machine.node}, ${results.machine.cpus} cores)`, summaryTable(results));
+const note = extrapolationNote(results);
+if (note) console.log(`\n${note}`);
+print("Targets", targetsTable(targets(results)));
+print(`Concurrency at ${results.options.latencyMs} ms latency`, concurrencyTable(results));
+print("Per-call overhead at 0 ms latency", overheadTable(results));
+if (results.load.length > 0) print("Chat API under load", loadTable(results));
+const written = await writeResults(results, outDir);
+console.log(`\nWrote ${written.json} and ${written.markdown} (and latest.json / latest.md).`);
+if (!values["no-docs"]) {
+  await updateDocs(results, docsPath);
+  console.log(`Updated ${docsPath}.`);
+}
+if (results.failures.length > 0) {
+  console.error(`\n${results.failures.length} scenario(s) had failed calls: the figures above are not trustworthy.`);
+  process.exitCode = 1;
+}

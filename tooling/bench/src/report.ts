@@ -1,0 +1,283 @@
+// Tables from results: the seed's Benefits table, the detailed tables, and the targets.
+import type { Aggregate, BenchResults, ConcurrencyRow, Extrapolated } from "./bench.js";
+import { MODE_LABEL } from "./scenario.js";
+
+export interface Target {
+  name: string;
+  measured: string;
+  goal: string;
+  /** measured / goal-limit ratio or difference, for the note on a miss. */
+  value: number;
+  limit: number;
+  pass: boolean;
+}
+
+const ms = (v: number): string => (Number.isFinite(v) ? `${Math.round(v).toLocaleString("en-US")} ms` : "n/a");
+const ms2 = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 3 : 1)} ms` : "n/a");
+const mb = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(0)} MB` : "n/a");
+const ratio = (a: number, b: number): string => (Number.isFinite(a / b) && b > 0 ? `${(a / b).toFixed(2)}×` : "n/a");
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+function isExtrapolated(s: Aggregate | Extrapolated | undefined): s is Extrapolated {
+  return s !== undefined && "extrapolated" in s;
+}
+
+function syncCell(row: ConcurrencyRow, latencyMs: number): string {
+  const s = row.sync;
+  if (!s) return "not measured";
+  const queued = row.size > 1 && s.wallMs > 2 * latencyMs ? " (queued)" : "";
+  if (isExtrapolated(s)) return `~${ms(s.wallMs)}${queued}, extrapolated*`;
+  return `${ms(s.wallMs)}${queued}`;
+}
+
+function asyncCell(row: ConcurrencyRow, latencyMs: number): string {
+  const parallel = row.size > 1 && row.async.wallMs < 2 * latencyMs ? " (parallel)" : "";
+  return `${ms(row.async.wallMs)}${parallel}, ${ratio(row.async.wallMs, row.raw.wallMs)} floor`;
+}
+
+export function targets(r: BenchResults): Target[] {
+  const out: Target[] = [];
+  const largest = r.concurrency[r.concurrency.length - 1];
+  if (largest) {
+    const v = largest.async.wallMs / largest.raw.wallMs;
+    out.push({
+      name: `runAsync wall time at ${largest.size} concurrent vs raw SDK`,
+      measured: `${v.toFixed(2)}× (${ms(largest.async.wallMs)} vs ${ms(largest.raw.wallMs)})`,
+      goal: "≤ 1.10×",
+      value: v,
+      limit: 1.1,
+      pass: v <= 1.1,
+    });
+  }
+  const o = r.overhead;
+  const cpu = o.async.cpuMsPerCall / o.raw.cpuMsPerCall;
+  out.push({
+    name: `CPU per runAsync call vs raw SDK (0 ms latency, ${o.raw.spec.calls} calls)`,
+    measured: `${cpu.toFixed(2)}× (${ms2(o.async.cpuMsPerCall)} vs ${ms2(o.raw.cpuMsPerCall)})`,
+    goal: "≤ 1.20×",
+    value: cpu,
+    limit: 1.2,
+    pass: cpu <= 1.2,
+  });
+  const perCall = (a: Aggregate): number => a.wallMs / a.spec.calls;
+  const overRaw = perCall(o.sync) - perCall(o.rawSequential);
+  out.push({
+    name: `run() overhead per call beyond the latency (0 ms latency, ${o.sync.spec.calls} sequential calls, vs one raw SDK round trip)`,
+    measured: `${ms2(overRaw)} (run ${ms2(perCall(o.sync))}/call, raw SDK ${ms2(perCall(o.rawSequential))}/call)`,
+    goal: "< 2 ms",
+    value: overRaw,
+    limit: 2,
+    pass: overRaw < 2,
+  });
+  return out;
+}
+
+/** The seed's Benefits table, measured. */
+export function summaryTable(r: BenchResults): string {
+  const L = r.options.latencyMs;
+  const label = (n: number): string => (n === 1 ? "Single request" : `${n.toLocaleString("en-US")} concurrent requests`);
+  const rows: string[][] = r.concurrency.map((row) => [label(row.size), syncCell(row, L), asyncCell(row, L), ms(row.raw.wallMs)]);
+  const o = r.overhead;
+  rows.push([
+    `CPU per call (0 ms latency)`,
+    `${ms2(o.sync.cpuMsPerCall)} (sequential)`,
+    `${ms2(o.async.cpuMsPerCall)}, ${ratio(o.async.cpuMsPerCall, o.raw.cpuMsPerCall)} floor`,
+    `${ms2(o.raw.cpuMsPerCall)} (blocking bridge: ${ms2(o.rawSync.cpuMsPerCall)})`,
+  ]);
+  const perCall = (a: Aggregate): number => a.wallMs / a.spec.calls;
+  rows.push([
+    "Wall time per sequential call (0 ms latency)",
+    ms2(perCall(o.sync)),
+    "n/a",
+    `${ms2(perCall(o.rawSequential))} (blocking bridge: ${ms2(perCall(o.rawSync))})`,
+  ]);
+  const largest = r.concurrency[r.concurrency.length - 1];
+  if (largest) {
+    const s = largest.sync;
+    const syncMem = isExtrapolated(s) ? `${mb(s.from.rssPeakMb)} (one call at a time)` : s ? mb(s.rssPeakMb) : "n/a";
+    rows.push([`Peak RSS, ${largest.size} concurrent`, syncMem, mb(largest.async.rssPeakMb), mb(largest.raw.rssPeakMb)]);
+  }
+  rows.push(["Event loop blocked during a call", "Yes", "No", "No"]);
+  const syncLoad = r.load.find((l) => l.endpoint === "sync");
+  const asyncLoad = r.load.find((l) => l.endpoint === "async");
+  if (syncLoad && asyncLoad) {
+    const cell = (l: typeof syncLoad): string =>
+      `${l.outcome.requestsPerSec.toFixed(1)} req/s, p50 ${ms(l.outcome.latencyP50Ms)}, p99 ${ms(l.outcome.latencyP99Ms)}`;
+    rows.push([`Chat API, ${asyncLoad.connections} connections`, cell(syncLoad), cell(asyncLoad), "n/a"]);
+    rows.push(["/health p99 during that load", ms(syncLoad.outcome.healthP99Ms), ms(asyncLoad.outcome.healthP99Ms), "n/a"]);
+  }
+  return table(["Feature", "Sync (run)", "Async (runAsync)", "raw SDK"], rows);
+}
+
+export function concurrencyTable(r: BenchResults): string {
+  const rows: string[][] = [];
+  for (const row of r.concurrency) {
+    const line = (a: Aggregate, name: string): string[] => [
+      row.size.toLocaleString("en-US"),
+      name,
+      ms(a.wallMs),
+      ratio(a.wallMs, row.raw.wallMs),
+      ms2(a.cpuMsPerCall),
+      ratio(a.cpuMsPerCall, row.raw.cpuMsPerCall),
+      mb(a.rssPeakMb),
+      mb(a.rssPeakMb - a.rssStartMb),
+      ms(a.completionP50Ms),
+      ms(a.completionP99Ms),
+      `${a.ok}/${a.failed}`,
+      String(a.reps),
+    ];
+    rows.push(line(row.raw, MODE_LABEL.raw));
+    rows.push(line(row.async, MODE_LABEL.async));
+    const s = row.sync;
+    if (s && !isExtrapolated(s)) rows.push(line(s, MODE_LABEL.sync));
+    else if (s) {
+      rows.push([
+        row.size.toLocaleString("en-US"),
+        `${MODE_LABEL.sync} (extrapolated*)`,
+        `~${ms(s.wallMs)}`,
+        ratio(s.wallMs, row.raw.wallMs),
+        ms2(s.from.cpuMsPerCall),
+        ratio(s.from.cpuMsPerCall, row.raw.cpuMsPerCall),
+        mb(s.from.rssPeakMb),
+        "",
+        "",
+        "",
+        "",
+        "",
+      ]);
+    }
+  }
+  return table(
+    ["Concurrent", "Contender", "Wall", "× floor", "CPU/call", "× floor", "Peak RSS", "Δ RSS", "p50 done", "p99 done", "ok/failed", "reps"],
+    rows,
+  );
+}
+
+export function overheadTable(r: BenchResults): string {
+  const o = r.overhead;
+  const line = (a: Aggregate, name: string, floor: Aggregate): string[] => [
+    name,
+    a.spec.calls.toLocaleString("en-US"),
+    String(a.spec.concurrency),
+    ms(a.wallMs),
+    ms2(a.wallMs / a.spec.calls),
+    ms2(a.cpuMsPerCall),
+    ratio(a.cpuMsPerCall, floor.cpuMsPerCall),
+    mb(a.rssPeakMb),
+    `${a.ok}/${a.failed}`,
+    a.cpuMsPerCallRuns.map((v) => v.toFixed(3)).join(", "),
+  ];
+  return table(
+    ["Contender", "Calls", "Concurrency", "Wall", "Wall/call", "CPU/call", "× floor", "Peak RSS", "ok/failed", "CPU/call per rep"],
+    [
+      line(o.raw, MODE_LABEL.raw, o.raw),
+      line(o.async, MODE_LABEL.async, o.raw),
+      line(o.rawSequential, `${MODE_LABEL.raw}, sequential`, o.rawSequential),
+      line(o.rawSync, MODE_LABEL["raw-sync"], o.rawSequential),
+      line(o.sync, MODE_LABEL.sync, o.rawSequential),
+    ],
+  );
+}
+
+export function loadTable(r: BenchResults): string {
+  return table(
+    ["Endpoint", "req/s", "p50", "p99", "max", "errors / timeouts", "/health p50", "/health p99", "/health max", "server CPU/req"],
+    r.load.map((l) => [
+      l.endpoint === "async" ? "POST /api/chat on runAsync()" : "POST /api/chat on run()",
+      l.outcome.requestsPerSec.toFixed(1),
+      ms(l.outcome.latencyP50Ms),
+      ms(l.outcome.latencyP99Ms),
+      ms(l.outcome.latencyMaxMs),
+      `${l.outcome.errors} / ${l.outcome.timeouts}`,
+      ms2(l.outcome.healthP50Ms),
+      ms2(l.outcome.healthP99Ms),
+      ms2(l.outcome.healthMaxMs),
+      ms2(l.serverCpuMsPerRequest),
+    ]),
+  );
+}
+
+export function targetsTable(ts: Target[]): string {
+  return table(
+    ["Target", "Measured", "Goal", "Result"],
+    ts.map((t) => [t.name, t.measured, t.goal, t.pass ? "pass" : "MISS"]),
+  );
+}
+
+export function extrapolationNote(r: BenchResults): string | undefined {
+  const e = r.syncExtrapolationRun;
+  if (!e) return undefined;
+  const perCall = e.wallMs / e.spec.calls;
+  return (
+    `* run() queues: ${e.spec.calls} calls were measured at ${e.spec.latencyMs} ms latency ` +
+    `(${ms(e.wallMs)}, ${ms2(perCall)} per call, so ${ms2(perCall - e.spec.latencyMs)} beyond the latency) and extrapolated ` +
+    `to ${r.options.latencyMs} ms as calls × (${r.options.latencyMs} ms + that overhead); measuring them would take ` +
+    `${r.concurrency.filter((c) => c.sync && "extrapolated" in c.sync).map((c) => `${((c.size * r.options.latencyMs) / 1000).toFixed(0)} s`).join(" and ")}.`
+  );
+}
+
+/** The whole report as Markdown (also what the terminal shows). */
+export function markdownReport(r: BenchResults): string {
+  const m = r.machine;
+  const L = r.options.latencyMs;
+  const o = r.options.overhead;
+  const parts = [
+    `## Results`,
+    ``,
+    `Run ${r.startedAt}${r.commit ? ` at commit ${r.commit}` : ""}, ${r.durationSec.toFixed(0)} s in all. ` +
+      `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.totalMemGb} GB, ${m.platform}, Node ${m.node}.`,
+    ``,
+    `### The seed's Benefits table, measured (fake LLM at ${L} ms latency)`,
+    ``,
+    summaryTable(r),
+    ``,
+  ];
+  const note = extrapolationNote(r);
+  if (note) parts.push(note, ``);
+  parts.push(
+    `### Targets`,
+    ``,
+    targetsTable(targets(r)),
+    ``,
+    `### Concurrency at ${L} ms latency`,
+    ``,
+    `Wall: from the first call to the last result. CPU/call: the client process's CPU (user + system, all threads) over ` +
+      `the measured phase, divided by the calls. Peak RSS: sampled every 20 ms during the measured phase; Δ RSS: over the ` +
+      `RSS at its start. p50/p99 done: when results arrived. Medians of ${r.options.reps} interleaved repetitions for ` +
+      `raw SDK and runAsync; run() once.`,
+    ``,
+    concurrencyTable(r),
+    ``,
+    `### Per-call overhead at 0 ms latency`,
+    ``,
+    `${o.calls.toLocaleString("en-US")} calls at concurrency ${o.concurrency} (raw SDK vs runAsync), and ` +
+      `${o.sequentialCalls.toLocaleString("en-US")} sequential calls (raw SDK awaited one by one, the raw SDK behind a ` +
+      `hand-written worker + Atomics.wait bridge, and run()); medians of ${o.reps} interleaved repetitions. × floor: ` +
+      `against the raw SDK (concurrent) and the raw SDK awaited sequentially (sequential rows).`,
+    ``,
+    overheadTable(r),
+    ``,
+  );
+  if (r.load.length > 0) {
+    const l = r.load[0];
+    parts.push(
+      `### The chat API under load`,
+      ``,
+      `A Fastify server with POST /api/chat over the same agent code, once on runAsync() and once on run(); ` +
+        `autocannon from a second process on loopback, ${l?.connections} connections for ${l?.durationSec} s, fake LLM at ` +
+        `${l?.latencyMs} ms. A probe in the load process asks GET /health every 100 ms: on run() it waits behind the ` +
+        `blocked event loop. Latency percentiles count completed requests only.`,
+      ``,
+      loadTable(r),
+      ``,
+    );
+  }
+  parts.push(`Fake LLM server CPU over the whole run (its own process, not counted above): ${ms(r.fakeServerCpuMs)}.`);
+  if (r.failures.length > 0) parts.push(``, `**Failed calls:**`, ``, ...r.failures.map((f) => `- ${f}`));
+  return parts.join("\n");
+}

@@ -1,0 +1,65 @@
+// What one measured scenario is, and what it reports.
+
+/**
+ * - raw:      the `openai` SDK, async, `concurrency` calls in flight (the floor for runAsync)
+ * - async:    agent.runAsync()
+ * - sync:     agent.run(); callers may be "concurrent" but each call blocks the thread, so they queue
+ * - raw-sync: the raw SDK behind a hand-written worker + Atomics.wait bridge (the floor for run())
+ */
+export type Mode = "raw" | "async" | "sync" | "raw-sync";
+
+export const MODE_LABEL: Record<Mode, string> = {
+  raw: "raw SDK",
+  async: "runAsync",
+  sync: "run",
+  "raw-sync": "raw SDK, blocking bridge",
+};
+
+export interface ScenarioSpec {
+  mode: Mode;
+  /** Calls measured. */
+  calls: number;
+  /** Calls in flight at once (the pool size); for blocking modes the callers queue. */
+  concurrency: number;
+  /** Fake LLM latency during the measured phase. */
+  latencyMs: number;
+  /** Calls made at 0 ms latency before measuring (JIT, connection pool); not measured. */
+  warmupCalls: number;
+  /** Write a CPU profile of the measured phase (main thread) to this path. */
+  profilePath?: string;
+}
+
+export interface ScenarioResult {
+  spec: ScenarioSpec;
+  wallMs: number;
+  /** Client process CPU (all threads: the sync bridges' workers count), user + system. */
+  cpuMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  cpuMsPerCall: number;
+  /** Wall time per call minus the latency, for sequential (blocking) modes. */
+  overheadMsPerCall: number;
+  /** RSS when the measured phase began. */
+  rssStartMb: number;
+  /** Highest RSS seen during the measured phase (sampled every 20 ms and at the end). */
+  rssPeakMb: number;
+  /** The process's lifetime peak (getrusage maxrss): includes warm-up. */
+  maxRssMb: number;
+  /** When results arrived, from the start of the measured phase. */
+  completionP50Ms: number;
+  completionP99Ms: number;
+  ok: number;
+  failed: number;
+  firstError?: string;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? Number.NaN;
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return percentile(s, 50);
+}
