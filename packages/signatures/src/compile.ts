@@ -129,8 +129,9 @@ export function toSchemaName(name: string): string {
   return cleaned === "" ? "Signature" : cleaned;
 }
 
+// zod marks schemas whose key may be absent on input: "optional" (optional, catch) or "defaulted" (default, prefault).
 function isOptionalIn(schema: z.ZodType): boolean {
-  return (schema as { _zod: { optin?: string } })._zod.optin === "optional";
+  return (schema as { _zod: { optin?: string } })._zod.optin !== undefined;
 }
 
 function withDescription(json: Record<string, unknown>, description: string): Record<string, unknown> {

@@ -2,7 +2,10 @@ import { compileSignature } from "./compile.js";
 import type { CompiledSignature, FieldShape } from "./compile.js";
 import type { Signature } from "./signature.js";
 
-const FALLBACK_DESCRIPTION = "Given the inputs, produce the outputs.";
+const FALLBACK_DESCRIPTION = "Given the input fields, produce the output fields.";
+const FALLBACK_NO_INPUTS = "Produce the output fields.";
+// Sent when there is no input to show: some APIs (Anthropic) reject an empty user message.
+const EMPTY_USER_MESSAGE = "(no inputs)";
 
 function literal(value: unknown): string {
   try {
@@ -23,7 +26,8 @@ function fieldLine(field: FieldShape): string {
 function buildSystemPrompt(compiled: CompiledSignature): string {
   const { shape } = compiled;
   const { $schema: _drop, ...schema } = compiled.outputJsonSchema;
-  const sections = [shape.description.trim() === "" ? FALLBACK_DESCRIPTION : shape.description.trim()];
+  const fallback = compiled.inputFields.length === 0 ? FALLBACK_NO_INPUTS : FALLBACK_DESCRIPTION;
+  const sections = [shape.description.trim() === "" ? fallback : shape.description.trim()];
   if (compiled.inputFields.length > 0) sections.push(["Input fields:", ...compiled.inputFields.map(fieldLine)].join("\n"));
   sections.push(["Output fields:", ...compiled.outputFields.map(fieldLine)].join("\n"));
   sections.push(
@@ -66,7 +70,7 @@ function renderValue(value: unknown): string {
  * The user message for one run: each input, in declaration order, under its description (`User question
  * (question):`), strings as they are, objects and arrays as indented JSON. Pass the result of `validateInputs`
  * (defaults are rendered for absent inputs either way); absent optional inputs are left out; keys that are not
- * inputs are ignored.
+ * inputs are ignored. With nothing to show it returns `(no inputs)`, never an empty message.
  */
 export function renderUserMessage(sig: Signature, inputs: unknown): string {
   const compiled = compileSignature(sig);
@@ -78,5 +82,5 @@ export function renderUserMessage(sig: Signature, inputs: unknown): string {
     if (value === undefined) continue;
     blocks.push(`${field.description} (${field.name}):\n${renderValue(value)}`);
   }
-  return blocks.join("\n\n");
+  return blocks.length === 0 ? EMPTY_USER_MESSAGE : blocks.join("\n\n");
 }

@@ -31,8 +31,13 @@ function constraints(schema: Json): string[] {
   }
   const minItems = num("minItems");
   const maxItems = num("maxItems");
-  if (minItems !== undefined) out.push(`at least ${minItems} item${minItems === 1 ? "" : "s"}`);
-  if (maxItems !== undefined) out.push(`at most ${maxItems} items`);
+  if (Array.isArray(schema.prefixItems)) {
+    // A tuple's length is already in its rendering.
+  } else if (minItems !== undefined && minItems === maxItems) out.push(`exactly ${minItems} items`);
+  else {
+    if (minItems !== undefined) out.push(`at least ${minItems} item${minItems === 1 ? "" : "s"}`);
+    if (maxItems !== undefined) out.push(`at most ${maxItems} items`);
+  }
   if (typeof schema.format === "string") out.push(`format: ${schema.format}`);
   else if (typeof schema.pattern === "string") out.push(`pattern: /${schema.pattern}/`);
   return out;
