@@ -52,7 +52,28 @@ export interface Memory {
   clear?(sessionId: string): void;
   /** Releases connections and file handles. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Optional summary storage, used by `SummaryMemory` to persist what it folded away. Every
+   * built-in backend implements it; `loadAsync` then also returns the summary in
+   * `MemoryContext.summary`. A summary lives and dies with its session (clear, TTL).
+   */
+  loadSummaryAsync?(sessionId: string, options?: { signal?: AbortSignal }): Promise<SessionSummary | undefined>;
+  /** Stores the summary unless the stored one already covers more turns (a higher `throughSeq`). */
+  saveSummaryAsync?(sessionId: string, summary: NewSessionSummary, options?: { signal?: AbortSignal }): Promise<void>;
+  loadSummary?(sessionId: string): SessionSummary | undefined;
+  saveSummary?(sessionId: string, summary: NewSessionSummary): void;
 }
+
+/** What `SummaryMemory` folded away: the text and the last turn it covers. */
+export interface SessionSummary {
+  text: string;
+  /** Every turn with `seq <= throughSeq` is represented by `text`. */
+  throughSeq: number;
+  /** Milliseconds since the epoch, when the summary was saved. */
+  updatedAt: number;
+}
+
+export type NewSessionSummary = Omit<SessionSummary, "updatedAt">;
 
 /** Retention shared by the backends. */
 export interface RetentionOptions {

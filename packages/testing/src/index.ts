@@ -3,3 +3,4 @@ export type { FakeFault, FakeFaultType, FakeLLMServer, FakeLLMServerOptions, Rec
 export { sampleFromSchema, violateSchema } from "./schema-sample.js";
 export { answerQuestion, findArithmetic } from "./fake-answer.js";
 export { embedText, DEFAULT_EMBEDDING_DIMENSIONS } from "./fake-embeddings.js";
+export { runMemoryConformance, type MemoryConformanceOptions } from "./memory-conformance.js";

@@ -1,0 +1,112 @@
+// Typed errors of the memory backends. `code` is stable and safe to switch on; `backend` names the
+// store ("buffer", "sqlite", "redis", "postgres", "summary"). Messages never carry a password:
+// connection strings pass through `redactConnectionString` before they reach a message.
+import { redactConnectionString } from "./redact.js";
+
+export type MemoryErrorCode =
+  | "invalid_session_id"
+  | "invalid_option"
+  | "invalid_turn"
+  | "connection_failed"
+  | "busy"
+  | "missing_driver"
+  | "closed"
+  | "summarize_failed"
+  | "backend_error";
+
+export interface MemoryErrorOptions {
+  backend: string;
+  cause?: unknown;
+  /** Secrets to scrub from the message in addition to URL passwords (e.g. a password given separately). */
+  secrets?: readonly string[];
+}
+
+/** Base class of every error a memory backend throws. */
+export class MemoryError extends Error {
+  readonly code: MemoryErrorCode;
+  readonly backend: string;
+  constructor(code: MemoryErrorCode, message: string, options: MemoryErrorOptions) {
+    super(scrub(message, options.secrets), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.backend = options.backend;
+  }
+}
+
+/** A session id broke the rule of `validateSessionId`. */
+export class SessionIdError extends MemoryError {
+  readonly sessionId: unknown;
+  constructor(message: string, sessionId: unknown, backend = "memory") {
+    super("invalid_session_id", message, { backend });
+    this.sessionId = sessionId;
+  }
+}
+
+/** An option or a load option has a wrong value. `field` names it. */
+export class MemoryOptionsError extends MemoryError {
+  readonly field: string;
+  constructor(field: string, message: string, backend: string) {
+    super("invalid_option", message, { backend });
+    this.field = field;
+  }
+}
+
+/** The server (Redis, Postgres) could not be reached or dropped the connection. */
+export class MemoryConnectionError extends MemoryError {
+  /** Where we tried to connect, with any password replaced by `***`. */
+  readonly target: string | undefined;
+  constructor(message: string, options: MemoryErrorOptions & { target?: string }) {
+    super("connection_failed", message, options);
+    this.target = options.target === undefined ? undefined : redactConnectionString(options.target);
+  }
+}
+
+/** SQLite stayed locked by another writer for longer than `busyTimeoutMs`. */
+export class MemoryBusyError extends MemoryError {
+  constructor(message: string, options: MemoryErrorOptions) {
+    super("busy", message, options);
+  }
+}
+
+/** The optional driver package (ioredis, pg) is not installed. */
+export class MissingDriverError extends MemoryError {
+  readonly packageName: string;
+  constructor(packageName: string, backend: string, cause?: unknown) {
+    super(
+      "missing_driver",
+      `${backend === "redis" ? "RedisMemory" : "PostgresMemory"} needs the "${packageName}" package, which is not installed. ` +
+        `Fix: npm install ${packageName} (or pass a ready client).`,
+      { backend, cause },
+    );
+    this.packageName = packageName;
+  }
+}
+
+/** A call came after `close()`. */
+export class MemoryClosedError extends MemoryError {
+  constructor(backend: string) {
+    super("closed", `This ${backend} memory is closed. Fix: create a new instance, or call close() only when you are done with it.`, {
+      backend,
+    });
+  }
+}
+
+function scrub(message: string, secrets: readonly string[] | undefined): string {
+  let out = redactConnectionString(message);
+  for (const secret of secrets ?? []) {
+    if (secret && secret.length >= 3) out = out.split(secret).join("***");
+  }
+  return out;
+}
+
+/** Wraps an unknown failure from a driver in a MemoryError, keeping typed MemoryErrors as they are. */
+export function toMemoryError(err: unknown, backend: string, what: string, secrets?: readonly string[]): Error {
+  if (err instanceof MemoryError) return err;
+  if (isAbortError(err)) return err as Error;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new MemoryError("backend_error", `${backend} memory: ${what} failed: ${detail}`, { backend, cause: err, secrets });
+}
+
+export function isAbortError(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { name?: unknown }).name === "AbortError";
+}

@@ -1,0 +1,316 @@
+// The embedded default: one SQLite file, WAL, a busy timeout, versioned migrations.
+//
+// Durability: every append is its own IMMEDIATE transaction, committed before append() returns.
+// With WAL, a committed transaction is in the -wal file when the call returns, so a process killed
+// with SIGKILL loses nothing it acknowledged, whatever `synchronous` says. `synchronous` only matters
+// for an OS crash or power loss: "FULL" (the default) fsyncs the WAL on every commit and loses
+// nothing; "NORMAL" is faster and may lose the last commits on power loss (never corrupting the file).
+//
+// The async methods wrap the sync ones: for an embedded database a statement takes microseconds,
+// and moving it to a worker would cost more than it saves. While another process holds the write
+// lock, an append blocks for up to `busyTimeoutMs`.
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { MemoryBusyError, MemoryClosedError, MemoryError, MemoryOptionsError, toMemoryError } from "./errors.js";
+import { validateSessionId } from "./session-id.js";
+import { buildTurn, checkLoadOptions, checkRetention, estimateTurnTokens, serializeTurn, throwIfAborted } from "./shared.js";
+import { migrateSqlite } from "./sqlite-schema.js";
+import type { LoadOptions, Memory, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
+
+export interface SqliteMemoryOptions extends RetentionOptions {
+  /** The database file; its directory is created. Default ".kaizen/memory.db" (relative to the working directory). ":memory:" for a private in-memory database. */
+  path?: string;
+  /** How long a write waits for another process's write lock before failing with MemoryBusyError. Default 5000. */
+  busyTimeoutMs?: number;
+  /** "FULL" (default): nothing acknowledged is lost even on power loss. "NORMAL": faster; survives process crashes, may lose the last commits on power loss. */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+const BACKEND = "sqlite";
+/** How often an append also deletes other sessions whose TTL ran out. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+interface TurnRow {
+  id: string;
+  seq: number;
+  inputs: string;
+  outputs: string;
+  metadata: string | null;
+  created_at: number;
+}
+
+interface SessionRow {
+  expires_at: number | null;
+  summary: string | null;
+  summary_through_seq: number | null;
+  summary_updated_at: number | null;
+}
+
+/** A session store in one SQLite file (better-sqlite3). Sync and async; safe across processes sharing the file. */
+export class SqliteMemory implements Memory {
+  readonly kind = BACKEND;
+  /** The absolute path of the database file (or ":memory:"). */
+  readonly path: string;
+  readonly #maxTurns: number | undefined;
+  readonly #ttlMs: number | undefined;
+  readonly #busyTimeoutMs: number;
+  #db: BetterSqlite3.Database | undefined;
+  #lastSweep = 0;
+  readonly #stmts: ReturnType<typeof prepare>;
+  readonly #appendTx: (sessionId: string, json: ReturnType<typeof serializeTurn>, now: number) => StoredRow;
+  readonly #clearTx: (sessionId: string) => void;
+  readonly #saveSummaryTx: (sessionId: string, summary: NewSessionSummary, now: number) => void;
+  readonly #readTx: <T>(fn: () => T) => T;
+
+  constructor(options: SqliteMemoryOptions = {}) {
+    const { maxTurns, ttlMs } = checkRetention(options, BACKEND);
+    this.#maxTurns = maxTurns;
+    this.#ttlMs = ttlMs;
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+      throw new MemoryOptionsError("busyTimeoutMs", `busyTimeoutMs must be an integer >= 0, got ${String(options.busyTimeoutMs)}.`, BACKEND);
+    }
+    this.#busyTimeoutMs = busyTimeoutMs;
+    const synchronous = options.synchronous ?? "FULL";
+    if (synchronous !== "FULL" && synchronous !== "NORMAL") {
+      throw new MemoryOptionsError("synchronous", `synchronous must be "FULL" or "NORMAL", got ${JSON.stringify(synchronous)}.`, BACKEND);
+    }
+    const path = options.path ?? ".kaizen/memory.db";
+    this.path = path === ":memory:" ? path : resolve(path);
+    try {
+      if (path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
+      const db = new Database(this.path, { timeout: busyTimeoutMs });
+      this.#db = db;
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${synchronous}`);
+      migrateSqlite(db);
+    } catch (err) {
+      this.#db?.close();
+      this.#db = undefined;
+      throw this.#wrap(err, `opening ${this.path}`);
+    }
+    const db = this.#db;
+    const stmts = prepare(db);
+    this.#stmts = stmts;
+
+    const appendTx = db.transaction((sessionId: string, json: ReturnType<typeof serializeTurn>, now: number): StoredRow => {
+      this.#dropIfExpired(sessionId, now);
+      this.#sweep(now);
+      // Inside an IMMEDIATE transaction nobody else can write, so max(seq) + 1 is this turn's alone.
+      const { last } = stmts.lastSeq.get(sessionId) as { last: number };
+      const row: StoredRow = { id: randomUUID(), seq: last + 1, ...json, createdAt: now };
+      stmts.insertTurn.run(sessionId, row.seq, row.id, row.inputs, row.outputs, row.metadata ?? null, row.createdAt);
+      if (this.#maxTurns !== undefined) stmts.deleteBefore.run(sessionId, row.seq - this.#maxTurns + 1);
+      stmts.touchSession.run(sessionId, this.#ttlMs === undefined ? null : now + this.#ttlMs);
+      return row;
+    });
+    this.#appendTx = (...args) => appendTx.immediate(...args);
+
+    const clearTx = db.transaction((sessionId: string) => {
+      stmts.deleteTurns.run(sessionId);
+      stmts.deleteSession.run(sessionId);
+    });
+    this.#clearTx = (sessionId) => clearTx.immediate(sessionId);
+
+    const saveSummaryTx = db.transaction((sessionId: string, summary: NewSessionSummary, now: number) => {
+      this.#dropIfExpired(sessionId, now);
+      stmts.saveSummary.run(sessionId, this.#ttlMs === undefined ? null : now + this.#ttlMs, summary.text, summary.throughSeq, now);
+    });
+    this.#saveSummaryTx = (...args) => saveSummaryTx.immediate(...args);
+
+    // A deferred transaction gives load one consistent snapshot of the session row and its turns.
+    this.#readTx = <T>(fn: () => T): T => db.transaction(fn).deferred();
+  }
+
+  load(sessionId: string, options?: Omit<LoadOptions, "signal">): MemoryContext {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    const { maxTurns, maxTokens } = checkLoadOptions(options, BACKEND);
+    try {
+      return this.#readTx(() => {
+        const now = Date.now();
+        const session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
+        if (session?.expires_at != null && session.expires_at <= now) return { turns: [] };
+        const turns: Turn[] = [];
+        if (maxTurns !== 0) {
+          let budget = maxTokens ?? Number.POSITIVE_INFINITY;
+          // Newest first, so a token budget can stop early without reading the whole session.
+          for (const row of this.#stmts.latestTurns.iterate(sessionId, maxTurns ?? -1) as IterableIterator<TurnRow>) {
+            const turn = buildTurn(sessionId, { ...row, createdAt: row.created_at });
+            if (maxTokens !== undefined) {
+              const cost = estimateTurnTokens(turn);
+              if (cost > budget) break;
+              budget -= cost;
+            }
+            turns.push(turn);
+          }
+          turns.reverse();
+        }
+        const context: MemoryContext = { turns };
+        if (session?.summary != null) context.summary = session.summary;
+        return context;
+      });
+    } catch (err) {
+      throw this.#wrap(err, "load");
+    }
+  }
+
+  append(sessionId: string, turn: NewTurn): Turn {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    const json = serializeTurn(turn, BACKEND);
+    let row: StoredRow;
+    try {
+      row = this.#appendTx(sessionId, json, Date.now());
+    } catch (err) {
+      throw this.#wrap(err, "append");
+    }
+    return buildTurn(sessionId, row);
+  }
+
+  clear(sessionId: string): void {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    try {
+      this.#clearTx(sessionId);
+    } catch (err) {
+      throw this.#wrap(err, "clear");
+    }
+  }
+
+  loadSummary(sessionId: string): SessionSummary | undefined {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    let session: SessionRow | undefined;
+    try {
+      session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
+    } catch (err) {
+      throw this.#wrap(err, "loadSummary");
+    }
+    if (!session || session.summary === null || (session.expires_at !== null && session.expires_at <= Date.now())) return undefined;
+    return { text: session.summary, throughSeq: session.summary_through_seq ?? 0, updatedAt: session.summary_updated_at ?? 0 };
+  }
+
+  saveSummary(sessionId: string, summary: NewSessionSummary): void {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    checkSummary(summary);
+    try {
+      this.#saveSummaryTx(sessionId, summary, Date.now());
+    } catch (err) {
+      throw this.#wrap(err, "saveSummary");
+    }
+  }
+
+  async loadAsync(sessionId: string, options?: LoadOptions): Promise<MemoryContext> {
+    throwIfAborted(options?.signal);
+    return this.load(sessionId, options);
+  }
+
+  async appendAsync(sessionId: string, turn: NewTurn, options?: { signal?: AbortSignal }): Promise<Turn> {
+    throwIfAborted(options?.signal);
+    return this.append(sessionId, turn);
+  }
+
+  async clearAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<void> {
+    throwIfAborted(options?.signal);
+    this.clear(sessionId);
+  }
+
+  async loadSummaryAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<SessionSummary | undefined> {
+    throwIfAborted(options?.signal);
+    return this.loadSummary(sessionId);
+  }
+
+  async saveSummaryAsync(sessionId: string, summary: NewSessionSummary, options?: { signal?: AbortSignal }): Promise<void> {
+    throwIfAborted(options?.signal);
+    this.saveSummary(sessionId, summary);
+  }
+
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    db?.close();
+  }
+
+  /** A session whose TTL ran out is gone: its turns and summary are deleted and its seq starts again at 1. */
+  #dropIfExpired(sessionId: string, now: number): void {
+    const session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
+    if (session?.expires_at != null && session.expires_at <= now) {
+      this.#stmts.deleteTurns.run(sessionId);
+      this.#stmts.deleteSession.run(sessionId);
+    }
+  }
+
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < Math.min(SWEEP_INTERVAL_MS, this.#ttlMs ?? SWEEP_INTERVAL_MS)) return;
+    this.#lastSweep = now;
+    this.#stmts.sweepTurns.run(now);
+    this.#stmts.sweepSessions.run(now);
+  }
+
+  #open(): BetterSqlite3.Database {
+    if (!this.#db) throw new MemoryClosedError(BACKEND);
+    return this.#db;
+  }
+
+  #wrap(err: unknown, what: string): Error {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))) {
+      return new MemoryBusyError(
+        `sqlite memory: ${what} on ${this.path} waited ${this.#busyTimeoutMs} ms for another writer's lock and gave up (${code}). ` +
+          `Fix: raise busyTimeoutMs, or look for a process holding a long write transaction on this file.`,
+        { backend: BACKEND, cause: err },
+      );
+    }
+    return toMemoryError(err, BACKEND, `${what} on ${this.path}`);
+  }
+}
+
+interface StoredRow {
+  id: string;
+  seq: number;
+  inputs: string;
+  outputs: string;
+  metadata: string | undefined;
+  createdAt: number;
+}
+
+function checkSummary(summary: NewSessionSummary): void {
+  if (typeof summary?.text !== "string" || !Number.isSafeInteger(summary.throughSeq) || summary.throughSeq < 0) {
+    throw new MemoryError("invalid_turn", "A summary must be { text: string, throughSeq: integer >= 0 }.", { backend: BACKEND });
+  }
+}
+
+function prepare(db: BetterSqlite3.Database) {
+  return {
+    getSession: db.prepare("SELECT expires_at, summary, summary_through_seq, summary_updated_at FROM kaizen_sessions WHERE session_id = ?"),
+    lastSeq: db.prepare("SELECT coalesce(max(seq), 0) AS last FROM kaizen_turns WHERE session_id = ?"),
+    insertTurn: db.prepare(
+      "INSERT INTO kaizen_turns (session_id, seq, id, inputs, outputs, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    deleteBefore: db.prepare("DELETE FROM kaizen_turns WHERE session_id = ? AND seq < ?"),
+    touchSession: db.prepare(
+      "INSERT INTO kaizen_sessions (session_id, expires_at) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET expires_at = excluded.expires_at",
+    ),
+    latestTurns: db.prepare(
+      "SELECT id, seq, inputs, outputs, metadata, created_at FROM kaizen_turns WHERE session_id = ? ORDER BY seq DESC LIMIT ?",
+    ),
+    deleteTurns: db.prepare("DELETE FROM kaizen_turns WHERE session_id = ?"),
+    deleteSession: db.prepare("DELETE FROM kaizen_sessions WHERE session_id = ?"),
+    saveSummary: db.prepare(
+      `INSERT INTO kaizen_sessions (session_id, expires_at, summary, summary_through_seq, summary_updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET
+         expires_at = excluded.expires_at,
+         summary = excluded.summary,
+         summary_through_seq = excluded.summary_through_seq,
+         summary_updated_at = excluded.summary_updated_at
+       WHERE kaizen_sessions.summary_through_seq IS NULL OR kaizen_sessions.summary_through_seq < excluded.summary_through_seq`,
+    ),
+    sweepTurns: db.prepare("DELETE FROM kaizen_turns WHERE session_id IN (SELECT session_id FROM kaizen_sessions WHERE expires_at <= ?)"),
+    sweepSessions: db.prepare("DELETE FROM kaizen_sessions WHERE expires_at <= ?"),
+  };
+}
