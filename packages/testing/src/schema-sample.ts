@@ -418,7 +418,10 @@ export function violateSchema(schema: unknown, valid: unknown): unknown {
     const required = Array.isArray(root.required) ? root.required.filter((r): r is string => typeof r === "string") : [];
     const key = required[0] ?? Object.keys(obj)[0];
     if (key === undefined) return "this is not the requested object";
-    obj[key] = wrongTypeFor(obj[key]);
+    const declared = isSchema(root.properties) ? root.properties[key] : undefined;
+    // An untyped property accepts anything, so only its absence breaks the schema.
+    if (isSchema(declared) && Object.keys(declared).some((k) => k !== "description" && k !== "title")) obj[key] = wrongTypeFor(obj[key]);
+    else delete obj[key];
     return obj;
   }
   return wrongTypeFor(valid);
