@@ -33,6 +33,7 @@ describe("the bench harness at tiny sizes", () => {
       syncSizes: [1],
       syncExtrapolation: { calls: 4, latencyMs: 5 },
       reps: 1,
+      largestSizeReps: 1,
       warmupCalls: 2,
       overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
       load: { latencyMs: 10, connections: 4, durationSec: 1 },

@@ -20,6 +20,8 @@ export interface BenchOptions {
   syncExtrapolation: { calls: number; latencyMs: number } | null;
   /** Repetitions of the raw and runAsync runs (interleaved; medians are reported). */
   reps: number;
+  /** Repetitions at the largest size, where a shared machine's noise weighs most. */
+  largestSizeReps: number;
   /** Calls before measuring, at 0 ms latency. */
   warmupCalls: number;
   /** The 0 ms latency pass. */
@@ -35,6 +37,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   syncSizes: [1, 10],
   syncExtrapolation: { calls: 100, latencyMs: 50 },
   reps: 3,
+  largestSizeReps: 5,
   warmupCalls: 50,
   overhead: { calls: 3000, concurrency: 50, sequentialCalls: 1000, reps: 3 },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
@@ -46,6 +49,9 @@ export interface Aggregate extends ScenarioResult {
   reps: number;
   wallMsRuns: number[];
   cpuMsPerCallRuns: number[];
+  /** Best of the repetitions: noise on a shared machine only ever adds time. */
+  wallMsMin: number;
+  cpuMsPerCallMin: number;
 }
 
 export interface Extrapolated {
@@ -78,6 +84,9 @@ export interface Machine {
   node: string;
   platform: string;
   totalMemGb: number;
+  /** 1-minute load average when the run began and ended: other work on the machine shows here. */
+  loadAvgStart: number;
+  loadAvgEnd: number;
 }
 
 export interface BenchResults {
@@ -117,15 +126,19 @@ function aggregate(runs: ScenarioResult[]): Aggregate {
     reps: runs.length,
     wallMsRuns: runs.map((r) => r.wallMs),
     cpuMsPerCallRuns: runs.map((r) => r.cpuMsPerCall),
+    wallMsMin: Math.min(...runs.map((r) => r.wallMs)),
+    cpuMsPerCallMin: Math.min(...runs.map((r) => r.cpuMsPerCall)),
   };
   const err = runs.find((r) => r.firstError !== undefined)?.firstError;
   if (err !== undefined) agg.firstError = err;
   return agg;
 }
 
-function machine(): Machine {
+function machine(loadAvgStart: number): Machine {
   const cpus = os.cpus();
   return {
+    loadAvgStart,
+    loadAvgEnd: os.loadavg()[0] ?? Number.NaN,
     cpus: os.availableParallelism(),
     cpuModel: cpus[0]?.model.trim() ?? "unknown",
     node: process.version,
@@ -147,6 +160,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const { log } = options;
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
+  const loadAvgStart = os.loadavg()[0] ?? Number.NaN;
   const failures: string[] = [];
   const fake = await startFakeLLMProcess();
   const fakeCpu0 = await fake.cpuMs();
@@ -173,10 +187,15 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   };
 
   try {
-    log(`[bench] concurrency pass at ${options.latencyMs} ms latency: sizes ${options.sizes.join(", ")}, ${options.reps} reps`);
+    log(
+      `[bench] concurrency pass at ${options.latencyMs} ms latency: sizes ${options.sizes.join(", ")}, ` +
+        `${options.reps} reps (${Math.max(options.reps, options.largestSizeReps)} at the largest)`,
+    );
     const concurrency: ConcurrencyRow[] = [];
     for (const size of options.sizes) {
-      const agg = await interleaved(["raw", "async"], size, size, options.latencyMs, options.reps);
+      const largest = size === Math.max(...options.sizes);
+      const reps = largest ? Math.max(options.reps, options.largestSizeReps) : options.reps;
+      const agg = await interleaved(["raw", "async"], size, size, options.latencyMs, reps);
       const sync = options.syncSizes.includes(size) ? aggregate([await measure("sync", size, size, options.latencyMs)]) : undefined;
       concurrency.push({ size, raw: agg.get("raw") as Aggregate, async: agg.get("async") as Aggregate, sync });
     }
@@ -229,7 +248,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     return {
       startedAt,
       durationSec: (performance.now() - t0) / 1000,
-      machine: machine(),
+      machine: machine(loadAvgStart),
       commit: gitCommit(),
       options: recorded,
       concurrency,

@@ -46,8 +46,10 @@ export function targets(r: BenchResults): Target[] {
   if (largest) {
     const v = largest.async.wallMs / largest.raw.wallMs;
     out.push({
-      name: `runAsync wall time at ${largest.size} concurrent vs raw SDK`,
-      measured: `${v.toFixed(2)}× (${ms(largest.async.wallMs)} vs ${ms(largest.raw.wallMs)})`,
+      name: `runAsync wall time at ${largest.size.toLocaleString("en-US")} concurrent vs raw SDK (${largest.raw.reps} reps)`,
+      measured:
+        `${v.toFixed(2)}× (medians ${ms(largest.async.wallMs)} vs ${ms(largest.raw.wallMs)}; ` +
+        `best of each ${ratio(largest.async.wallMsMin, largest.raw.wallMsMin)})`,
       goal: "≤ 1.10×",
       value: v,
       limit: 1.1,
@@ -57,22 +59,26 @@ export function targets(r: BenchResults): Target[] {
   const o = r.overhead;
   const cpu = o.async.cpuMsPerCall / o.raw.cpuMsPerCall;
   out.push({
-    name: `CPU per runAsync call vs raw SDK (0 ms latency, ${o.raw.spec.calls} calls)`,
-    measured: `${cpu.toFixed(2)}× (${ms2(o.async.cpuMsPerCall)} vs ${ms2(o.raw.cpuMsPerCall)})`,
+    name: `CPU per runAsync call vs raw SDK (0 ms latency, ${o.raw.spec.calls.toLocaleString("en-US")} calls at concurrency ${o.raw.spec.concurrency}, ${o.raw.reps} reps)`,
+    measured:
+      `${cpu.toFixed(2)}× (medians ${ms2(o.async.cpuMsPerCall)} vs ${ms2(o.raw.cpuMsPerCall)}; ` +
+      `best of each ${ratio(o.async.cpuMsPerCallMin, o.raw.cpuMsPerCallMin)})`,
     goal: "≤ 1.20×",
     value: cpu,
     limit: 1.2,
     pass: cpu <= 1.2,
   });
   const perCall = (a: Aggregate): number => a.wallMs / a.spec.calls;
-  const overRaw = perCall(o.sync) - perCall(o.rawSequential);
+  const over = perCall(o.sync) - perCall(o.rawSync);
   out.push({
-    name: `run() overhead per call beyond the latency (0 ms latency, ${o.sync.spec.calls} sequential calls, vs one raw SDK round trip)`,
-    measured: `${ms2(overRaw)} (run ${ms2(perCall(o.sync))}/call, raw SDK ${ms2(perCall(o.rawSequential))}/call)`,
+    name: `run() overhead per call beyond a raw blocking call (0 ms latency, ${o.sync.spec.calls.toLocaleString("en-US")} sequential calls, ${o.sync.reps} reps)`,
+    measured:
+      `${ms2(over)} (run ${ms2(perCall(o.sync))}/call, raw SDK behind a blocking bridge ${ms2(perCall(o.rawSync))}/call, ` +
+      `raw SDK awaited ${ms2(perCall(o.rawSequential))}/call)`,
     goal: "< 2 ms",
-    value: overRaw,
+    value: over,
     limit: 2,
-    pass: overRaw < 2,
+    pass: over < 2,
   });
   return out;
 }
@@ -230,7 +236,8 @@ export function markdownReport(r: BenchResults): string {
     `## Results`,
     ``,
     `Run ${r.startedAt}${r.commit ? ` at commit ${r.commit}` : ""}, ${r.durationSec.toFixed(0)} s in all. ` +
-      `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.totalMemGb} GB, ${m.platform}, Node ${m.node}.`,
+      `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.totalMemGb} GB, ${m.platform}, Node ${m.node}; ` +
+      `load average ${m.loadAvgStart.toFixed(1)} at the start, ${m.loadAvgEnd.toFixed(1)} at the end.`,
     ``,
     `### The seed's Benefits table, measured (fake LLM at ${L} ms latency)`,
     ``,
@@ -248,8 +255,8 @@ export function markdownReport(r: BenchResults): string {
     ``,
     `Wall: from the first call to the last result. CPU/call: the client process's CPU (user + system, all threads) over ` +
       `the measured phase, divided by the calls. Peak RSS: sampled every 20 ms during the measured phase; Δ RSS: over the ` +
-      `RSS at its start. p50/p99 done: when results arrived. Medians of ${r.options.reps} interleaved repetitions for ` +
-      `raw SDK and runAsync; run() once.`,
+      `RSS at its start. p50/p99 done: when results arrived. Medians of ${r.options.reps} interleaved repetitions ` +
+      `(${Math.max(r.options.reps, r.options.largestSizeReps)} at the largest size) for raw SDK and runAsync; run() once.`,
     ``,
     concurrencyTable(r),
     ``,
