@@ -1,0 +1,300 @@
+import { ConfigurationError } from "@kaizen/provider";
+import type { StructuredOutputMode } from "@kaizen/provider";
+import { listProviders } from "@kaizen/providers";
+
+/** How the agent asks for structured output: `auto` lets the provider pick the best its API supports. */
+export type StructuredOutputSetting = "auto" | StructuredOutputMode;
+
+/** What a failing hook does to the run: `report` it and carry on (default), or `throw` it. */
+export type HookErrorPolicy = "report" | "throw";
+
+export interface BaseAgentConfigOptions {
+  /** A registered provider name (see `listProviders()` from @kaizen/providers). Default "openai". */
+  llmProvider?: string;
+  /** The model name, e.g. "gpt-4o". Required. */
+  model: string;
+  /** 0 to 2. */
+  temperature?: number;
+  /** A positive integer: the most output tokens per answer. */
+  maxTokens?: number;
+  /** 0 to 1. */
+  topP?: number;
+  /** Must be true for `runAsync`, `batchAsync` and `streamAsync`. Default false, as in the seed. */
+  useAsyncLlm?: boolean;
+  /** Never shown by `toJSON`, `util.inspect` or any error message. */
+  apiKey?: string;
+  /** An absolute http(s) URL, e.g. an OpenAI-compatible endpoint's ".../v1". */
+  baseUrl?: string;
+  /** Passed to the provider factory as they are (e.g. `organization`, `defaultHeaders`, `prices`). */
+  providerOptions?: Record<string, unknown>;
+  /** The default time budget of one run, retries and re-asks included. */
+  timeoutMs?: number;
+  /** Provider retries of one call (429, 5xx, network). Default: the provider's (2). */
+  maxRetries?: number;
+  /** Default "auto". */
+  structuredOutput?: StructuredOutputSetting;
+  /** How many times to re-ask after an answer that fails validation. Default 1. */
+  maxReasks?: number;
+  /** With a session: load at most this many of its latest turns into the prompt. */
+  memoryMaxTurns?: number;
+  /** Default "report". */
+  hookErrors?: HookErrorPolicy;
+}
+
+/** One thing wrong with a configuration. */
+export interface ConfigProblem {
+  field: string;
+  message: string;
+}
+
+/** A configuration with one or more problems; `problems` lists each, `field` is the first one's. */
+export class ConfigValidationError extends ConfigurationError {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[]) {
+    const message =
+      problems.length === 1
+        ? problems[0]!.message
+        : `BaseAgentConfig has ${problems.length} problems:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`;
+    super(message, { field: problems[0]?.field });
+    this.problems = problems;
+  }
+}
+
+const STRUCTURED_OUTPUT_SETTINGS: readonly StructuredOutputSetting[] = ["auto", "json_schema", "tool", "json_object", "prompt"];
+const HOOK_ERROR_POLICIES: readonly HookErrorPolicy[] = ["report", "throw"];
+const KNOWN_OPTIONS = [
+  "llmProvider",
+  "model",
+  "temperature",
+  "maxTokens",
+  "topP",
+  "useAsyncLlm",
+  "apiKey",
+  "baseUrl",
+  "providerOptions",
+  "timeoutMs",
+  "maxRetries",
+  "structuredOutput",
+  "maxReasks",
+  "memoryMaxTurns",
+  "hookErrors",
+] as const satisfies readonly (keyof BaseAgentConfigOptions)[];
+const SECRET_OPTION = /key|token|secret|password|authorization/i;
+const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * The agent's settings, validated at construction (every problem at once, each naming the field
+ * and the fix) and frozen afterwards. `apiKey` is not enumerable and is redacted by `toJSON` and
+ * `util.inspect`, so logging a config never leaks it.
+ */
+export class BaseAgentConfig {
+  readonly llmProvider: string;
+  readonly model: string;
+  readonly temperature: number | undefined;
+  readonly maxTokens: number | undefined;
+  readonly topP: number | undefined;
+  readonly useAsyncLlm: boolean;
+  declare readonly apiKey: string | undefined;
+  readonly baseUrl: string | undefined;
+  readonly providerOptions: Readonly<Record<string, unknown>>;
+  readonly timeoutMs: number | undefined;
+  readonly maxRetries: number | undefined;
+  readonly structuredOutput: StructuredOutputSetting;
+  readonly maxReasks: number;
+  readonly memoryMaxTurns: number | undefined;
+  readonly hookErrors: HookErrorPolicy;
+
+  constructor(options: BaseAgentConfigOptions) {
+    const problems = validateConfigOptions(options);
+    if (problems.length > 0) throw new ConfigValidationError(problems);
+    this.llmProvider = options.llmProvider ?? "openai";
+    this.model = options.model;
+    this.temperature = options.temperature;
+    this.maxTokens = options.maxTokens;
+    this.topP = options.topP;
+    this.useAsyncLlm = options.useAsyncLlm ?? false;
+    Object.defineProperty(this, "apiKey", { value: options.apiKey, enumerable: false, writable: false });
+    this.baseUrl = options.baseUrl;
+    this.providerOptions = Object.freeze({ ...options.providerOptions });
+    this.timeoutMs = options.timeoutMs;
+    this.maxRetries = options.maxRetries;
+    this.structuredOutput = options.structuredOutput ?? "auto";
+    this.maxReasks = options.maxReasks ?? 1;
+    this.memoryMaxTurns = options.memoryMaxTurns;
+    this.hookErrors = options.hookErrors ?? "report";
+    Object.freeze(this);
+  }
+
+  /** A new, validated config with some settings changed: `config.with({ useAsyncLlm: true })`. */
+  with(changes: Partial<BaseAgentConfigOptions>): BaseAgentConfig {
+    return new BaseAgentConfig({ ...this.toOptions(), ...changes });
+  }
+
+  /** The options this config was built from, the API key included (it is the caller's own). */
+  toOptions(): BaseAgentConfigOptions {
+    const options: Record<string, unknown> = {};
+    for (const key of KNOWN_OPTIONS) if (this[key] !== undefined) options[key] = this[key];
+    return options as unknown as BaseAgentConfigOptions;
+  }
+
+  /** Safe to log: the API key and secret-looking provider options are redacted. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of KNOWN_OPTIONS) {
+      const value = this[key];
+      if (value === undefined) continue;
+      if (key === "apiKey") out[key] = "[redacted]";
+      else if (key === "providerOptions") out[key] = redactOptions(value as Record<string, unknown>);
+      else out[key] = value;
+    }
+    return out;
+  }
+
+  /** What `util.inspect` and `console.log` show: the redacted `toJSON()`. */
+  [inspectSymbol](_depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+    return `BaseAgentConfig ${inspect(this.toJSON(), options)}`;
+  }
+}
+
+function redactOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) out[key] = SECRET_OPTION.test(key) && value !== undefined ? "[redacted]" : value;
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)} (string)`;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  return `${String(value)} (${typeof value})`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, "");
+}
+
+function suggestOption(unknown: string): string | undefined {
+  const wanted = normaliseName(unknown);
+  return KNOWN_OPTIONS.find((known) => normaliseName(known) === wanted) ?? KNOWN_OPTIONS.find((k) => editDistance(normaliseName(k), wanted) <= 2);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Every problem with a set of options, each naming the field and the fix. Empty when valid. */
+export function validateConfigOptions(options: unknown): ConfigProblem[] {
+  if (!isPlainObject(options)) {
+    return [
+      {
+        field: "options",
+        message: `BaseAgentConfig takes an options object; got ${describe(options)}. Fix: new BaseAgentConfig({ llmProvider: "openai", model: "gpt-4o" }).`,
+      },
+    ];
+  }
+  const problems: ConfigProblem[] = [];
+  const add = (field: string, message: string): void => {
+    problems.push({ field, message });
+  };
+  const o = options;
+
+  for (const key of Object.keys(o)) {
+    if ((KNOWN_OPTIONS as readonly string[]).includes(key)) continue;
+    const suggestion = suggestOption(key);
+    add(
+      key,
+      suggestion
+        ? `Unknown option "${key}". Did you mean "${suggestion}"?`
+        : `Unknown option "${key}". Known options: ${KNOWN_OPTIONS.join(", ")}.`,
+    );
+  }
+
+  if (o.llmProvider !== undefined) {
+    if (typeof o.llmProvider !== "string" || o.llmProvider.trim() === "") {
+      add("llmProvider", `llmProvider must be a provider name; got ${describe(o.llmProvider)}. Known providers: ${listProviders().join(", ")}.`);
+    } else if (!listProviders().includes(o.llmProvider)) {
+      add(
+        "llmProvider",
+        `llmProvider "${o.llmProvider}" is not a known provider. Known providers: ${listProviders().join(", ")}. ` +
+          `Fix: use one of them, or call registerProvider("${o.llmProvider}", factory) from @kaizen/providers first.`,
+      );
+    }
+  }
+
+  if (o.model === undefined || o.model === null || o.model === "") {
+    add("model", `model is required: pass the model name, e.g. new BaseAgentConfig({ llmProvider: "openai", model: "gpt-4o" }).`);
+  } else if (typeof o.model !== "string" || o.model.trim() === "") {
+    add("model", `model must be a model name string, e.g. model: "gpt-4o"; got ${describe(o.model)}.`);
+  }
+
+  if (o.temperature !== undefined && !(typeof o.temperature === "number" && o.temperature >= 0 && o.temperature <= 2)) {
+    add("temperature", `temperature must be a number from 0 to 2; got ${describe(o.temperature)}. Fix: e.g. temperature: 0.7, or leave it out.`);
+  }
+  if (o.maxTokens !== undefined && !(Number.isInteger(o.maxTokens) && (o.maxTokens as number) > 0)) {
+    add("maxTokens", `maxTokens must be a positive integer; got ${describe(o.maxTokens)}. Fix: e.g. maxTokens: 500, or leave it out for the model's default.`);
+  }
+  if (o.topP !== undefined && !(typeof o.topP === "number" && o.topP >= 0 && o.topP <= 1)) {
+    add("topP", `topP must be a number from 0 to 1; got ${describe(o.topP)}. Fix: e.g. topP: 0.9, or leave it out.`);
+  }
+  if (o.useAsyncLlm !== undefined && typeof o.useAsyncLlm !== "boolean") {
+    add(
+      "useAsyncLlm",
+      `useAsyncLlm must be a boolean (true or false); got ${describe(o.useAsyncLlm)}. ` +
+        `Fix: useAsyncLlm: true to enable runAsync(), or leave it out (default false) for run() only.`,
+    );
+  }
+  if (o.apiKey !== undefined && (typeof o.apiKey !== "string" || o.apiKey === "")) {
+    // The value itself is never echoed: it may be a real key put in the wrong place.
+    add("apiKey", `apiKey must be a non-empty string; got a ${o.apiKey === null ? "null" : typeof o.apiKey}. Fix: apiKey: process.env.OPENAI_API_KEY, or leave it out to use the provider's environment variable.`);
+  }
+  if (o.baseUrl !== undefined && !isHttpUrl(o.baseUrl)) {
+    add("baseUrl", `baseUrl must be an absolute http(s) URL; got ${describe(o.baseUrl)}. Fix: e.g. baseUrl: "http://127.0.0.1:8787/v1", or leave it out for the provider's default.`);
+  }
+  if (o.providerOptions !== undefined && !isPlainObject(o.providerOptions)) {
+    add("providerOptions", `providerOptions must be a plain object; got ${describe(o.providerOptions)}. Fix: e.g. providerOptions: { organization: "org-..." }.`);
+  }
+  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === "number" && Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
+    add("timeoutMs", `timeoutMs must be a positive number of milliseconds; got ${describe(o.timeoutMs)}. Fix: e.g. timeoutMs: 30_000, or leave it out.`);
+  }
+  if (o.maxRetries !== undefined && !(Number.isInteger(o.maxRetries) && (o.maxRetries as number) >= 0)) {
+    add("maxRetries", `maxRetries must be an integer of 0 or more; got ${describe(o.maxRetries)}. Fix: e.g. maxRetries: 2, or 0 to never retry.`);
+  }
+  if (o.structuredOutput !== undefined && !STRUCTURED_OUTPUT_SETTINGS.includes(o.structuredOutput as StructuredOutputSetting)) {
+    add("structuredOutput", `structuredOutput must be one of ${STRUCTURED_OUTPUT_SETTINGS.map((s) => `"${s}"`).join(", ")}; got ${describe(o.structuredOutput)}. Fix: leave it out for "auto".`);
+  }
+  if (o.maxReasks !== undefined && !(Number.isInteger(o.maxReasks) && (o.maxReasks as number) >= 0)) {
+    add("maxReasks", `maxReasks must be an integer of 0 or more; got ${describe(o.maxReasks)}. Fix: e.g. maxReasks: 1 (the default), or 0 to never re-ask.`);
+  }
+  if (o.memoryMaxTurns !== undefined && !(Number.isInteger(o.memoryMaxTurns) && (o.memoryMaxTurns as number) > 0)) {
+    add("memoryMaxTurns", `memoryMaxTurns must be a positive integer; got ${describe(o.memoryMaxTurns)}. Fix: e.g. memoryMaxTurns: 20, or leave it out to load every turn the memory keeps.`);
+  }
+  if (o.hookErrors !== undefined && !HOOK_ERROR_POLICIES.includes(o.hookErrors as HookErrorPolicy)) {
+    add("hookErrors", `hookErrors must be "report" or "throw"; got ${describe(o.hookErrors)}. Fix: leave it out for "report".`);
+  }
+  return problems;
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}

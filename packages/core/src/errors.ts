@@ -1,0 +1,47 @@
+import { KaizenError } from "@kaizen/provider";
+import type { OutputIssue } from "@kaizen/signatures";
+
+export {
+  AbortError,
+  AuthenticationError,
+  ConfigurationError,
+  InvalidResponseError,
+  KaizenError,
+  ProviderError,
+  RateLimitError,
+  TimeoutError,
+} from "@kaizen/provider";
+export { InputValidationError } from "@kaizen/signatures";
+
+/**
+ * The model kept answering with output that does not match the signature, after every re-ask.
+ * Carries what it said last, what was wrong with it, and how many answers were tried.
+ */
+export class OutputValidationError extends KaizenError {
+  /** The model's last answer, as text. */
+  readonly rawText: string;
+  /** What was wrong with the last answer, field by field. */
+  readonly issues: readonly OutputIssue[];
+  /** How many answers were asked for (1 + re-asks). */
+  readonly attempts: number;
+
+  constructor(options: { rawText: string; issues: readonly OutputIssue[]; attempts: number; cause?: unknown }) {
+    const first = options.issues.slice(0, 3).map(describeIssue).join("; ");
+    const more = options.issues.length > 3 ? ` (and ${options.issues.length - 3} more)` : "";
+    super(
+      "output_validation_error",
+      `The model's output did not match the signature after ${options.attempts} attempt${options.attempts === 1 ? "" : "s"}: ` +
+        `${first}${more}. Fix: raise maxReasks, use a model that follows JSON schemas, ` +
+        `or set structuredOutput: "json_schema" (or "tool") in BaseAgentConfig.`,
+      { cause: options.cause },
+    );
+    this.rawText = options.rawText;
+    this.issues = options.issues;
+    this.attempts = options.attempts;
+  }
+}
+
+function describeIssue(issue: OutputIssue): string {
+  const where = issue.path.length > 0 ? issue.path.join(".") : "(output)";
+  return `${where}: ${issue.message}`;
+}

@@ -1,0 +1,156 @@
+import { TimeoutError } from "@kaizen/provider";
+import type { ChatMessage, ChatRequest, ChatResponse, GenerationConfig, OutputSchemaSpec } from "@kaizen/provider";
+import type { MemoryContext, NewTurn } from "@kaizen/memory";
+import { formatIssuesForReask, parseOutputs, validateInputs } from "@kaizen/signatures";
+import type { AnySignature } from "@kaizen/signatures";
+import { OutputValidationError } from "./errors.js";
+import type { HookName, RunEventBase } from "./hooks.js";
+import { buildMessages } from "./messages.js";
+import { addUsage, emptyUsage, recordRunInfo } from "./run-info.js";
+import type { RunInfo } from "./run-info.js";
+
+/**
+ * What the lifecycle asks its driver to do. The lifecycle itself does no I/O: `run()` performs
+ * these effects with blocking calls, `runAsync()` with Promises, `streamAsync()` by streaming the
+ * chat. One lifecycle, three drivers, no duplicated run logic.
+ */
+export type Effect =
+  | { op: "load"; sessionId: string; maxTurns: number | undefined; signal: AbortSignal | undefined }
+  | { op: "chat"; request: ChatRequest }
+  | { op: "append"; sessionId: string; turn: NewTurn; signal: AbortSignal | undefined }
+  | { op: "hook"; name: HookName; event: RunEventBase };
+
+/** Everything about an agent that does not change between runs, computed once. */
+export interface RunPlan {
+  signature: AnySignature;
+  systemMessage: ChatMessage;
+  output: OutputSchemaSpec;
+  model: string;
+  generationConfig: GenerationConfig | undefined;
+  maxReasks: number;
+  memoryMaxTurns: number | undefined;
+  defaultTimeoutMs: number | undefined;
+  providerName: string;
+  hooks: Readonly<Record<HookName, boolean>>;
+}
+
+export interface RunCall {
+  runId: number;
+  mode: "sync" | "async" | "stream";
+  inputs: Record<string, unknown>;
+  sessionId: string | undefined;
+  /** The caller's signal, combined with the timeout's in async modes. */
+  signal: AbortSignal | undefined;
+  timeoutMs: number | undefined;
+  /** Fires when `timeoutMs` runs out (async modes), so an abort it caused becomes a TimeoutError. */
+  timeoutSignal: AbortSignal | undefined;
+}
+
+export type Lifecycle = Generator<Effect, Record<string, unknown>, unknown>;
+
+export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
+  const started = performance.now();
+  const event: RunEventBase = { runId: call.runId, mode: call.mode, inputs: call.inputs, sessionId: call.sessionId };
+  try {
+    if (plan.hooks.beforeRun) yield { op: "hook", name: "beforeRun", event };
+    const inputs = validateInputs(plan.signature, call.inputs) as Record<string, unknown>;
+    const context =
+      call.sessionId === undefined
+        ? undefined
+        : ((yield { op: "load", sessionId: call.sessionId, maxTurns: plan.memoryMaxTurns, signal: call.signal }) as MemoryContext);
+    const messages = buildMessages(plan.signature, plan.systemMessage, inputs, context);
+    const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
+    const deadline = timeoutMs === undefined ? undefined : started + timeoutMs;
+
+    const usage = emptyUsage();
+    const requestIds: string[] = [];
+    let costUsd: number | undefined;
+    let providerAttempts = 0;
+    let attempts = 0;
+    let response: ChatResponse;
+    let outputs: Record<string, unknown>;
+    for (;;) {
+      attempts++;
+      const request: ChatRequest = { messages, model: plan.model, output: plan.output };
+      if (plan.generationConfig !== undefined) request.generationConfig = plan.generationConfig;
+      if (call.signal !== undefined) request.signal = call.signal;
+      if (deadline !== undefined) request.timeoutMs = remainingTime(deadline, timeoutMs!, plan.providerName);
+      response = (yield { op: "chat", request }) as ChatResponse;
+
+      addUsage(usage, response.usage);
+      if (response.costUsd !== undefined) costUsd = (costUsd ?? 0) + response.costUsd;
+      if (response.requestId !== undefined) requestIds.push(response.requestId);
+      providerAttempts += response.attempts;
+      if (response.attempts > 1 && plan.hooks.onRetry) {
+        yield { op: "hook", name: "onRetry", event: { ...event, kind: "provider", attempt: response.attempts } as RunEventBase };
+      }
+
+      const parsed = parseOutputs(plan.signature, response.parsed ?? response.content);
+      if (parsed.ok) {
+        outputs = parsed.value as Record<string, unknown>;
+        break;
+      }
+      if (attempts > plan.maxReasks) {
+        throw new OutputValidationError({ rawText: response.content || parsed.raw, issues: parsed.issues, attempts });
+      }
+      if (plan.hooks.onRetry) {
+        const retry = { ...event, kind: "reask", attempt: attempts + 1, issues: parsed.issues, rawText: response.content };
+        yield { op: "hook", name: "onRetry", event: retry as RunEventBase };
+      }
+      messages.push(
+        { role: "assistant", content: response.content || parsed.raw },
+        { role: "user", content: formatIssuesForReask(parsed.issues) },
+      );
+    }
+
+    if (call.sessionId !== undefined) {
+      const turn: NewTurn = { inputs, outputs, metadata: { model: response.model, attempts } };
+      yield { op: "append", sessionId: call.sessionId, turn, signal: call.signal };
+    }
+
+    const info: RunInfo = {
+      runId: call.runId,
+      mode: call.mode,
+      attempts,
+      providerAttempts,
+      usage,
+      latencyMs: performance.now() - started,
+      rawText: response.content,
+      model: response.model,
+      structuredOutput: response.structuredOutput,
+      finishReason: response.finishReason,
+      requestIds,
+    };
+    if (costUsd !== undefined) info.costUsd = costUsd;
+    if (call.sessionId !== undefined) info.sessionId = call.sessionId;
+    recordRunInfo(outputs, info);
+    if (plan.hooks.afterRun) yield { op: "hook", name: "afterRun", event: { ...event, outputs, info } as RunEventBase };
+    return outputs;
+  } catch (caught) {
+    const error = call.timeoutSignal?.aborted && !(caught instanceof TimeoutError) ? timeoutError(plan, call, caught) : caught;
+    if (plan.hooks.onError) yield { op: "hook", name: "onError", event: { ...event, error } as RunEventBase };
+    throw error;
+  }
+}
+
+function timeoutError(plan: RunPlan, call: RunCall, cause: unknown): TimeoutError {
+  const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
+  return new TimeoutError(`The run took longer than its ${timeoutMs} ms budget. Fix: raise timeoutMs (in the run options or BaseAgentConfig).`, {
+    provider: plan.providerName,
+    timeoutMs,
+    retryable: false,
+    cause,
+  });
+}
+
+function remainingTime(deadline: number, timeoutMs: number, provider: string): number {
+  const left = Math.floor(deadline - performance.now());
+  if (left <= 0) {
+    throw new TimeoutError(`The run took longer than its ${timeoutMs} ms budget. Fix: raise timeoutMs (in the run options or BaseAgentConfig).`, {
+      provider,
+      timeoutMs,
+      retryable: false,
+    });
+  }
+  return left;
+}
