@@ -1,0 +1,123 @@
+import { fileURLToPath } from "node:url";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from "fastify";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { QAAgent } from "@kaizen/app-shared";
+import type { Memory } from "@kaizen/memory";
+import { toHttpFailure } from "./errors.js";
+import { registerBatchRoutes } from "./routes/batch.js";
+import { registerChatRoutes } from "./routes/chat.js";
+import { registerHealthRoutes } from "./routes/health.js";
+import { registerStreamRoutes } from "./routes/stream.js";
+import { buildSchemas, type Limits } from "./schemas.js";
+
+export interface AppDeps {
+  agent: QAAgent;
+  /** Where the agent keeps sessions; the history endpoint reads it. */
+  memory: Memory | undefined;
+  /** For /health and the start-up log. */
+  info: { llm: string; model: string; memory: string };
+  /** Values blanked out of every error message (keys, connection strings). */
+  secrets: readonly string[];
+}
+
+export interface AppOptions extends Limits {
+  bodyLimitBytes: number;
+  batchConcurrency: number;
+  requestTimeoutMs: number;
+  logger: FastifyServerOptions["logger"];
+}
+
+export const DEFAULT_APP_OPTIONS: AppOptions = {
+  bodyLimitBytes: 256 * 1024,
+  maxMessageChars: 8000,
+  maxBatchQuestions: 100,
+  batchConcurrency: 20,
+  requestTimeoutMs: 60_000,
+  logger: false,
+};
+
+const publicDir = fileURLToPath(new URL("../public/", import.meta.url));
+
+/** The seed's FastAPI app on Fastify. Not listening yet: call `listen` (main.ts) or `inject` (tests). */
+export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {}): Promise<BuiltApp> {
+  const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
+  const app = Fastify({
+    logger: opts.logger,
+    bodyLimit: opts.bodyLimitBytes,
+    // New requests during shutdown get a 503 while the ones in flight finish.
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: "Kaizen chat API",
+        description:
+          "The seed's async agent API: a typed QA signature answered through runAsync, with memory per session, " +
+          "concurrent batches and server-sent events.",
+        version: "0.0.0",
+      },
+      tags: [
+        { name: "chat", description: "Questions and answers" },
+        { name: "ops", description: "Health" },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  await app.register(fastifyStatic, { root: publicDir, prefix: "/", index: "index.html" });
+
+  app.setErrorHandler((err, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? "body";
+      const problems = err.validation.map((v) => {
+        const field = v.instancePath.replace(/^\//, "").replaceAll("/", ".");
+        return `${field ? `${where}.${field}` : where}: ${v.message}`;
+      });
+      return reply.code(400).send({ detail: `Invalid request ${where}: ${problems.join("; ")}` });
+    }
+    const e = err as { code?: string; statusCode?: number; message?: string };
+    if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return reply.code(413).send({ detail: `Request body too large: the limit is ${opts.bodyLimitBytes} bytes.` });
+    }
+    if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+      // Fastify's own client errors (bad JSON, unsupported media type): their messages are safe.
+      return reply.code(e.statusCode).send({ detail: `Bad request: ${e.message ?? "invalid request"}` });
+    }
+    const failure = toHttpFailure(err, deps.secrets);
+    request.log.error({ err, statusCode: failure.statusCode }, "request failed");
+    return reply.code(failure.statusCode).send({ detail: failure.detail });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ detail: `Not found: ${request.method} ${request.url.split("?")[0]}. See /docs.` }),
+  );
+
+  const schemas = buildSchemas(opts);
+  const ctx = { app, deps, opts, schemas };
+  registerHealthRoutes(ctx);
+  registerChatRoutes(ctx);
+  registerStreamRoutes(ctx);
+  registerBatchRoutes(ctx);
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+export type BuiltApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export interface RouteContext {
+  app: BuiltApp;
+  deps: AppDeps;
+  opts: AppOptions;
+  schemas: ReturnType<typeof buildSchemas>;
+}

@@ -1,0 +1,69 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import type { Env } from "@kaizen/app-shared";
+
+const int = (fallback: number, min = 0) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) {
+        ctx.addIssue({ code: "custom", message: `expected a whole number >= ${min}, got ${JSON.stringify(v)}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  PORT: int(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  KAIZEN_DATA_DIR: z.string().trim().min(1).default(".kaizen"),
+  BODY_LIMIT_BYTES: int(256 * 1024, 1024),
+  MAX_MESSAGE_CHARS: int(8000, 1),
+  BATCH_MAX_QUESTIONS: int(100, 1),
+  BATCH_CONCURRENCY: int(20, 1),
+  REQUEST_TIMEOUT_MS: int(60_000, 1),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 0),
+  MEMORY_MAX_TURNS: int(50, 1),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  sqlitePath: string;
+  bodyLimitBytes: number;
+  maxMessageChars: number;
+  maxBatchQuestions: number;
+  batchConcurrency: number;
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  memoryMaxTurns: number;
+}
+
+/** Reads the server's settings from the environment; a bad value fails start-up naming the variable. */
+export function serverConfigFromEnv(env: Env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment: ${lines.join("; ")}. Fix the variable(s) in the environment or .env.`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    sqlitePath: resolve(e.KAIZEN_DATA_DIR, "chat.db"),
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    maxMessageChars: e.MAX_MESSAGE_CHARS,
+    maxBatchQuestions: e.BATCH_MAX_QUESTIONS,
+    batchConcurrency: e.BATCH_CONCURRENCY,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    memoryMaxTurns: e.MEMORY_MAX_TURNS,
+  };
+}

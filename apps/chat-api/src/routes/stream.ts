@@ -1,0 +1,69 @@
+import type { RouteContext } from "../app.js";
+import { clientGoneSignal } from "../client-signal.js";
+import { toHttpFailure } from "../errors.js";
+
+/**
+ * Server-sent events for the chat page: `partial` events carry the answer as it grows
+ * ({ response, confidence }), then one `result` event with the validated answer, or one `error`
+ * event ({ statusCode, detail }) mapped like the JSON routes. A client that disconnects aborts
+ * the upstream LLM request, and nothing is saved to memory for it.
+ */
+export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext): void {
+  app.post(
+    "/api/chat/stream",
+    {
+      schema: {
+        tags: ["chat"],
+        summary: "Ask and receive the answer as it is written (server-sent events)",
+        description:
+          "Responds with text/event-stream: `event: partial` (data {response, confidence}) while the answer grows, " +
+          "then `event: result` (data {response, confidence, sessionId?}), or `event: error` (data {statusCode, detail}).",
+        body: schemas.chatRequest,
+        response: { 400: schemas.error, 413: schemas.error },
+      },
+    },
+    async (request, reply) => {
+      const { message, sessionId } = request.body;
+      const signal = clientGoneSignal(reply.raw);
+      const res = reply.raw;
+      reply.hijack();
+      res.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        // Proxies such as nginx would otherwise buffer the stream and defeat its purpose.
+        "x-accel-buffering": "no",
+      });
+      const send = (event: string, data: unknown) => {
+        if (!res.writableEnded && !res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      try {
+        const stream = deps.agent.streamAsync({ question: message }, { sessionId, signal, timeoutMs: opts.requestTimeoutMs });
+        // Leaving the loop early (client gone) leaves the result to reject with nobody awaiting it.
+        void stream.result.catch(() => undefined);
+        let last = "";
+        for await (const partial of stream) {
+          if (signal.aborted) break;
+          const payload = { response: partial.answer ?? "", confidence: partial.confidence ?? null };
+          const key = JSON.stringify(payload);
+          if (key !== last) send("partial", payload);
+          last = key;
+        }
+        if (!signal.aborted) {
+          const result = await stream.result;
+          send("result", { response: result.answer, confidence: result.confidence ?? null, ...(sessionId ? { sessionId } : {}) });
+        }
+      } catch (err) {
+        if (signal.aborted) {
+          request.log.info("stream cancelled: the client went away");
+        } else {
+          const failure = toHttpFailure(err, deps.secrets);
+          request.log.error({ err, statusCode: failure.statusCode }, "stream failed");
+          send("error", failure);
+        }
+      } finally {
+        res.end();
+      }
+    },
+  );
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/** Session ids follow @kaizen/memory's rule, checked here so a bad one is a 400 naming the field. */
+export const sessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:@-]{1,128}$/, "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -")
+  .describe("Conversation id: turns with the same id share memory.");
+
+export interface Limits {
+  /** The longest question, in characters. */
+  maxMessageChars: number;
+  /** The most questions one POST /batch may carry. */
+  maxBatchQuestions: number;
+}
+
+export function buildSchemas(limits: Limits) {
+  const message = z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(limits.maxMessageChars, `must be at most ${limits.maxMessageChars} characters`)
+    .describe("The user's question.");
+
+  const chatRequest = z
+    .object({ message, sessionId: sessionIdSchema.optional() })
+    .describe("The seed's ChatRequest; sessionId turns memory on.");
+  const chatMessageOnly = z.object({ message }).describe("A question for the session named in the path.");
+  const chatResponse = z
+    .object({
+      response: z.string().describe("The answer."),
+      confidence: z.number().min(0).max(1).nullable().describe("The model's confidence, 0.0-1.0."),
+      sessionId: sessionIdSchema.optional(),
+    })
+    .describe("The seed's ChatResponse.");
+
+  const batchRequest = z.object({
+    questions: z
+      .array(message)
+      .min(1, "must hold at least one question")
+      .max(limits.maxBatchQuestions, `must hold at most ${limits.maxBatchQuestions} questions; split the batch`)
+      .describe(`Up to ${limits.maxBatchQuestions} questions, answered concurrently.`),
+  });
+  const batchItem = z.union([
+    z.object({ question: z.string(), status: z.literal("ok"), response: z.string(), confidence: z.number().nullable() }),
+    z.object({ question: z.string(), status: z.literal("error"), statusCode: z.number().int(), detail: z.string() }),
+  ]);
+  const batchResponse = z.object({
+    results: z.array(batchItem).describe("One entry per question, in the order asked."),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+  });
+
+  const historyResponse = z.object({
+    sessionId: sessionIdSchema,
+    turns: z.array(
+      z.object({
+        question: z.string(),
+        response: z.string(),
+        confidence: z.number().nullable(),
+        createdAt: z.string().describe("ISO 8601 time of the answer."),
+      }),
+    ),
+  });
+
+  const error = z.object({ detail: z.string() }).describe("What went wrong, FastAPI style.");
+  const health = z.object({
+    status: z.literal("ok"),
+    llm: z.string().describe("openai, anthropic or fake."),
+    model: z.string(),
+    memory: z.string(),
+    uptimeSeconds: z.number(),
+  });
+
+  return {
+    chatRequest,
+    chatMessageOnly,
+    chatResponse,
+    batchRequest,
+    batchResponse,
+    historyResponse,
+    error,
+    health,
+    sessionParams: z.object({ sessionId: sessionIdSchema }),
+  };
+}
+
+export type Schemas = ReturnType<typeof buildSchemas>;

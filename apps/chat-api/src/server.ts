@@ -1,0 +1,88 @@
+import { createQARuntime, loadDotEnv, type Env, type QARuntime } from "@kaizen/app-shared";
+import { buildApp, type BuiltApp } from "./app.js";
+import { serverConfigFromEnv, type ServerConfig } from "./config.js";
+import { loggerOptions } from "./logger.js";
+
+export interface RunningServer {
+  app: BuiltApp;
+  runtime: QARuntime;
+  config: ServerConfig;
+  /** "http://HOST:PORT" as bound (PORT=0 picks a free port). */
+  url: string;
+  /**
+   * Stops accepting connections, lets the requests in flight finish (up to
+   * SHUTDOWN_TIMEOUT_MS), then closes the agent, the memory and the fake LLM server.
+   */
+  close(): Promise<void>;
+}
+
+/** Everything main.ts does except signals and exit codes: also used by tests that want a real port. */
+export async function startServer(env: Env = process.env, logStream?: NodeJS.WritableStream): Promise<RunningServer> {
+  if (env === process.env) loadDotEnv();
+  const config = serverConfigFromEnv(env);
+  const runtime = await createQARuntime({
+    env,
+    useAsyncLlm: true,
+    memory: { sqlitePath: config.sqlitePath, namespace: "chat", maxTurns: config.memoryMaxTurns },
+    // A short pause between streamed chunks, so that on the fake model the page visibly streams too.
+    fake: { streamChunkDelayMs: env["FAKE_LLM_STREAM_DELAY_MS"] === undefined ? 30 : undefined },
+  });
+  let app: BuiltApp;
+  try {
+    app = await buildApp(
+      {
+        agent: runtime.agent,
+        memory: runtime.memory,
+        info: {
+          llm: runtime.llm.kind,
+          model: runtime.llm.model,
+          memory: runtime.memory?.kind ?? "none",
+        },
+        secrets: runtime.secrets,
+      },
+      {
+        bodyLimitBytes: config.bodyLimitBytes,
+        maxMessageChars: config.maxMessageChars,
+        maxBatchQuestions: config.maxBatchQuestions,
+        batchConcurrency: config.batchConcurrency,
+        requestTimeoutMs: config.requestTimeoutMs,
+        logger: loggerOptions(config.logLevel, runtime.secrets, logStream),
+      },
+    );
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  if (runtime.llm.kind === "fake") {
+    app.log.warn(`No OPENAI_API_KEY or ANTHROPIC_API_KEY: running on the FAKE LLM server, not a real model.`);
+  }
+  app.log.info({ url, docs: `${url}/docs` }, `Kaizen chat API listening on ${url} using ${runtime.description}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const timer = setTimeout(() => {
+        app.log.warn(`requests still in flight after ${config.shutdownTimeoutMs} ms: closing their connections`);
+        app.server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      timer.unref();
+      // Node closes idle keep-alive connections only when close() starts; a connection whose
+      // request finishes later would otherwise hold the shutdown until the client drops it.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+      sweep.unref();
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+        clearTimeout(timer);
+        await runtime.close();
+      }
+    })();
+    return closing;
+  };
+  return { app, runtime, config, url, close };
+}

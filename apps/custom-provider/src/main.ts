@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// The demo: register the provider written in compat-provider.ts, then use it through an agent
+// with both the blocking run() and the non-blocking runAsync(). See README.md.
+import { BaseAgent, BaseAgentConfig, getRunInfo } from "@kaizen/core";
+import { QASignature, loadDotEnv, startFakeLLM, type RunningFakeLLM } from "@kaizen/app-shared";
+import { registerCompatProvider } from "./register.js";
+
+loadDotEnv();
+registerCompatProvider("my-compat");
+
+let fake: RunningFakeLLM | undefined;
+let baseUrl = process.env["COMPAT_BASE_URL"];
+if (!baseUrl) {
+  // run() blocks this thread while it waits, so the stand-in server answers from a worker thread.
+  fake = await startFakeLLM({ inWorker: true });
+  baseUrl = fake.openaiBaseUrl;
+  console.error(`no COMPAT_BASE_URL set: using the fake LLM server at ${fake.url} (not a real model)`);
+}
+const model = process.env["MODEL"] ?? "gpt-4o-mini";
+const question = process.argv.slice(2).filter((a) => a !== "--").join(" ") || "What is 2+2?";
+
+const common = { llmProvider: "my-compat", model, baseUrl, temperature: 0.7, maxTokens: 500 } as const;
+const syncAgent = new BaseAgent({ config: new BaseAgentConfig(common), signature: new QASignature() });
+const asyncAgent = new BaseAgent({ config: new BaseAgentConfig({ ...common, useAsyncLlm: true }), signature: new QASignature() });
+
+try {
+  const blocking = syncAgent.run({ question });
+  console.log(`run():      ${JSON.stringify(blocking)}`);
+  const awaited = await asyncAgent.runAsync({ question });
+  console.log(`runAsync(): ${JSON.stringify(awaited)}`);
+  const info = getRunInfo(awaited);
+  if (info) console.log(`provider my-compat, model ${info.model}, ${info.usage.totalTokens} tokens, ${Math.round(info.latencyMs)} ms`);
+} finally {
+  await syncAgent.close();
+  await asyncAgent.close();
+  await fake?.close();
+}
