@@ -167,7 +167,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
 
   const measure = async (mode: Mode, calls: number, concurrency: number, latencyMs: number): Promise<ScenarioResult> => {
     const spec: ScenarioSpec = { mode, calls, concurrency, latencyMs, warmupCalls: options.warmupCalls };
-    const r = await runScenario(fake, spec);
+    const r = await runScenario(fake, spec, log);
     const elapsed = ((performance.now() - t0) / 1000).toFixed(0);
     log(
       `[bench ${elapsed}s] ${mode.padEnd(8)} calls=${calls} concurrency=${concurrency} latency=${latencyMs}ms: ` +

@@ -254,7 +254,7 @@ export function markdownReport(r: BenchResults): string {
     `### Concurrency at ${L} ms latency`,
     ``,
     `Wall: from the first call to the last result. CPU/call: the client process's CPU (user + system, all threads) over ` +
-      `the measured phase, divided by the calls. Peak RSS: sampled every 20 ms during the measured phase; Δ RSS: over the ` +
+      `the measured phase, divided by the calls. Peak RSS: sampled every 50 ms during the measured phase; Δ RSS: over the ` +
       `RSS at its start. p50/p99 done: when results arrived. Medians of ${r.options.reps} interleaved repetitions ` +
       `(${Math.max(r.options.reps, r.options.largestSizeReps)} at the largest size) for raw SDK and runAsync; run() once.`,
     ``,

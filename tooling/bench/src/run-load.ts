@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Child } from "./child-process.js";
 import type { FakeLLM } from "./fake-llm.js";
 import type { LoadOutcome, LoadSpec } from "./load-child.js";
@@ -20,13 +21,27 @@ export interface LoadOptions {
 }
 
 
+/** Starts the chat server, retrying a start that died (a sibling's dist may be mid-rebuild). */
+async function startServer(endpoint: "async" | "sync", llmBaseUrl: string): Promise<{ server: Child; url: unknown }> {
+  for (let attempt = 1; ; attempt++) {
+    const server = new Child("chat-server-child", [endpoint, llmBaseUrl]);
+    try {
+      const { url } = await server.waitFor("ready", 60_000);
+      return { server, url };
+    } catch (err) {
+      await server.stop();
+      if (attempt >= 3) throw err;
+      await sleep(5_000);
+    }
+  }
+}
+
 /** Starts the chat server (one endpoint mode) and loads it from a second process over loopback. */
 export async function runLoad(fake: FakeLLM, endpoint: "async" | "sync", opts: LoadOptions): Promise<LoadRun> {
   await fake.setLatency(0);
-  const server = new Child("chat-server-child", [endpoint, fake.openaiBaseUrl]);
+  const { server, url } = await startServer(endpoint, fake.openaiBaseUrl);
   let loader: Child | undefined;
   try {
-    const { url } = await server.waitFor("ready", 60_000);
     // One request to warm the route and open the first LLM connection.
     const warm = await fetch(`${String(url)}/api/chat`, {
       method: "POST",

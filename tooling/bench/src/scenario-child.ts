@@ -3,6 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { reportFatal, send, type Message } from "./child-process.js";
 import { checkAnswer, question } from "./workload.js";
 import { percentile, type ScenarioResult, type ScenarioSpec } from "./scenario.js";
@@ -79,6 +80,9 @@ async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): P
     if (warm.failed > 0) throw new Error(`warm-up: ${warm.failed} of ${spec.warmupCalls} calls failed: ${warm.firstError}`);
   }
   (globalThis as { gc?: () => void }).gc?.();
+  // Let V8's background threads finish compiling what the warm-up made hot: their CPU would
+  // otherwise land in the first measured calls.
+  await sleep(300);
   send({ type: "warm" });
   await go;
 
@@ -95,7 +99,7 @@ async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): P
   let rssPeak = rssStart;
   const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
-  }, 20);
+  }, 50);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const outcome = await runPool(spec.calls, spec.concurrency, contender.call, 0, t0);

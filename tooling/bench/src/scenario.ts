@@ -41,7 +41,7 @@ export interface ScenarioResult {
   overheadMsPerCall: number;
   /** RSS when the measured phase began. */
   rssStartMb: number;
-  /** Highest RSS seen during the measured phase (sampled every 20 ms and at the end). */
+  /** Highest RSS seen during the measured phase (sampled every 50 ms and at the end). */
   rssPeakMb: number;
   /** The process's lifetime peak (getrusage maxrss): includes warm-up. */
   maxRssMb: number;
