@@ -1,0 +1,200 @@
+import OpenAI from "openai";
+import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  AbortError,
+  AuthenticationError,
+  InvalidResponseError,
+  TimeoutError,
+  type ChatRequest,
+  type ChatResponse,
+  type StreamEvent,
+} from "@kaizen/provider";
+import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
+import { startRecordingProxy, type RecordingProxy } from "./__fixtures__/recording-proxy.js";
+import { streamOpenAIChat, type OpenAIStreamOptions } from "./stream-openai.js";
+
+const API_KEY = "sk-test-stream-openai-0123456789abcdef";
+const SCHEMA = {
+  type: "object",
+  properties: {
+    answer: { type: "string", description: "Detailed answer" },
+    confidence: { type: "number", minimum: 0, maximum: 1 },
+  },
+  required: ["answer", "confidence"],
+  additionalProperties: false,
+};
+
+let server: FakeLLMServer;
+let proxy: RecordingProxy;
+let client: OpenAI;
+let proxiedClient: OpenAI;
+
+beforeAll(async () => {
+  server = await startFakeLLMServer();
+  proxy = await startRecordingProxy(server.url);
+  client = new OpenAI({ apiKey: API_KEY, baseURL: server.openaiBaseUrl, maxRetries: 0 });
+  proxiedClient = new OpenAI({ apiKey: API_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await server.close();
+});
+
+beforeEach(() => {
+  server.resetScript();
+  server.clearRequests();
+  server.setStreamChunkDelay(0);
+});
+
+function plainRequest(question = "What is 2+2?"): ChatRequest {
+  return { model: "gpt-4o-mini", messages: [{ role: "user", content: question }] };
+}
+
+function structuredRequest(): ChatRequest {
+  return { ...plainRequest(), output: { name: "QAOutput", schema: SCHEMA } };
+}
+
+function bodyOf(request: ChatRequest): ChatCompletionCreateParamsNonStreaming {
+  const body: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages: request.messages };
+  if (request.output) {
+    body.response_format = { type: "json_schema", json_schema: { name: request.output.name, schema: request.output.schema, strict: true } };
+  }
+  return body;
+}
+
+function stream(request: ChatRequest, extra: Partial<OpenAIStreamOptions> = {}): AsyncIterable<StreamEvent> {
+  return streamOpenAIChat({
+    provider: "openai",
+    client,
+    body: bodyOf(request),
+    request,
+    structuredOutput: request.output ? "json_schema" : "none",
+    secrets: [API_KEY],
+    maxRetries: 2,
+    ...extra,
+  });
+}
+
+async function collect(events: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; at: number[]; finish: ChatResponse }> {
+  const out: StreamEvent[] = [];
+  const at: number[] = [];
+  for await (const event of events) {
+    out.push(event);
+    at.push(performance.now());
+  }
+  const last = out[out.length - 1];
+  if (last?.type !== "finish") throw new Error("no finish event");
+  return { events: out, at, finish: last.response };
+}
+
+describe("streamOpenAIChat", () => {
+  it("streams text deltas that reassemble to the plain answer, then one finish with usage", async () => {
+    const plain = await client.chat.completions.create({ model: "gpt-4o-mini", messages: plainRequest().messages });
+    const { events, finish } = await collect(stream(plainRequest()));
+    const deltas = events.filter((e): e is Extract<StreamEvent, { type: "text-delta" }> => e.type === "text-delta");
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.map((d) => d.delta).join("")).toBe(plain.choices[0]?.message.content);
+    expect(events.filter((e) => e.type === "finish")).toHaveLength(1);
+    expect(events.some((e) => e.type === "partial-object")).toBe(false);
+    expect(finish.content).toBe(plain.choices[0]?.message.content);
+    expect(finish.content).toContain("4");
+    expect(finish.finishReason).toBe("stop");
+    expect(finish.structuredOutput).toBe("none");
+    expect(finish.usage.inputTokens).toBeGreaterThan(0);
+    expect(finish.usage.outputTokens).toBeGreaterThan(0);
+    expect(finish.requestId).toBeDefined();
+    expect(finish.attempts).toBe(1);
+    const sent = server.requests[server.requests.length - 1]?.body as Record<string, unknown>;
+    expect(sent["stream"]).toBe(true);
+    expect(sent["stream_options"]).toEqual({ include_usage: true });
+  });
+
+  it("emits partial objects before the whole answer when an output schema is asked", async () => {
+    const delay = 40;
+    server.setStreamChunkDelay(delay);
+    const { events, at, finish } = await collect(stream(structuredRequest()));
+    const partialIndexes = events.flatMap((e, i) => (e.type === "partial-object" ? [i] : []));
+    const distinct = new Set(partialIndexes.map((i) => JSON.stringify((events[i] as { object: unknown }).object)));
+    expect(distinct.size).toBeGreaterThanOrEqual(2);
+    const firstPartialAt = at[partialIndexes[0] as number] as number;
+    const finishAt = at[at.length - 1] as number;
+    expect(finishAt - firstPartialAt).toBeGreaterThanOrEqual(delay);
+    const parsed = finish.parsed as { answer: string; confidence: number };
+    expect(parsed.answer).toContain("4");
+    expect(JSON.parse(finish.content)).toEqual(parsed);
+    // the last partial is the whole object
+    const lastPartial = events[partialIndexes[partialIndexes.length - 1] as number] as { object: unknown };
+    expect(lastPartial.object).toEqual(parsed);
+    expect(finish.structuredOutput).toBe("json_schema");
+  });
+
+  it("a truncated stream ends in an InvalidResponseError", async () => {
+    server.fault({ type: "truncated_stream" });
+    const seen: StreamEvent[] = [];
+    const error = await (async () => {
+      for await (const event of stream(structuredRequest())) seen.push(event);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as Error).message).toMatch(/ended before/);
+    expect(seen.some((e) => e.type === "finish")).toBe(false);
+    expect(server.requests).toHaveLength(1); // no retry once chunks were delivered
+  });
+
+  it("a stall ends in a TimeoutError within the time budget", async () => {
+    server.fault({ type: "stall" });
+    const started = Date.now();
+    const error = await collect(stream(plainRequest(), { timeoutMs: 300 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("retries before the first chunk through the shared retry authority", async () => {
+    server.fault({ type: "rate_limit", retryAfterMs: 20 });
+    const { finish } = await collect(stream(plainRequest()));
+    expect(finish.attempts).toBe(2);
+    expect(finish.content).toContain("4");
+  });
+
+  it("a 401 is an AuthenticationError without the key in it", async () => {
+    server.fault({ type: "auth" });
+    const error = await collect(stream(plainRequest())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(`${String(error)} ${JSON.stringify(error)} ${(error as Error).stack ?? ""}`).not.toContain(API_KEY);
+  });
+
+  it("breaking out of the loop closes the upstream connection, and a later request works", async () => {
+    server.setStreamChunkDelay(50);
+    const before = proxy.records.length;
+    let seen = 0;
+    for await (const event of stream(plainRequest("Tell me a long story about the number four."), { client: proxiedClient })) {
+      if (event.type === "text-delta") seen++;
+      if (seen === 2) break;
+    }
+    const record = proxy.records[before];
+    expect(record).toBeDefined();
+    await record?.closed;
+    expect(record?.clientClosedEarly).toBe(true);
+    server.setStreamChunkDelay(0);
+    const { finish } = await collect(stream(plainRequest(), { client: proxiedClient }));
+    expect(finish.content).toContain("4");
+  });
+
+  it("aborting the signal stops the stream with an AbortError and closes the connection", async () => {
+    server.setStreamChunkDelay(50);
+    const before = proxy.records.length;
+    const controller = new AbortController();
+    const request = { ...plainRequest("Tell me a long story about the number four."), signal: controller.signal };
+    let deltas = 0;
+    const error = await (async () => {
+      for await (const event of stream(request, { client: proxiedClient })) {
+        if (event.type === "text-delta" && ++deltas === 1) controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(deltas).toBe(1);
+    await proxy.records[before]?.closed;
+    expect(proxy.records[before]?.clientClosedEarly).toBe(true);
+  });
+});
