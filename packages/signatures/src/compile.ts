@@ -181,6 +181,27 @@ function checkName(key: string, name: string): void {
   }
 }
 
+/**
+ * A default is a zod *output* value, so it can only be checked against the schema when input and output agree
+ * (no transform changes the shape): then a default the schema rejects is a definition error, caught now rather
+ * than on the first run that relies on it.
+ */
+function checkDefault(key: string, schema: z.ZodType, value: unknown, name: string): void {
+  const same =
+    JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" })) ===
+    JSON.stringify(z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }));
+  if (!same) return;
+  const result = z.safeParse(schema, value);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  throw new SignatureDefinitionError(
+    `${name}: the default of input "${key}" does not match its schema (${issue?.message ?? "invalid"}${
+      issue && issue.path.length > 0 ? ` at ${issue.path.map(String).join(".")}` : ""
+    }). Fix the default or the schema.`,
+    { signature: name, field: key },
+  );
+}
+
 function compile(sig: Signature): CompiledSignature {
   const name = signatureNameOf(sig);
   const description = descriptionOf(sig, name);
@@ -221,6 +242,8 @@ function compile(sig: Signature): CompiledSignature {
   const properties = (outputJsonSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
   for (const [key, f] of outputDefs) properties[key] = { ...properties[key], description: f.description };
   outputJsonSchema.properties = properties;
+
+  for (const [key, f] of inputDefs) if (f.kind === "input" && f.hasDefault) checkDefault(key, f.schema, f.default, name);
 
   const inputShape: Record<string, z.ZodType> = {};
   for (const [key, f] of inputDefs) inputShape[key] = f.kind === "input" && f.hasDefault ? z.optional(f.schema) : f.schema;

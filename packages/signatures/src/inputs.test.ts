@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InputField, InputValidationError, OutputField, Signature, validateInputs } from "./index.js";
@@ -115,6 +116,15 @@ describe("validateInputs", () => {
     expect(error.field).toBe("userId");
   });
 
+  it("accepts no inputs at all when none is required", () => {
+    class Joke extends Signature {
+      topic = InputField({ description: "Topic", default: "cats" });
+      joke = OutputField({ description: "Joke" });
+    }
+    expect(validateInputs(new Joke(), undefined)).toEqual({ topic: "cats" });
+    expect(inputError(() => validateInputs(new QASignature(), undefined)).field).toBe("(inputs)");
+  });
+
   it("rejects inputs that are not an object", () => {
     for (const bad of [null, "What is 2+2?", ["q"], 3]) {
       const error = inputError(() => validateInputs(new QASignature(), bad));
@@ -128,5 +138,42 @@ describe("validateInputs", () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("InputValidationError");
     expect(error.code).toBe("input_validation_error");
+  });
+});
+
+describe("validateInputs properties", () => {
+  const sig = new SearchSignature();
+  it("valid inputs come back equal, with defaults for the absent ones", () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            query: fc.string(),
+            userId: fc.integer(),
+            limit: fc.integer({ min: 1, max: 50 }),
+            filters: fc.record({ tags: fc.array(fc.string()) }),
+            locale: fc.constantFrom("en" as const, "de" as const),
+          },
+          { requiredKeys: ["query", "userId"] },
+        ),
+        (inputs) => {
+          expect(validateInputs(sig, inputs)).toEqual({ limit: 10, filters: { tags: [] }, ...inputs });
+        },
+      ),
+    );
+  });
+
+  it("anything else throws InputValidationError (and nothing else) with at least one issue", () => {
+    fc.assert(
+      fc.property(fc.anything(), (inputs) => {
+        try {
+          validateInputs(sig, inputs);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputValidationError);
+          expect((error as InputValidationError).issues.length).toBeGreaterThanOrEqual(1);
+          expect((error as InputValidationError).message).toMatch(/^SearchSignature /);
+        }
+      }),
+    );
   });
 });

@@ -29,12 +29,15 @@ function cloneDefault(value: unknown): unknown {
  * Checks the inputs of a run against the signature and returns them parsed (zod output values) with defaults
  * filled in. Throws InputValidationError naming the field, what was expected, what was received and the fix:
  * an unknown input (with the closest valid name), a missing one (with the expected ones), a wrong type.
- * Unknown inputs are errors, not dropped: they are almost always typos.
+ * Unknown inputs are errors, not dropped: they are almost always typos. `undefined` counts as `{}` when no input is
+ * required.
  */
 export function validateInputs<S extends Signature>(sig: S, inputs: unknown): InferValidatedInputs<S> {
   const compiled = compileSignature(sig);
   const { name } = compiled.shape;
   const expected = expectedList(compiled);
+  // `agent.run()` with no argument is fine when nothing is required.
+  if (inputs === undefined && compiled.inputFields.every((f) => f.optional)) inputs = {};
   if (typeof inputs !== "object" || inputs === null || Array.isArray(inputs)) {
     const received = describeReceived(inputs);
     const objectType = `an object with ${compiled.inputNames.length === 0 ? "no keys" : `keys ${expected}`}`;

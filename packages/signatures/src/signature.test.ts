@@ -225,6 +225,22 @@ describe("definition errors", () => {
     expect(error.message).toMatch(/output field "when" has a schema with no JSON Schema form .*z\.iso\.datetime\(\)/);
   });
 
+  it("a default the schema rejects", () => {
+    class BadDefault extends Signature {
+      limit = InputField({ description: "Limit", schema: z.number().int().max(5), default: 10 });
+      answer = OutputField({ description: "a" });
+    }
+    const error = definitionError(() => describeSignature(new BadDefault()));
+    expect(error.message).toMatch(/^BadDefault: the default of input "limit" does not match its schema \(Too big: expected number to be <=5\)\. Fix the default or the schema\.$/);
+    expect(error.field).toBe("limit");
+    // A transformed schema's default is an output value: it is not checked against the input side.
+    class Transformed extends Signature {
+      words = InputField({ description: "Text", schema: z.string().transform((t) => t.split(" ")), default: ["a"] });
+      answer = OutputField({ description: "a" });
+    }
+    expect(describeSignature(new Transformed()).inputs.words?.default).toEqual(["a"]);
+  });
+
   it("a non-string static description", () => {
     class Odd extends Signature {
       static override description = 42 as never;
