@@ -101,3 +101,22 @@ expectTypeOf<InferOutputs<typeof fn>>().toEqualTypeOf<{ answer: string; confiden
 expectTypeOf(fn).toExtend<Signature>();
 // @ts-expect-error -- an output field where inputs go
 signature({ description: "d", inputs: { q: OutputField({ description: "q" }) }, outputs: {} });
+
+// The README's examples.
+class QAWithSources extends QASignature {
+  context = InputField({ description: "Background documents", schema: z.array(z.string()).optional() });
+  sources = OutputField({ description: "Which documents were used", schema: z.array(z.number().int()) });
+}
+expectTypeOf<InferInputs<QAWithSources>>().toEqualTypeOf<{ question: string; context?: string[] | undefined }>();
+expectTypeOf<InferOutputs<QAWithSources>>().toEqualTypeOf<{ answer: string; confidence: number; sources: number[] }>();
+const triage = signature({
+  name: "Triage",
+  description: "Triage the support ticket.",
+  inputs: { ticket: InputField({ description: "The ticket text" }) },
+  outputs: {
+    category: OutputField({ description: "Category", schema: z.enum(["billing", "bug", "question"]) }),
+    urgent: OutputField({ description: "Needs a human now", schema: z.boolean() }),
+  },
+});
+expectTypeOf<InferInputs<typeof triage>>().toEqualTypeOf<{ ticket: string }>();
+expectTypeOf<InferOutputs<typeof triage>>().toEqualTypeOf<{ category: "billing" | "bug" | "question"; urgent: boolean }>();

@@ -70,6 +70,10 @@ function expectedOf(issue: Issue): string {
     case "unrecognized_keys":
       return "no keys besides the ones in the schema";
     case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      if (Array.isArray(options) && options.length > 0) {
+        return options.length === 1 ? literal(options[0]) : `one of ${options.map(literal).join(" | ")}`;
+      }
       const branches = new Set<string>();
       for (const branch of issue.errors) {
         const top = branch.find((inner) => inner.path.length === 0);
@@ -90,13 +94,34 @@ function expectedOf(issue: Issue): string {
 }
 
 /**
+ * A union whose value had the right type for one branch (that branch failed only deeper down, e.g. a wrong
+ * field inside the object) is best explained by that branch's own issues; "expected array" from another
+ * branch would send the model the wrong way. Other issues pass through.
+ */
+function expandUnions(issues: readonly Issue[], prefix: Path): Array<{ issue: Issue; path: Path }> {
+  const out: Array<{ issue: Issue; path: Path }> = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...normalisePath(issue.path)];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const matched = issue.errors.filter((branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0));
+      if (matched.length > 0) {
+        const closest = matched.reduce((a, b) => (b.length < a.length ? b : a));
+        out.push(...expandUnions(closest, path));
+        continue;
+      }
+    }
+    out.push({ issue, path });
+  }
+  return out;
+}
+
+/**
  * Converts zod issues into OutputIssues about `data` (the object that was validated). `fieldTypes` gives the
  * rendered type of each top-level field: zod reports `expected string` for a `z.string().nullable()` that got a
  * number, while `string | null` is what the model needs to hear.
  */
 export function toOutputIssues(issues: readonly Issue[], data: unknown, fieldTypes: Readonly<Record<string, string>> = {}): OutputIssue[] {
-  return issues.map((issue) => {
-    const path = normalisePath(issue.path);
+  return expandUnions(issues, []).map(({ issue, path }) => {
     const where = formatPath(path);
     const { value, present } = valueAt(data, path);
     const fieldType = path.length === 1 ? fieldTypes[String(path[0])] : undefined;

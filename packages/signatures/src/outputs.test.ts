@@ -149,6 +149,43 @@ describe("parseOutputs: issues", () => {
     ]);
   });
 
+  it("unions: a discriminator lists its values; a branch that matched the type explains the problem", () => {
+    class Shapes extends Signature {
+      shape = OutputField({
+        description: "Shape",
+        schema: z.discriminatedUnion("type", [
+          z.object({ type: z.literal("circle"), r: z.number() }),
+          z.object({ type: z.literal("square"), side: z.number() }),
+        ]),
+      });
+      either = OutputField({ description: "Either", schema: z.union([z.object({ a: z.string() }), z.array(z.number())]) });
+      scalar = OutputField({ description: "Scalar", schema: z.union([z.string(), z.number()]) });
+    }
+    const messages = (text: string): string[] => {
+      const result = parseOutputs(new Shapes(), text);
+      return result.ok ? [] : result.issues.map((i) => i.message);
+    };
+    expect(messages('{"shape":{"type":"triangle"},"either":{"a":1},"scalar":true}')).toEqual([
+      'shape.type: expected one of "circle" | "square", received string "triangle"',
+      "either.a: expected string, received number 1",
+      "scalar: expected string | number, received boolean true",
+    ]);
+    expect(messages('{"shape":{"type":"circle","r":"2"},"either":[1,"x"],"scalar":"s"}')).toEqual([
+      'shape.r: expected number, received string "2"',
+      'either[1]: expected number, received string "x"',
+    ]);
+  });
+
+  it("refinements report their own message", () => {
+    class Refined extends Signature {
+      even = OutputField({ description: "Even", schema: z.number().refine((n) => n % 2 === 0, "must be even") });
+    }
+    const result = parseOutputs(new Refined(), '{"even":3}');
+    expect(!result.ok && result.issues).toEqual([
+      { path: ["even"], expected: "must be even", received: "number 3", message: "even: must be even (received number 3)" },
+    ]);
+  });
+
   it("valid review parses; optional fields may be absent", () => {
     expect(parseOutputs(review, JSON.stringify(goodReview))).toEqual({ ok: true, value: goodReview });
   });
