@@ -1,4 +1,17 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { sharedTestConfig } from "../../tooling/vitest.shared.ts";
 
-export default defineConfig(sharedTestConfig);
+// The load tests time the fake server (100 concurrent requests in under 3 latencies), so they
+// run after everything else, alone, instead of beside other test files on a 2-core machine.
+const LOAD_TESTS = ["src/fake-llm-load.test.ts"];
+
+export default defineConfig({
+  ...sharedTestConfig,
+  test: {
+    ...sharedTestConfig.test,
+    projects: [
+      { extends: true, test: { name: "unit", exclude: [...configDefaults.exclude, ...LOAD_TESTS], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: "load", include: LOAD_TESTS, sequence: { groupOrder: 1 } } },
+    ],
+  },
+});

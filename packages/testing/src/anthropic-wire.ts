@@ -113,6 +113,7 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     question,
     toolResult,
     schema,
+    systemText: system,
     tool,
     reply,
     violate: flags.violate,

@@ -12,8 +12,11 @@ export interface CompletionInput {
   schema?: Schema;
   /** JSON mode without a schema: answer an object, using a schema found in the prompt if any. */
   jsonMode?: boolean;
-  /** All prompt text, searched for a JSON schema in JSON mode. */
-  promptText?: string;
+  /**
+   * The system prompt. A JSON Schema written in it is followed, like a model following its
+   * instructions: in JSON mode, and also without one ("prompt" mode for endpoints with no JSON mode).
+   */
+  systemText?: string;
   /** The tool the model calls. */
   tool?: { name: string; schema: Schema };
   /** A scripted reply: exact text, or the tool's arguments as JSON text. */
@@ -42,10 +45,14 @@ export function composeCompletion(input: CompletionInput): Completion {
   if (input.reply !== undefined) text = input.reply;
   else if (input.schema) text = JSON.stringify(structuredAnswer(input, input.schema));
   else if (input.jsonMode) {
-    const found = input.promptText ? findSchemaInText(input.promptText) : undefined;
+    const found = findSchemaInText(`${input.systemText ?? ""}\n${input.question}`);
     text = JSON.stringify(found ? structuredAnswer(input, found) : violateOrPlain(input));
-  } else if (input.violate) text = JSON.stringify({ unexpected: "this answer does not follow any schema" });
-  else text = plainAnswer(input);
+  } else {
+    const found = input.systemText && input.toolResult === undefined ? findSchemaInText(input.systemText) : undefined;
+    if (found) text = JSON.stringify(structuredAnswer(input, found));
+    else if (input.violate) text = JSON.stringify({ unexpected: "this answer does not follow any schema" });
+    else text = plainAnswer(input);
+  }
   const budget = input.maxTokens;
   if (budget !== undefined && budget > 0 && countTokens(text) > budget) {
     return { kind: "text", text: text.slice(0, budget * 4), truncated: true };
@@ -79,6 +86,7 @@ const schemaCache = new Map<string, Schema | null>();
  * because benchmarks send the same system prompt thousands of times.
  */
 export function findSchemaInText(text: string): Schema | undefined {
+  if (!text.includes("{")) return undefined;
   const cached = schemaCache.get(text);
   if (cached !== undefined) return cached ?? undefined;
   const found = scanForSchema(text);

@@ -143,7 +143,7 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
     toolResult,
     schema: jsonSchema,
     jsonMode,
-    promptText: jsonMode ? `${promptText}\n${question}` : undefined,
+    systemText: promptText,
     tool,
     reply: flags.reply,
     violate: flags.violate,
