@@ -120,3 +120,4 @@ const triage = signature({
 });
 expectTypeOf<InferInputs<typeof triage>>().toEqualTypeOf<{ ticket: string }>();
 expectTypeOf<InferOutputs<typeof triage>>().toEqualTypeOf<{ category: "billing" | "bug" | "question"; urgent: boolean }>();
+expectTypeOf(triage).toExtend<Signature>();
