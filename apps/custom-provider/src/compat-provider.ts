@@ -96,7 +96,9 @@ export class CompatHttpProvider implements LLMProvider {
           reply = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
         } catch (err) {
           if (request.signal?.aborted) throw new AbortError("The request was aborted.");
-          throw this.#networkError(timeout.aborted ? new SyncFetchError("TimeoutError", "timed out", undefined) : err);
+          // This attempt's timeout, or the call's whole budget (the retry authority's signal).
+          if (timeout.aborted || signal?.aborted) throw this.#networkError(new SyncFetchError("TimeoutError", "timed out", undefined));
+          throw this.#networkError(err);
         }
         return this.#toResponse(request, reply, attempt);
       },

@@ -1,0 +1,32 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const appDir = fileURLToPath(new URL("../../", import.meta.url));
+// tsx maps @kaizen/* to the packages' source with this, as vitest does: no build needed.
+const sourcePaths = fileURLToPath(new URL("../../../tsconfig.source-paths.json", import.meta.url));
+
+export interface BatchRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs src/main.ts as its own process, the way `pnpm start` runs dist/main.js, without any key unless given. */
+export function runBatch(args: string[], env: Record<string, string> = {}): Promise<BatchRun> {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "MODEL"].includes(k)),
+  );
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    cwd: appDir,
+    env: { ...clean, TSX_TSCONFIG_PATH: sourcePaths, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,84 @@
+import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BaseAgent, BaseAgentConfig, ConfigurationError, getRunInfo } from "@kaizen/core";
+import { listProviders } from "@kaizen/providers";
+import { startFakeLLMServerThread, type FakeLLMServerThread } from "@kaizen/testing";
+import { QASignature } from "@kaizen/app-shared";
+import { registerCompatProvider } from "./register.js";
+
+let server: FakeLLMServerThread;
+const agents: Array<BaseAgent<QASignature>> = [];
+beforeAll(async () => {
+  // run() blocks this thread until the answer is back, so the server answers from its own thread.
+  server = await startFakeLLMServerThread();
+  registerCompatProvider("my-compat-test");
+});
+afterAll(async () => {
+  for (const agent of agents) await agent.close();
+  await server?.close();
+});
+
+function agent(useAsyncLlm: boolean) {
+  const config = new BaseAgentConfig({ llmProvider: "my-compat-test", model: "gpt-4o-mini", baseUrl: server.openaiBaseUrl, apiKey: "sk-local", useAsyncLlm });
+  const a = new BaseAgent({ config, signature: new QASignature() });
+  agents.push(a);
+  return a;
+}
+
+describe("the registered provider, used by an agent", () => {
+  it("is known by name after registerProvider", () => {
+    expect(listProviders()).toContain("my-compat-test");
+  });
+
+  it("run() blocks and returns the typed result itself", () => {
+    const result = agent(false).run({ question: "What is 2+2?" });
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result.answer).toContain("4");
+    expect(result.confidence).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(result).sort()).toEqual(["answer", "confidence"]);
+    expect(getRunInfo(result)?.usage.totalTokens).toBeGreaterThan(0);
+  });
+
+  it("runAsync() returns the same answer without blocking: 20 concurrent runs take a fraction of 20 latencies", async () => {
+    const a = agent(true);
+    expect(await a.runAsync({ question: "What is 2+2?" })).toEqual(agent(false).run({ question: "What is 2+2?" }));
+    await server.setLatency(300);
+    try {
+      const started = Date.now();
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => a.runAsync({ question: `What is ${i}+1?` })));
+      expect(results.map((r) => r.answer)).toEqual(Array.from({ length: 20 }, (_, i) => expect.stringContaining(String(i + 1)) as string));
+      // Loose on purpose (CI shares its cores with other test files): sequential calls take 20 latencies (6 s).
+      expect(Date.now() - started).toBeLessThan(10 * 300);
+    } finally {
+      await server.setLatency(0);
+    }
+  });
+
+  it("runAsync() on an agent without useAsyncLlm rejects with the seed's ConfigurationError", async () => {
+    await expect(agent(false).runAsync({ question: "hi" })).rejects.toBeInstanceOf(ConfigurationError);
+  });
+
+  it("without a baseUrl the provider says what to set", () => {
+    const saved = process.env["COMPAT_BASE_URL"];
+    delete process.env["COMPAT_BASE_URL"];
+    try {
+      expect(() => new BaseAgent({ config: new BaseAgentConfig({ llmProvider: "my-compat-test", model: "m" }), signature: new QASignature() })).toThrow(/needs baseUrl/);
+    } finally {
+      if (saved !== undefined) process.env["COMPAT_BASE_URL"] = saved;
+    }
+  });
+});
+
+describe("the demo (README command)", () => {
+  it("prints the run() and runAsync() answers", () => {
+    const appDir = fileURLToPath(new URL("../", import.meta.url));
+    const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.source-paths.json", import.meta.url)) };
+    delete env["COMPAT_BASE_URL"];
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", "What is 7*6?"], { cwd: appDir, env, encoding: "utf8", timeout: 60_000 });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^run\(\): +\{"answer":"[^"]*42[^"]*","confidence":[\d.]+\}$/m);
+    expect(run.stdout).toMatch(/^runAsync\(\): \{"answer":"[^"]*42[^"]*","confidence":[\d.]+\}$/m);
+    expect(run.stderr).toContain("fake LLM server");
+  }, 60_000);
+});
