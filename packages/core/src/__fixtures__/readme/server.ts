@@ -1,0 +1,40 @@
+import { createServer } from "node:http";
+import { InputField, OutputField, Signature } from "@kaizen/signatures";
+import { SqliteMemory } from "@kaizen/memory";
+import { BaseAgent, BaseAgentConfig, ConfigurationError, ProviderError } from "../../index.js";
+
+class QASignature extends Signature {
+  static override description = "Answer the user's question.";
+  question = InputField({ description: "User question" });
+  answer = OutputField({ description: "Response" });
+}
+
+const memory = new SqliteMemory({ path: ".kaizen/memory.db" });
+const agent = new BaseAgent({
+  config: new BaseAgentConfig({ llmProvider: "openai", model: "gpt-4", useAsyncLlm: true }),
+  signature: new QASignature(),
+  memory,
+});
+
+// POST /api/chat {"message": "...", "session_id": "..."}: handles 100+ concurrent requests, since
+// runAsync never blocks the event loop.
+export const server = createServer((req, res) => {
+  let body = "";
+  req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+  req.on("end", () => {
+    const send = (status: number, payload: unknown): void => {
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+    };
+    const { message, session_id } = JSON.parse(body || "{}") as { message?: string; session_id?: string };
+    agent.runAsync({ question: message ?? "" }, { sessionId: session_id }).then(
+      (result) => send(200, { response: result.answer }),
+      (error: unknown) => {
+        if (error instanceof ConfigurationError) send(500, { detail: `Configuration error: ${error.message}` });
+        else if (error instanceof ProviderError) send(503, { detail: `Service error: ${error.message}` });
+        else send(500, { detail: `Internal error: ${String(error)}` });
+      },
+    );
+  });
+});
+server.on("close", () => void agent.close().then(() => memory.close()));
+server.listen(Number(process.env.PORT ?? 3000), "127.0.0.1");
