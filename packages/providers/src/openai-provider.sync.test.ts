@@ -3,15 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthenticationError, InvalidResponseError, RateLimitError } from "@kaizen/provider";
 import { OpenAIProvider } from "./openai-provider.js";
-import { startThreadedFakeServer } from "./__fixtures__/fake-server-thread.js";
-import type { ThreadedFakeServer } from "./__fixtures__/fake-server-thread.js";
+import { startFakeLLMServerThread } from "@kaizen/testing";
+import type { FakeLLMServerThread } from "@kaizen/testing";
 
 const KEY = "sk-kaizen-sync-FAKEKEY-7f3a9c2e1d";
-let server: ThreadedFakeServer;
+let server: FakeLLMServerThread;
 let provider: OpenAIProvider;
 
 beforeAll(async () => {
-  server = await startThreadedFakeServer();
+  server = await startFakeLLMServerThread();
   provider = new OpenAIProvider({ apiKey: KEY, baseUrl: server.openaiBaseUrl, timeoutMs: 10_000 });
 });
 
