@@ -4,6 +4,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import {
   ConfigurationError,
+  ProviderError,
   type ChatRequest,
   type ChatResponse,
   type LLMProvider,
@@ -15,7 +16,7 @@ import { buildAnthropicParams, toChatResponse, type AnthropicMessageLike, type A
 import { mapProviderError, requestIdFrom } from "./errors-map.js";
 import { ConcurrencyLimiter } from "./limiter.js";
 import { computeCost, type PriceTable } from "./prices.js";
-import { DEFAULT_MAX_RETRIES, withRetry, withRetrySync, type RetryInfo } from "./retry.js";
+import { DEFAULT_MAX_RETRIES, withRetry, withRetrySync, type AttemptContext, type RetryInfo } from "./retry.js";
 import { streamAnthropicChat } from "./stream-anthropic.js";
 import { SyncBridgeError, createSyncBridge, type SyncBridge } from "./sync-bridge.js";
 
@@ -24,9 +25,9 @@ export interface AnthropicProviderOptions {
   apiKey?: string;
   /** E.g. a proxy or the fake server. Default: the SDK's (https://api.anthropic.com). */
   baseUrl?: string;
-  /** Enables chatAsync. Default false (the seed's default): chat() works either way. */
+  /** Enables chatAsync and streamAsync. Default false (the seed's default): chat() works either way. */
   useAsync?: boolean;
-  /** Per-call time budget in ms (retries included) when the request has none. */
+  /** Per-call time budget in ms (retries included; for a stream, until its end) when the request has none. Default 60 000. */
   timeoutMs?: number;
   /** Retries of retryable failures (429, 5xx, connection). Default 2. */
   maxRetries?: number;
@@ -49,6 +50,7 @@ export interface AnthropicProviderOptions {
 }
 
 const DEFAULT_MAX_TOKENS = 4096;
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 export class AnthropicProvider implements LLMProvider {
   readonly name: string;
@@ -103,8 +105,21 @@ export class AnthropicProvider implements LLMProvider {
 
   #assertOpen(): void {
     if (this.#closed) {
-      throw new ConfigurationError(`The ${this.name} provider was closed; create a new one to make more calls.`, { field: "provider" });
+      throw new ProviderError(`${this.name}: the provider was closed; create a new one to make more calls.`, {
+        provider: this.name,
+        retryable: false,
+      });
     }
+  }
+
+  #requireAsync(method: string): Anthropic {
+    if (!this.useAsync) {
+      throw new ConfigurationError(
+        `AnthropicProvider was created with useAsync: false, so ${method}() is not available. Set useAsync: true: new AnthropicProvider({ useAsync: true }). (chat() works without it.)`,
+        { field: "useAsync" },
+      );
+    }
+    return this.#asyncClient();
   }
 
   #plan(request: ChatRequest): AnthropicRequestPlan {
@@ -112,6 +127,10 @@ export class AnthropicProvider implements LLMProvider {
       maxTokensDefault: this.#options.maxTokensDefault ?? DEFAULT_MAX_TOKENS,
       strictTools: this.#options.strictTools ?? true,
     });
+  }
+
+  #timeoutMs(request: ChatRequest): number {
+    return request.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   #costOf = (model: string, usage: Usage): number | undefined => computeCost(model, usage, this.#options.prices);
@@ -125,11 +144,10 @@ export class AnthropicProvider implements LLMProvider {
   }
 
   #retryOptions(request: ChatRequest) {
-    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs;
     return {
       provider: this.name,
       maxRetries: this.#options.maxRetries ?? DEFAULT_MAX_RETRIES,
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      timeoutMs: this.#timeoutMs(request),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
       ...(this.#options.onRetry === undefined ? {} : { onRetry: this.#options.onRetry }),
     };
@@ -157,34 +175,29 @@ export class AnthropicProvider implements LLMProvider {
   }
 
   async chatAsync(request: ChatRequest): Promise<ChatResponse> {
-    if (!this.useAsync) {
-      throw new ConfigurationError(
-        `chatAsync needs an async client: create the provider with useAsync: true (new AnthropicProvider({ useAsync: true })), or call chat().`,
-        { field: "useAsync" },
-      );
-    }
-    const client = this.#asyncClient();
+    const client = this.#requireAsync("chatAsync");
     const plan = this.#plan(request);
-    const call = () =>
-      withRetry(async (ctx) => {
-        try {
-          const { data, response } = await client.messages
-            .create(plan.params as Anthropic.MessageCreateParamsNonStreaming, {
-              maxRetries: 0,
-              ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-              ...(ctx.remainingMs === undefined ? {} : { timeout: ctx.remainingMs }),
-            })
-            .withResponse();
-          return toChatResponse(data as AnthropicMessageLike, plan, {
-            attempts: ctx.attempt,
-            requestId: requestIdFrom(response.headers),
-            costOf: this.#costOf,
-          });
-        } catch (error) {
-          throw this.#mapError(error, ctx.remainingMs);
-        }
-      }, this.#retryOptions(request));
-    return this.#limiter ? this.#limiter.run(call, request.signal) : call();
+    const attempt = async (ctx: AttemptContext): Promise<ChatResponse> => {
+      try {
+        const { data, response } = await client.messages
+          .create(plan.params as Anthropic.MessageCreateParamsNonStreaming, {
+            maxRetries: 0,
+            ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+            ...(ctx.remainingMs === undefined ? {} : { timeout: ctx.remainingMs }),
+          })
+          .withResponse();
+        return toChatResponse(data as AnthropicMessageLike, plan, {
+          attempts: ctx.attempt,
+          requestId: requestIdFrom(response.headers),
+          costOf: this.#costOf,
+        });
+      } catch (error) {
+        throw this.#mapError(error, ctx.remainingMs);
+      }
+    };
+    // The slot is held per attempt, not across a backoff wait.
+    const limiter = this.#limiter;
+    return withRetry((ctx) => (limiter ? limiter.run(() => attempt(ctx), ctx.signal) : attempt(ctx)), this.#retryOptions(request));
   }
 
   /**
@@ -192,22 +205,22 @@ export class AnthropicProvider implements LLMProvider {
    * forced tool's input_json_delta events), then one finish event with the full response.
    */
   streamAsync(request: ChatRequest): AsyncIterable<StreamEvent> {
-    const plan = this.#plan(request);
+    // Checked on first iteration, so a misconfigured provider fails where the stream is consumed.
     const stream = () =>
       streamAnthropicChat({
         provider: this.name,
-        client: this.#asyncClient(),
-        plan,
+        client: this.#requireAsync("streamAsync"),
+        plan: this.#plan(request),
         request,
         maxRetries: this.#options.maxRetries ?? DEFAULT_MAX_RETRIES,
-        timeoutMs: request.timeoutMs ?? this.#options.timeoutMs,
+        timeoutMs: this.#timeoutMs(request),
         onRetry: this.#options.onRetry,
         secrets: [this.#apiKey],
         costOf: this.#costOf,
       });
     const limiter = this.#limiter;
-    if (!limiter) return stream();
-    return limitedStream(limiter, stream, request.signal);
+    if (limiter) return limitedStream(limiter, stream, request.signal);
+    return { [Symbol.asyncIterator]: () => stream()[Symbol.asyncIterator]() };
   }
 
   /** Closes the sync bridge's worker. Idempotent. */

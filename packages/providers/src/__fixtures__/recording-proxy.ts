@@ -5,7 +5,9 @@ import { createServer, request as httpRequest, type IncomingMessage } from "node
 import type { AddressInfo } from "node:net";
 
 export interface ProxyRecord {
+  /** The path as the client sent it, query included. */
   path: string;
+  headers: Record<string, string | string[] | undefined>;
   body: unknown;
   /** True when the client closed the connection before the response was complete. */
   clientClosedEarly: boolean;
@@ -33,10 +35,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startRecordingProxy(
-  target: string,
-  intercept?: (path: string, body: unknown) => InterceptReply | undefined,
-): Promise<RecordingProxy> {
+export interface ProxyOptions {
+  /** Answer a request here instead of forwarding it. */
+  intercept?: (path: string, body: unknown) => InterceptReply | undefined;
+  /** Map the client's path to the fake server's (e.g. Azure's deployment paths to /v1/...). */
+  rewritePath?: (path: string) => string;
+}
+
+export async function startRecordingProxy(target: string, options: ProxyOptions = {}): Promise<RecordingProxy> {
+  const { intercept, rewritePath } = options;
   const targetUrl = new URL(target);
   const records: ProxyRecord[] = [];
   const server = createServer((req, res) => {
@@ -51,6 +58,7 @@ export async function startRecordingProxy(
       let markClosed!: () => void;
       const record: ProxyRecord = {
         path: req.url ?? "",
+        headers: { ...req.headers },
         body,
         clientClosedEarly: false,
         closed: new Promise<void>((resolve) => {
@@ -73,7 +81,7 @@ export async function startRecordingProxy(
           host: targetUrl.hostname,
           port: targetUrl.port,
           method: req.method,
-          path: req.url,
+          path: rewritePath ? rewritePath(req.url ?? "") : req.url,
           headers: { ...req.headers, host: targetUrl.host },
         },
         (upstreamRes) => {
