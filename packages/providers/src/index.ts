@@ -1,1 +1,46 @@
 export const PACKAGE_NAME = "@kaizen/providers";
+
+// OpenAI
+export { OpenAIProvider } from "./openai-provider.js";
+export type { OpenAIProviderOptions } from "./openai-provider.js";
+export { isReasoningModel } from "./openai-request.js";
+export { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
+export type { StrictLowering } from "./openai-schema.js";
+
+// Mock
+export { MockProvider, mockResponse } from "./mock-provider.js";
+export type { MockFullResponse, MockProviderOptions, MockReply, MockResponder } from "./mock-provider.js";
+
+// Registry
+export { createProvider, listProviders, registerProvider, unregisterProvider } from "./registry.js";
+
+// Retries, errors, prices, concurrency, the sync bridge
+export { computeRetryDelayMs, isRetryableError, sleep, sleepSync, withRetry, withRetrySync } from "./retry.js";
+export type { AttemptContext, RetryInfo, RetryOptions } from "./retry.js";
+export { mapProviderError, parseRetryAfterMs } from "./errors-map.js";
+export type { ErrorMapContext } from "./errors-map.js";
+export { DEFAULT_PRICES, computeCost, findPrice } from "./prices.js";
+export type { ModelPrice, PriceTable } from "./prices.js";
+export { ConcurrencyLimiter } from "./limiter.js";
+export { SyncBridge, SyncBridgeError, createSyncBridge } from "./sync-bridge.js";
+export type { SdkClientKind, SdkClientOptions, SyncCallOptions, SyncCallResult } from "./sync-bridge.js";
+
+// Anthropic and OpenAI-compatible endpoints (the other half of the package)
+export { AnthropicProvider, createAnthropicProvider } from "./anthropic-provider.js";
+export type { AnthropicProviderOptions } from "./anthropic-provider.js";
+export { lowerSchemaForAnthropic } from "./anthropic-schema.js";
+export type { LoweredSchema } from "./anthropic-schema.js";
+export {
+  OLLAMA_DEFAULT_BASE_URL,
+  OpenAICompatibleProvider,
+  createAzureOpenAIProvider,
+  createOllamaProvider,
+  createOpenAICompatibleProvider,
+} from "./compatible-provider.js";
+export type { AzureOpenAIProviderOptions, OpenAICompatibleProviderOptions } from "./compatible-provider.js";
+
+// Streaming
+export { PartialJsonParser, parseJsonFromText, parsePartialJson } from "./partial-json.js";
+export type { PartialJsonOptions } from "./partial-json.js";
+export { streamOpenAIChat } from "./stream-openai.js";
+export type { OpenAIStreamOptions } from "./stream-openai.js";
