@@ -7,7 +7,7 @@ import type { AnySignature, InferInputs, InferOutputs } from "@kaizen/signatures
 import { ASYNC_MODE_MESSAGE } from "./async-mode-message.js";
 import { runBatch } from "./batch.js";
 import { BaseAgentConfig } from "./config.js";
-import { drive } from "./drive.js";
+import { drive, resume } from "./drive.js";
 import { HookRunner, defaultHookErrorReporter } from "./hooks.js";
 import type { AgentHooks, HookErrorReporter } from "./hooks.js";
 import { runLifecycle } from "./lifecycle.js";
@@ -176,7 +176,7 @@ export class BaseAgent<S extends AnySignature> {
       let value: unknown;
       let failed = false;
       for (;;) {
-        const step = failed ? lifecycle.throw(value) : lifecycle.next(value);
+        const step = resume(lifecycle, value, failed);
         if (step.done) return step.value as InferOutputs<S>;
         failed = false;
         try {

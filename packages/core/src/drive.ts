@@ -15,7 +15,7 @@ export type Performer = (effect: Effect) => unknown;
  */
 export function drive<T>(lifecycle: Generator<Effect, T, unknown>, perform: Performer, value?: unknown, failed = false): T | Promise<T> {
   for (;;) {
-    const step = failed ? lifecycle.throw(value) : lifecycle.next(value);
+    const step = resume(lifecycle, value, failed);
     if (step.done) return step.value;
     failed = false;
     try {
@@ -32,4 +32,9 @@ export function drive<T>(lifecycle: Generator<Effect, T, unknown>, perform: Perf
       );
     }
   }
+}
+
+/** Resumes a paused lifecycle with the outcome of its last effect: a value, or an error to throw into it. */
+export function resume<T>(lifecycle: Generator<Effect, T, unknown>, value: unknown, failed: boolean): IteratorResult<Effect, T> {
+  return failed ? lifecycle.throw(value) : lifecycle.next(value);
 }

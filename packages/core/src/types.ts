@@ -10,7 +10,10 @@ export type DeepPartial<T> = T extends (infer U)[]
 export interface RunOptions {
   /** The conversation this run belongs to; needs a `memory` on the agent. Never part of the prompt's inputs. */
   sessionId?: string;
-  /** Cancels the run, including a wait between retries. */
+  /**
+   * Cancels the run, including a wait between retries. `run()` checks it only before it starts:
+   * a thread blocked on the answer cannot see it fire (use `timeoutMs` there).
+   */
   signal?: AbortSignal;
   /** Time budget of this run (retries and re-asks included); overrides the config's `timeoutMs`. */
   timeoutMs?: number;
