@@ -2,6 +2,14 @@
 
 const MAX_STRING = 60;
 
+// Issue messages quote received values and end up in logs; an API key passed in the wrong input must not.
+// (The same patterns as @kaizen/provider's redactSecrets; this package depends on zod only.)
+const SECRET = /\bsk-[A-Za-z0-9_-]{8,}|\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+
+function redact(text: string): string {
+  return text.replace(SECRET, "[redacted]");
+}
+
 export function truncate(text: string, max = MAX_STRING): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -13,7 +21,7 @@ export function describeReceived(value: unknown): string {
     case "undefined":
       return "undefined";
     case "string":
-      return `string ${JSON.stringify(truncate(value))}`;
+      return `string ${JSON.stringify(truncate(redact(value)))}`;
     case "number":
     case "boolean":
     case "bigint":

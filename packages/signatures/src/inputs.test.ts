@@ -104,6 +104,12 @@ describe("validateInputs", () => {
     expect(error).toMatchObject({ field: "question", expected: "string", received: "number 42" });
   });
 
+  it("never quotes an API key it received", () => {
+    const error = inputError(() => validateInputs(new SearchSignature(), { query: "q", userId: "sk-proj-abcdefghijklmnop" }));
+    expect(error.received).toBe('string "[redacted]"');
+    expect(error.message).not.toContain("abcdefghijklmnop");
+  });
+
   it("reports bounds and nested paths", () => {
     const error = inputError(() =>
       validateInputs(new SearchSignature(), { query: "q", userId: 1.5, limit: 99, filters: { tags: [1] } }),
