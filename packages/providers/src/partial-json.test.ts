@@ -70,16 +70,20 @@ describe("PartialJsonParser", () => {
     expect(parser.push('{"answer": "The ans')).toBe(true);
     expect(parser.value).toEqual({ answer: "The ans" });
     parser.push('wer is 4", "confidence": 0.');
-    // "0." is not yet a number, and a key without a value is left out
-    expect(parser.value).toEqual({ answer: "The answer is 4" });
-    parser.push('9, "tags": ["a", "b');
-    expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0.9, tags: ["a", "b"] });
+    // a number shows its longest valid prefix ("0." -> 0); a key without a value is left out
+    expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0 });
+    parser.push('9, "pending');
+    expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0.9 });
+    parser.push('": ');
+    parser.push('null, "tags": ["a", "b');
+    expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0.9, pending: null, tags: ["a", "b"] });
     parser.push('c"], "ok": tr');
-    expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0.9, tags: ["a", "bc"] });
+    expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0.9, pending: null, tags: ["a", "bc"] });
     parser.push("ue, \"nested\": {\"x\": [1, {\"y\": nu");
     expect(parser.value).toEqual({
       answer: "The answer is 4",
       confidence: 0.9,
+      pending: null,
       tags: ["a", "bc"],
       ok: true,
       nested: { x: [1, {}] },
@@ -89,6 +93,7 @@ describe("PartialJsonParser", () => {
     expect(parser.value).toEqual({
       answer: "The answer is 4",
       confidence: 0.9,
+      pending: null,
       tags: ["a", "bc"],
       ok: true,
       nested: { x: [1, { y: null }] },
@@ -148,5 +153,43 @@ describe("PartialJsonParser", () => {
     expect((parser.value as { items: unknown[] }).items).toHaveLength(20_000);
     // Loose bound: a parser that re-parsed from scratch per chunk would take minutes here.
     expect(elapsed).toBeLessThan(5_000);
+  });
+});
+
+describe("PartialJsonParser change reports", () => {
+  it("does not report a change when a visible value merely completes", () => {
+    const parser = new PartialJsonParser();
+    expect(parser.push('{"answer": "4')).toBe(true);
+    expect(parser.push('"')).toBe(false);
+    expect(parser.push(', "n": 12')).toBe(true);
+    expect(parser.push(" ")).toBe(false);
+    expect(parser.push("}")).toBe(false);
+    expect(parser.done).toBe(true);
+    expect(parser.value).toEqual({ answer: "4", n: 12 });
+  });
+
+  it("reports a literal once it is complete", () => {
+    const parser = new PartialJsonParser();
+    parser.push('{"ok": tr');
+    expect(parser.push("ue")).toBe(true);
+    expect(parser.value).toEqual({ ok: true });
+  });
+});
+
+describe("PartialJsonParser change reports (property)", () => {
+  it("push() returns true exactly when the visible value changed", () => {
+    fc.assert(
+      fc.property(fc.json(), fc.array(fc.nat(), { maxLength: 30 }), (text, cuts) => {
+        const parser = new PartialJsonParser();
+        let previous = JSON.stringify(parser.value);
+        for (const part of splitAt(text, cuts)) {
+          const changed = parser.push(part);
+          const now = JSON.stringify(parser.value);
+          expect(changed).toBe(now !== previous);
+          previous = now;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -18,7 +18,8 @@ type ArrayState = "first" | "value" | "after";
 
 type Token =
   | { kind: "string"; text: string; isKey: boolean; escape: string | undefined }
-  | { kind: "number"; text: string }
+  // `shown`: the longest prefix so far that is a valid number (what a partial value shows).
+  | { kind: "number"; text: string; shown: string | undefined }
   | { kind: "literal"; text: string; target: "true" | "false" | "null" };
 
 const NUMBER_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -126,7 +127,11 @@ export class PartialJsonParser {
       if (token.kind === "number") {
         if (NUMBER_CHARS.test(ch)) {
           token.text += ch;
-          if (this.isVisibleToken()) this.dirty = true;
+          if (NUMBER_RE.test(token.text)) {
+            // "1.50" after "1.5" shows the same number: not a change.
+            if (token.shown === undefined || Number(token.shown) !== Number(token.text)) this.dirty = true;
+            token.shown = token.text;
+          }
           return i + 1;
         }
         if (!this.completeNumber()) return Number.MAX_SAFE_INTEGER;
@@ -136,7 +141,7 @@ export class PartialJsonParser {
       if (!token.target.startsWith(token.text)) return this.fail(`Unexpected "${token.text}" in JSON.`);
       if (token.text.length === token.target.length) {
         this.token = undefined;
-        this.completeValue(LITERAL_VALUES[token.target]);
+        this.completeValue(LITERAL_VALUES[token.target], false);
       }
       return i + 1;
     }
@@ -221,8 +226,9 @@ export class PartialJsonParser {
       return i + 1;
     }
     if (ch === "-" || (ch >= "0" && ch <= "9")) {
-      this.token = { kind: "number", text: ch };
-      if (this.isVisibleToken()) this.dirty = true;
+      const shown = NUMBER_RE.test(ch) ? ch : undefined;
+      this.token = { kind: "number", text: ch, shown };
+      if (shown !== undefined) this.dirty = true;
       return i + 1;
     }
     if (ch === "t" || ch === "f" || ch === "n") {
@@ -281,7 +287,8 @@ export class PartialJsonParser {
           frame.state = "colon";
         }
       } else {
-        this.completeValue(token.text);
+        // Visible while in progress, unless it grew in this very scan.
+        this.completeValue(token.text, token.text.length === before);
       }
       return j + 1;
     }
@@ -297,21 +304,14 @@ export class PartialJsonParser {
       return false;
     }
     this.token = undefined;
-    this.completeValue(Number(token.text));
+    this.completeValue(Number(token.text), token.shown === token.text);
     return true;
   }
 
-  private isVisibleToken(): boolean {
-    const token = this.token;
-    if (token === undefined) return false;
-    if (token.kind === "string") return !token.isKey;
-    if (token.kind === "number") return NUMBER_RE.test(token.text);
-    return false;
-  }
-
-  // A scalar or a closed container is final: store it in its parent.
-  private completeValue(value: unknown): void {
-    this.dirty = true;
+  // A scalar or a closed container is final: store it in its parent. Strings, numbers and
+  // containers were visible while in progress, so completing them changes nothing a reader sees.
+  private completeValue(value: unknown, wasVisible: boolean): void {
+    if (!wasVisible) this.dirty = true;
     const frame = this.stack[this.stack.length - 1];
     if (frame === undefined) {
       this.root = value;
@@ -330,7 +330,7 @@ export class PartialJsonParser {
 
   private closeContainer(i: number): number {
     const frame = this.stack.pop();
-    if (frame !== undefined) this.completeValue(frame.value);
+    if (frame !== undefined) this.completeValue(frame.value, true);
     return i + 1;
   }
 
@@ -338,7 +338,7 @@ export class PartialJsonParser {
     const token = this.token;
     if (token === undefined) return { visible: false, value: undefined };
     if (token.kind === "string") return { visible: !token.isKey, value: token.text };
-    if (token.kind === "number" && NUMBER_RE.test(token.text)) return { visible: true, value: Number(token.text) };
+    if (token.kind === "number" && token.shown !== undefined) return { visible: true, value: Number(token.shown) };
     return { visible: false, value: undefined };
   }
 
