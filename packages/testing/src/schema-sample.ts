@@ -412,7 +412,8 @@ function firstOfClass(body: string, variant: number): string {
  * so a client's validation has something real to catch.
  */
 export function violateSchema(schema: unknown, valid: unknown): unknown {
-  const root = isSchema(schema) ? schema : {};
+  const original = isSchema(schema) ? schema : {};
+  const root = normalise(original, { root: original, ctx: { answer: "", topic: "" }, depth: 0 });
   if (valid !== null && typeof valid === "object" && !Array.isArray(valid)) {
     const obj = { ...(valid as Record<string, unknown>) };
     const required = Array.isArray(root.required) ? root.required.filter((r): r is string => typeof r === "string") : [];

@@ -16,6 +16,8 @@ export interface FetchProviderOptions {
   apiKey: string;
   baseUrl: string;
   maxRetries?: number;
+  /** A deliberate bug, for checking that the conformance suite catches it. */
+  bug?: "leaks-key";
 }
 
 interface Raw {
@@ -30,12 +32,14 @@ export class FetchProvider implements LLMProvider {
 
   private error(status: number, text: string, headers: Headers): ProviderError {
     const message = redactSecrets(`HTTP ${status}: ${text.slice(0, 200)}`, [this.options.apiKey]);
-    if (status === 401) return new AuthenticationError(message, { provider: this.name, status });
+    // The bug: the cause carries the request's headers, key included (messages are redacted by KaizenError, causes are not).
+    const cause = this.options.bug === "leaks-key" ? new Error(`request headers: authorization=Bearer ${this.options.apiKey}`) : undefined;
+    if (status === 401) return new AuthenticationError(message, { provider: this.name, status, cause });
     if (status === 429) {
       const ms = Number(headers.get("retry-after-ms") ?? Number(headers.get("retry-after") ?? "1") * 1000);
       return new RateLimitError(message, { provider: this.name, retryAfterMs: ms });
     }
-    return new ProviderError(message, { provider: this.name, status, retryable: status >= 500 });
+    return new ProviderError(message, { provider: this.name, status, retryable: status >= 500, cause });
   }
 
   private async post(path: string, body: unknown, request: { signal?: AbortSignal; timeoutMs?: number }): Promise<{ response: Response; attempts: number }> {
