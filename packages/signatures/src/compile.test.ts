@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { OutputField, Signature, describeSignature, outputJsonSchema } from "./index.js";
+import { OutputField, Signature, describeSignature, outputJsonSchema, parseOutputs } from "./index.js";
 import { QASignature } from "./__fixtures__/qa.js";
 import { TriageSignature } from "./__fixtures__/rich.js";
 
@@ -154,6 +154,31 @@ describe("outputJsonSchema", () => {
     const schema = outputJsonSchema(new WithDefault());
     expect(schema.required).toEqual(["answer"]);
     expect(describeSignature(new WithDefault()).outputs.mood?.optional).toBe(true);
+  });
+});
+
+describe("recursive schemas", () => {
+  interface TreeNode {
+    value: string;
+    children: TreeNode[];
+  }
+  const Node: z.ZodType<TreeNode> = z.lazy(() => z.object({ value: z.string(), children: z.array(Node) }));
+  class Tree extends Signature {
+    root = OutputField({ description: "The tree", schema: Node });
+  }
+
+  it("render once, keep their $defs, and validate at any depth", () => {
+    const sig = new Tree();
+    const field = describeSignature(sig).outputs.root;
+    expect(field?.type).toBe("{ value: string; children: (recursive)[] }");
+    expect(field?.jsonSchema.$ref).toMatch(/^#\/\$defs\//);
+    expect(Object.keys(field?.jsonSchema.$defs as object)).toHaveLength(1);
+    expect(outputJsonSchema(sig).$defs).toBeDefined();
+    const deep = { value: "a", children: [{ value: "b", children: [{ value: 1, children: [] }] }] };
+    const result = parseOutputs(sig, JSON.stringify({ root: deep }));
+    expect(!result.ok && result.issues.map((i) => i.message)).toEqual([
+      "root.children[0].children[0].value: expected string, received number 1",
+    ]);
   });
 });
 

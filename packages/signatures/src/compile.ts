@@ -134,9 +134,11 @@ function isOptionalIn(schema: z.ZodType): boolean {
   return (schema as { _zod: { optin?: string } })._zod.optin !== undefined;
 }
 
-function withDescription(json: Record<string, unknown>, description: string): Record<string, unknown> {
+// A field's own schema stands alone: it carries the root's `$defs` when it refers to them (recursive schemas).
+function withDescription(json: Record<string, unknown>, description: string, defs: unknown): Record<string, unknown> {
   const { $schema: _drop, ...rest } = json;
-  return { ...rest, description };
+  const refersToDefs = defs !== undefined && JSON.stringify(rest).includes('"$ref":"#/$defs/');
+  return refersToDefs ? { ...rest, description, $defs: structuredClone(defs) } : { ...rest, description };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -250,11 +252,10 @@ function compile(sig: Signature): CompiledSignature {
   const inputObject = z.object(inputShape);
   const inputJson = jsonSchemaOf(inputObject, "any");
   const inputProps = (inputJson.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const defs = (inputJson.$defs ?? outputJsonSchema.$defs) as Record<string, unknown> | undefined;
 
-  const toShape = (key: string, f: AnyFieldDef, json: Record<string, unknown>): FieldShape => {
+  const toShape = (key: string, f: AnyFieldDef, json: Record<string, unknown>, defs: unknown): FieldShape => {
     const hasDefault = f.kind === "input" && f.hasDefault;
-    const parts = renderTypeParts(json, defs);
+    const parts = renderTypeParts(json, defs as Record<string, unknown> | undefined);
     const shape: FieldShape = {
       name: key,
       kind: f.kind,
@@ -265,14 +266,14 @@ function compile(sig: Signature): CompiledSignature {
       ...(hasDefault ? { default: f.default } : {}),
       type: parts.constraints.length === 0 ? parts.type : `${parts.type} (${parts.constraints.join(", ")})`,
       typeParts: parts,
-      jsonSchema: withDescription(json, f.description),
+      jsonSchema: withDescription(json, f.description, defs),
     };
     return shape;
   };
   const inputs: Record<string, FieldShape> = {};
-  for (const [key, f] of inputDefs) inputs[key] = toShape(key, f, inputProps[key] ?? {});
+  for (const [key, f] of inputDefs) inputs[key] = toShape(key, f, inputProps[key] ?? {}, inputJson.$defs);
   const outputs: Record<string, FieldShape> = {};
-  for (const [key, f] of outputDefs) outputs[key] = toShape(key, f, properties[key] ?? {});
+  for (const [key, f] of outputDefs) outputs[key] = toShape(key, f, properties[key] ?? {}, outputJsonSchema.$defs);
 
   const shape: SignatureShape = { name, description, inputs, outputs };
   Object.freeze(inputs);

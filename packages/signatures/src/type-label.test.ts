@@ -34,6 +34,8 @@ describe("renderTypeLabel", () => {
 
   it("names recursive references", () => {
     const Node: z.ZodType = z.lazy(() => z.object({ value: z.string(), children: z.array(Node) }));
-    expect(label(z.object({ root: Node }))).toMatch(/^\{ root: /);
+    expect(label(z.object({ root: Node }))).toBe("{ root: { value: string; children: (recursive)[] } }");
+    const Named: z.ZodType = z.lazy(() => z.object({ next: Named.nullable() })).meta({ id: "Chain" });
+    expect(label(z.object({ head: Named }))).toBe("{ head: { next: Chain | null } }");
   });
 });

@@ -47,22 +47,39 @@ function wrap(type: string): string {
   return / \| /.test(type) && !/^[{[]/.test(type) ? `(${type})` : type;
 }
 
-function refName(ref: string): string {
-  const name = ref.split("/").pop();
-  return name === undefined || name === "" || name === "#" ? "object" : name;
+interface Ctx {
+  /** The root schema's `$defs`, where zod puts recursive and registered schemas. */
+  defs: Json | undefined;
+  /** Refs being expanded: a recursive schema is expanded once, then shown as `(recursive)` or its name. */
+  visiting: ReadonlySet<string>;
+  depth: number;
 }
 
-function bare(schema: unknown, defs: Json | undefined, depth: number): string {
+function deeper(c: Ctx): Ctx {
+  return { ...c, depth: c.depth + 1 };
+}
+
+function refLabel(ref: string, c: Ctx): string {
+  const name = decodeURIComponent(ref.split("/").pop() ?? "");
+  const target = ref.startsWith("#/$defs/") ? c.defs?.[name] : undefined;
+  if (target !== undefined && !c.visiting.has(ref)) {
+    return bare(target, { ...c, visiting: new Set([...c.visiting, ref]) });
+  }
+  // zod names anonymous definitions `__schema0`; a name the user chose (`.meta({ id })`) is worth showing.
+  return name === "" || name.startsWith("__") ? "(recursive)" : name;
+}
+
+function bare(schema: unknown, c: Ctx): string {
   if (typeof schema !== "object" || schema === null) return schema === false ? "never" : "any";
   const s = schema as Json;
-  if (depth > 6) return "object";
-  if (typeof s.$ref === "string") return refName(s.$ref);
+  if (c.depth > 6) return "object";
+  if (typeof s.$ref === "string") return refLabel(s.$ref, c);
   if ("const" in s) return literal(s.const);
   if (Array.isArray(s.enum)) return s.enum.map(literal).join(" | ");
   const union = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
-  if (Array.isArray(union)) return union.map((u) => label(u, defs, depth + 1)).join(" | ");
-  if (Array.isArray(s.allOf)) return s.allOf.map((u) => wrap(label(u, defs, depth + 1))).join(" & ");
-  if (Array.isArray(s.type)) return s.type.map((t) => bare({ ...s, type: t }, defs, depth)).join(" | ");
+  if (Array.isArray(union)) return union.map((u) => label(u, deeper(c))).join(" | ");
+  if (Array.isArray(s.allOf)) return s.allOf.map((u) => wrap(label(u, deeper(c)))).join(" & ");
+  if (Array.isArray(s.type)) return s.type.map((t) => bare({ ...s, type: t }, c)).join(" | ");
   switch (s.type) {
     case "string":
     case "number":
@@ -73,21 +90,21 @@ function bare(schema: unknown, defs: Json | undefined, depth: number): string {
       return "integer";
     case "array": {
       if (Array.isArray(s.prefixItems)) {
-        return `[${s.prefixItems.map((u) => label(u, defs, depth + 1)).join(", ")}]`;
+        return `[${s.prefixItems.map((u) => label(u, deeper(c))).join(", ")}]`;
       }
-      return `${wrap(label(s.items, defs, depth + 1))}[]`;
+      return `${wrap(label(s.items, deeper(c)))}[]`;
     }
     case "object": {
       const props = s.properties as Record<string, unknown> | undefined;
       if (props && Object.keys(props).length > 0) {
         const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
         const parts = Object.entries(props).map(
-          ([key, value]) => `${key}${required.has(key) ? "" : "?"}: ${label(value, defs, depth + 1)}`,
+          ([key, value]) => `${key}${required.has(key) ? "" : "?"}: ${label(value, deeper(c))}`,
         );
         return `{ ${parts.join("; ")} }`;
       }
       if (typeof s.additionalProperties === "object" && s.additionalProperties !== null) {
-        return `Record<string, ${label(s.additionalProperties, defs, depth + 1)}>`;
+        return `Record<string, ${label(s.additionalProperties, deeper(c))}>`;
       }
       return "object";
     }
@@ -96,8 +113,8 @@ function bare(schema: unknown, defs: Json | undefined, depth: number): string {
   }
 }
 
-function label(schema: unknown, defs: Json | undefined, depth: number): string {
-  const type = bare(schema, defs, depth);
+function label(schema: unknown, c: Ctx): string {
+  const type = bare(schema, c);
   if (typeof schema !== "object" || schema === null) return type;
   const extra = constraints(schema as Json);
   return extra.length === 0 ? type : `${type} (${extra.join(", ")})`;
@@ -105,10 +122,10 @@ function label(schema: unknown, defs: Json | undefined, depth: number): string {
 
 /** The compact type of one field's JSON Schema, split into the type and its top-level constraints. */
 export function renderTypeParts(schema: Json, defs?: Json): { type: string; constraints: string[] } {
-  return { type: bare(schema, defs, 0), constraints: constraints(schema) };
+  return { type: bare(schema, { defs, visiting: new Set(), depth: 0 }), constraints: constraints(schema) };
 }
 
 /** The compact type of one field's JSON Schema: `number (>= 0, <= 1)`. */
-export function renderTypeLabel(schema: Json, defs?: Json): string {
-  return label(schema, defs, 0);
+export function renderTypeLabel(schema: Json, defs: Json | undefined = schema.$defs as Json | undefined): string {
+  return label(schema, { defs, visiting: new Set(), depth: 0 });
 }
