@@ -32,3 +32,5 @@ export type { RedisMemoryOptions } from "./redis-memory.js";
 export { PostgresMemory } from "./postgres-memory.js";
 export type { PostgresMemoryOptions } from "./postgres-memory.js";
 export { POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
+export { SummaryMemory } from "./summary-memory.js";
+export type { Summarize, SummaryMemoryOptions } from "./summary-memory.js";

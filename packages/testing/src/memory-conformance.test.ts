@@ -6,13 +6,20 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { BufferMemory, PostgresMemory, RedisMemory, SqliteMemory } from "@kaizen/memory";
+import { BufferMemory, PostgresMemory, RedisMemory, SqliteMemory, SummaryMemory } from "@kaizen/memory";
 import type { RetentionOptions } from "@kaizen/memory";
 import { runMemoryConformance } from "./memory-conformance.js";
 
 const runId = randomUUID().replaceAll("-", "").slice(0, 10);
 
 runMemoryConformance({ name: "buffer", create: (retention) => new BufferMemory(retention), sync: true });
+
+// SummaryMemory passes too, with keepLast above what the suite appends (folding itself is tested in @kaizen/memory).
+runMemoryConformance({
+  name: "summary over buffer",
+  create: (retention) => new SummaryMemory({ store: new BufferMemory(retention), keepLast: 1000, summarize: (turns, previous) => `${previous ?? ""}+${turns.length}` }),
+  sync: true,
+});
 
 const sqliteDir = mkdtempSync(join(tmpdir(), "kaizen-conformance-"));
 afterAll(() => rmSync(sqliteDir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 //   node --import tsx append-worker.ts <backend> <options-json> <session-id> <count> <burst|loop>
 // burst: prints "ready", waits for "go <epoch ms>" on stdin and then for that moment (so both
 //        children start together), makes <count> concurrent appends, prints
-//        "done <json of the returned seqs>" and exits.
+//        "done {seqs, startedAt, finishedAt}" and exits.
 // loop:  appends one turn after another forever, printing "ack <seq>" after each append returned.
 import { createInterface } from "node:readline";
 import { PostgresMemory } from "../postgres-memory.js";
@@ -31,6 +31,7 @@ async function burst(): Promise<void> {
   }
   lines.close();
   while (Date.now() < startAt) await new Promise((r) => setTimeout(r, Math.min(5, startAt - Date.now())));
+  const startedAt = Date.now();
   // 100 concurrent callers, arriving over ~200 ms as real requests would, so the two processes overlap.
   const turns = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
@@ -38,7 +39,7 @@ async function burst(): Promise<void> {
       return memory.appendAsync(sessionId, { inputs: { worker: label, i }, outputs: { ok: true } });
     }),
   );
-  process.stdout.write(`done ${JSON.stringify(turns.map((t) => t.seq))}\n`);
+  process.stdout.write(`done ${JSON.stringify({ seqs: turns.map((t) => t.seq), startedAt, finishedAt: Date.now() })}\n`);
   await memory.close();
 }
 

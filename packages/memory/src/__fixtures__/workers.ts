@@ -64,15 +64,21 @@ export function startWorker(backend: string, options: object, sessionId: string,
   };
 }
 
-/** Starts two burst workers on one session, releases them together, returns each one's seqs. */
-export async function twoProcessBurst(backend: string, options: object, sessionId: string, perWorker: number): Promise<number[][]> {
+export interface BurstResult {
+  seqs: number[];
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** Starts two burst workers on one session, releases them together, returns what each one got. */
+export async function twoProcessBurst(backend: string, options: object, sessionId: string, perWorker: number): Promise<BurstResult[]> {
   const workers = [startWorker(backend, options, sessionId, perWorker, "burst"), startWorker(backend, options, sessionId, perWorker, "burst")];
   try {
     await Promise.all(workers.map((w) => w.waitFor("ready")));
     const startAt = Date.now() + 200;
     for (const w of workers) w.child.stdin.write(`go ${startAt}\n`);
     const results = await Promise.all(workers.map((w) => w.waitFor("done", 60_000)));
-    return results.map((r) => JSON.parse(r) as number[]);
+    return results.map((r) => JSON.parse(r) as BurstResult);
   } finally {
     for (const w of workers) if (w.child.exitCode === null) w.child.kill("SIGKILL");
   }
