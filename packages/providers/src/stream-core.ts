@@ -140,11 +140,16 @@ function describe(error: unknown): string {
 export class PartialObjectEmitter {
   private readonly parser = new PartialJsonParser({ skipPreamble: true });
 
+  /** `map` reshapes each partial before it is emitted (e.g. strict mode's nulls back to absent). */
+  constructor(private readonly map?: (object: unknown) => unknown) {}
+
   push(text: string, emit: (event: StreamEvent) => void): void {
     if (text.length === 0) return;
     if (this.parser.push(text)) {
       const object = this.parser.value;
-      if (object !== undefined && typeof object === "object" && object !== null) emit({ type: "partial-object", object });
+      if (object !== undefined && typeof object === "object" && object !== null) {
+        emit({ type: "partial-object", object: this.map ? this.map(object) : object });
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import {
 } from "@kaizen/provider";
 import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
 import { startRecordingProxy, type RecordingProxy } from "./__fixtures__/recording-proxy.js";
+import { OpenAIProvider } from "./openai-provider.js";
 import { streamOpenAIChat, type OpenAIStreamOptions } from "./stream-openai.js";
 
 const API_KEY = "sk-test-stream-openai-0123456789abcdef";
@@ -196,5 +197,48 @@ describe("streamOpenAIChat", () => {
     expect(deltas).toBe(1);
     await proxy.records[before]?.closed;
     expect(proxy.records[before]?.clientClosedEarly).toBe(true);
+  });
+
+  it("in tool mode streams the forced function's arguments as the answer (through OpenAIProvider)", async () => {
+    server.setStreamChunkDelay(5);
+    const provider = new OpenAIProvider({ apiKey: API_KEY, baseUrl: server.openaiBaseUrl, useAsync: true });
+    try {
+      const request: ChatRequest = { ...plainRequest(), output: { name: "QAOutput", schema: SCHEMA, mode: "tool" } };
+      const { events, finish } = await collect(provider.streamAsync(request));
+      expect(finish.structuredOutput).toBe("tool");
+      expect(finish.finishReason).toBe("stop");
+      expect(finish.toolCalls).toBeUndefined();
+      const parsed = finish.parsed as { answer: string; confidence: number };
+      expect(parsed.answer).toContain("4");
+      expect(events.flatMap((e) => (e.type === "text-delta" ? [e.delta] : [])).join("")).toBe(finish.content);
+      expect(events.filter((e) => e.type === "partial-object").length).toBeGreaterThanOrEqual(2);
+      const sent = server.requests[server.requests.length - 1]?.body as Record<string, unknown>;
+      expect(sent["tool_choice"]).toEqual({ type: "function", function: { name: "QAOutput" } });
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("maps strict mode's null for an optional property back to absent in partials and the final object", async () => {
+    server.setStreamChunkDelay(5);
+    server.reply('{"answer": "4", "note": null}');
+    const provider = new OpenAIProvider({ apiKey: API_KEY, baseUrl: server.openaiBaseUrl, useAsync: true });
+    try {
+      const schema = {
+        type: "object",
+        properties: { answer: { type: "string" }, note: { type: "string" } },
+        required: ["answer"],
+        additionalProperties: false,
+      };
+      const { events, finish } = await collect(provider.streamAsync({ ...plainRequest(), output: { name: "QA", schema } }));
+      expect(finish.structuredOutput).toBe("json_schema");
+      expect(finish.parsed).toEqual({ answer: "4" });
+      const partials = events.flatMap((e) => (e.type === "partial-object" ? [e.object as Record<string, unknown>] : []));
+      expect(partials.length).toBeGreaterThan(0);
+      for (const partial of partials) expect(partial["note"]).toBeUndefined();
+      expect(partials.at(-1)).toEqual({ answer: "4" });
+    } finally {
+      await provider.close();
+    }
   });
 });

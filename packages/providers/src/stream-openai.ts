@@ -12,6 +12,7 @@ import type {
   Usage,
 } from "@kaizen/provider";
 import { mapProviderError, requestIdFrom } from "./errors-map.js";
+import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 import type { RetryInfo } from "./retry.js";
 import { PartialObjectEmitter, runStream, truncatedStreamError, type StreamDriver } from "./stream-core.js";
 
@@ -40,6 +41,11 @@ export interface OpenAIStreamOptions {
   parseOutput?: ((content: string) => unknown) | undefined;
   /** Whether to ask for the final usage chunk. Some compatible servers reject stream_options. */
   includeUsage?: boolean;
+  /**
+   * The forced function whose arguments are the answer (structured output in tool mode).
+   * Default: the output's name when `structuredOutput` is "tool".
+   */
+  outputToolName?: string | undefined;
 }
 
 export function mapOpenAIFinishReason(reason: string | null | undefined): FinishReason {
@@ -86,10 +92,29 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
   private usage: Usage | undefined;
   private readonly toolCalls = new Map<number, ToolCall>();
   private readonly partial: PartialObjectEmitter | undefined;
+  private readonly outputTool: string | undefined;
+  /** The index of the (first) call to the output function: its arguments are the answer. */
+  private answerIndex: number | undefined;
 
   constructor(private readonly options: OpenAIStreamOptions) {
     this.model = options.body.model;
-    this.partial = options.request.output === undefined ? undefined : new PartialObjectEmitter();
+    const output = options.request.output;
+    this.outputTool = options.outputToolName ?? (options.structuredOutput === "tool" ? output?.name : undefined);
+    // In strict modes optional properties travel as nullable: partials get them back as absent,
+    // like the final `parsed`.
+    const strict =
+      output !== undefined &&
+      (options.structuredOutput === "json_schema" || options.structuredOutput === "tool") &&
+      lowerToStrictSchema(output.schema).ok;
+    this.partial =
+      output === undefined ? undefined : new PartialObjectEmitter(strict ? (v) => restoreOptionalProperties(v, output.schema) : undefined);
+  }
+
+  private answerText(text: string, emit: (event: StreamEvent) => void): void {
+    if (text.length === 0) return;
+    this.content += text;
+    emit({ type: "text-delta", delta: text });
+    this.partial?.push(text, emit);
   }
 
   async open(signal: AbortSignal) {
@@ -110,22 +135,20 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
     if (!choice) return;
     const delta = choice.delta;
     const text = delta?.content;
-    if (typeof text === "string" && text.length > 0) {
-      this.content += text;
-      emit({ type: "text-delta", delta: text });
-      this.partial?.push(text, emit);
-    }
+    if (typeof text === "string") this.answerText(text, emit);
     for (const call of delta?.tool_calls ?? []) {
-      const existing = this.toolCalls.get(call.index);
-      if (existing) {
-        existing.arguments += call.function?.arguments ?? "";
-      } else {
-        this.toolCalls.set(call.index, {
-          id: call.id ?? `call_${call.index}`,
-          name: call.function?.name ?? "",
-          arguments: call.function?.arguments ?? "",
-        });
+      let entry = this.toolCalls.get(call.index);
+      if (!entry) {
+        entry = { id: call.id ?? `call_${call.index}`, name: call.function?.name ?? "", arguments: "" };
+        this.toolCalls.set(call.index, entry);
       }
+      const args = call.function?.arguments ?? "";
+      entry.arguments += args;
+      if (this.answerIndex === undefined && this.outputTool !== undefined && entry.name === this.outputTool) {
+        this.answerIndex = call.index;
+      }
+      // The forced output function's arguments are the answer: stream them as text and partials.
+      if (call.index === this.answerIndex) this.answerText(args, emit);
     }
     if (choice.finish_reason) this.finishReason = choice.finish_reason;
   }
@@ -137,10 +160,13 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
       throw truncatedStreamError(provider, info.requestId, "the model finished");
     }
     const usage: Usage = this.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    const calls = [...this.toolCalls.entries()].filter(([index]) => index !== this.answerIndex).map(([, call]) => call);
+    let finishReason = mapOpenAIFinishReason(this.finishReason);
+    if (this.answerIndex !== undefined && finishReason === "tool_calls" && calls.length === 0) finishReason = "stop";
     const response: ChatResponse = {
       content: this.content,
       model: this.model,
-      finishReason: mapOpenAIFinishReason(this.finishReason),
+      finishReason,
       usage,
       structuredOutput: this.options.structuredOutput,
       attempts: info.attempts,
@@ -149,7 +175,7 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
       const parsed = (this.options.parseOutput ?? defaultParse)(this.content);
       if (parsed !== undefined) response.parsed = parsed;
     }
-    if (this.toolCalls.size > 0) response.toolCalls = [...this.toolCalls.values()];
+    if (calls.length > 0) response.toolCalls = calls;
     if (info.requestId !== undefined) response.requestId = info.requestId;
     const cost = this.options.computeCost?.(this.model, usage);
     if (cost !== undefined) response.costUsd = cost;
