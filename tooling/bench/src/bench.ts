@@ -121,6 +121,7 @@ function aggregate(runs: ScenarioResult[]): Aggregate {
     maxRssMb: med((r) => r.maxRssMb),
     completionP50Ms: med((r) => r.completionP50Ms),
     completionP99Ms: med((r) => r.completionP99Ms),
+    connectionsOpened: med((r) => r.connectionsOpened),
     ok: runs.reduce((n, r) => n + r.ok, 0),
     failed: runs.reduce((n, r) => n + r.failed, 0),
     reps: runs.length,

@@ -134,6 +134,7 @@ export function concurrencyTable(r: BenchResults): string {
       mb(a.rssPeakMb - a.rssStartMb),
       ms(a.completionP50Ms),
       ms(a.completionP99Ms),
+      a.spec.mode === "sync" ? "n/a" : String(a.connectionsOpened),
       `${a.ok}/${a.failed}`,
       String(a.reps),
     ];
@@ -155,11 +156,12 @@ export function concurrencyTable(r: BenchResults): string {
         "",
         "",
         "",
+        "",
       ]);
     }
   }
   return table(
-    ["Concurrent", "Contender", "Wall", "× floor", "CPU/call", "× floor", "Peak RSS", "Δ RSS", "p50 done", "p99 done", "ok/failed", "reps"],
+    ["Concurrent", "Contender", "Wall", "× floor", "CPU/call", "× floor", "Peak RSS", "Δ RSS", "p50 done", "p99 done", "new conns", "ok/failed", "reps"],
     rows,
   );
 }
@@ -255,7 +257,8 @@ export function markdownReport(r: BenchResults): string {
     ``,
     `Wall: from the first call to the last result. CPU/call: the client process's CPU (user + system, all threads) over ` +
       `the measured phase, divided by the calls. Peak RSS: sampled every 50 ms during the measured phase; Δ RSS: over the ` +
-      `RSS at its start. p50/p99 done: when results arrived. Medians of ${r.options.reps} interleaved repetitions ` +
+      `RSS at its start. p50/p99 done: when results arrived. New conns: connections Node's fetch opened during the ` +
+      `measured phase (run() does its I/O on a worker thread, not counted). Medians of ${r.options.reps} interleaved repetitions ` +
       `(${Math.max(r.options.reps, r.options.largestSizeReps)} at the largest size) for raw SDK and runAsync; run() once.`,
     ``,
     concurrencyTable(r),

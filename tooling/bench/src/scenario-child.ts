@@ -1,5 +1,6 @@
 // One scenario in one process: set up the contender, warm it up at 0 ms latency, tell the parent
 // (which then sets the measured latency on the fake server), measure, report, exit.
+import diagnostics from "node:diagnostics_channel";
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
@@ -95,6 +96,13 @@ async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): P
     await session.post("Profiler.start");
   }
 
+  // Connections the measured phase opened (Node's fetch, this thread; a blocking bridge's worker
+  // is another thread, so it reports 0): reuse of keep-alive connections shows here.
+  let connections = 0;
+  const onConnect = (): void => {
+    connections++;
+  };
+  diagnostics.subscribe("undici:client:connected", onConnect);
   const rssStart = process.memoryUsage.rss();
   let rssPeak = rssStart;
   const sampler = setInterval(() => {
@@ -106,6 +114,7 @@ async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): P
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
+  diagnostics.unsubscribe("undici:client:connected", onConnect);
   rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
 
   if (session && spec.profilePath) {
@@ -132,6 +141,7 @@ async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): P
     completionP99Ms: percentile(completions, 99),
     ok: outcome.ok,
     failed: outcome.failed,
+    connectionsOpened: connections,
   };
   if (outcome.firstError !== undefined) result.firstError = outcome.firstError;
   return result;

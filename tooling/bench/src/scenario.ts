@@ -50,6 +50,8 @@ export interface ScenarioResult {
   completionP99Ms: number;
   ok: number;
   failed: number;
+  /** Connections Node's fetch opened on the calling thread during the measured phase. */
+  connectionsOpened: number;
   firstError?: string;
 }
 
