@@ -1,19 +1,11 @@
 // The same agent on Anthropic: llmProvider "anthropic", the real @anthropic-ai/sdk against the
 // fake server's Messages API (structured output as a forced tool call).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { BufferMemory } from "@kaizen/memory";
-import { InputField, OutputField, Signature } from "@kaizen/signatures";
+import { QASignature } from "./__fixtures__/local.js";
 import { startFakeLLMServerThread } from "@kaizen/testing";
 import type { FakeLLMServerThread } from "@kaizen/testing";
 import { BaseAgent, BaseAgentConfig, getRunInfo } from "./index.js";
-
-class QASignature extends Signature {
-  static override description = "Answer the user's question.";
-  question = InputField({ description: "User question" });
-  answer = OutputField({ description: "Detailed answer" });
-  confidence = OutputField({ description: "Confidence score 0.0-1.0", schema: z.number().min(0).max(1) });
-}
 
 let server: FakeLLMServerThread;
 const agents: BaseAgent<QASignature>[] = [];

@@ -3,13 +3,12 @@
 // keep the server's CPU off the measured thread) use the server on a worker thread; tests that
 // script a fault for one particular question use the in-process server and its `match`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BufferMemory, RedisMemory, SqliteMemory } from "@kaizen/memory";
 import type { Memory } from "@kaizen/memory";
-import { InputField, OutputField, Signature } from "@kaizen/signatures";
+import { QASignature } from "./__fixtures__/local.js";
 import { startFakeLLMServer, startFakeLLMServerThread } from "@kaizen/testing";
 import type { FakeLLMServer, FakeLLMServerThread, RecordedRequest } from "@kaizen/testing";
 import {
@@ -23,13 +22,6 @@ import {
   getRunInfo,
 } from "./index.js";
 import type { BaseAgentConfigOptions, RetryEvent } from "./index.js";
-
-class QASignature extends Signature {
-  static override description = "Answer the user's question.";
-  question = InputField({ description: "User question" });
-  answer = OutputField({ description: "Detailed answer" });
-  confidence = OutputField({ description: "Confidence score 0.0-1.0", schema: z.number().min(0).max(1) });
-}
 
 const FAKE_KEY = "sk-fake-kaizen-core-test-0001";
 let server: FakeLLMServer;

@@ -2,19 +2,11 @@
 import { createServer, connect } from "node:net";
 import type { Server, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { BufferMemory } from "@kaizen/memory";
-import { InputField, OutputField, Signature } from "@kaizen/signatures";
+import { QASignature } from "./__fixtures__/local.js";
 import { startFakeLLMServer } from "@kaizen/testing";
 import type { FakeLLMServer } from "@kaizen/testing";
 import { BaseAgent, BaseAgentConfig, InvalidResponseError, TimeoutError, getRunInfo } from "./index.js";
-
-class QASignature extends Signature {
-  static override description = "Answer the user's question.";
-  question = InputField({ description: "User question" });
-  answer = OutputField({ description: "Detailed answer" });
-  confidence = OutputField({ description: "Confidence score 0.0-1.0", schema: z.number().min(0).max(1) });
-}
 
 let server: FakeLLMServer;
 const closers: (() => Promise<void>)[] = [];
