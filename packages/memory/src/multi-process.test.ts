@@ -95,9 +95,10 @@ describe("two processes appending to one session", () => {
 });
 
 describe("SQLite and SIGKILL", () => {
-  it("a child killed with SIGKILL mid-writes leaves an intact file holding every acknowledged turn", async () => {
-    const path = join(dir, "sigkill.db");
-    const worker = startWorker("sqlite", { path }, "killed", 0, "loop");
+  // NORMAL too: in WAL mode it only risks commits on an OS crash or power loss, never on a process kill.
+  it.each(["FULL", "NORMAL"] as const)("synchronous=%s: a child killed with SIGKILL mid-writes leaves an intact file holding every acknowledged turn", async (synchronous) => {
+    const path = join(dir, `sigkill-${synchronous}.db`);
+    const worker = startWorker("sqlite", { path, synchronous }, "killed", 0, "loop");
     try {
       await worker.waitFor("ready");
       // Let it write for a while, then kill it without warning in the middle of its loop.
@@ -122,6 +123,7 @@ describe("SQLite and SIGKILL", () => {
     try {
       const { turns } = memory.load("killed");
       const stored = turns.map((t) => t.seq);
+      if (process.env["KAIZEN_DEBUG_INTERLEAVE"]) console.log(`SIGKILL (${synchronous}): ${acked.length} acknowledged, ${stored.length} stored`);
       // Every acknowledged turn is there, in order (turns committed but not yet reported may follow).
       expect(stored.slice(0, acked.length)).toEqual(acked);
       expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));

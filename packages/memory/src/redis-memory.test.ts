@@ -73,6 +73,33 @@ describe("RedisMemory", () => {
     await memory.close();
   });
 
+  it("writes nothing when the append cannot complete (a foreign value under the session's key)", async () => {
+    const memory = new RedisMemory({ keyPrefix: prefix });
+    try {
+      await raw.set(`${prefix}{clash}:turns`, "not a list");
+      await expect(memory.appendAsync("clash", turn(1))).rejects.toThrow(/WRONGTYPE/);
+      expect(await raw.exists(`${prefix}{clash}:seq`)).toBe(0);
+      await raw.del(`${prefix}{clash}:turns`);
+      expect((await memory.appendAsync("clash", turn(1))).seq).toBe(1);
+    } finally {
+      await memory.close();
+    }
+  });
+
+  it("rejects a load with the signal's reason when aborted mid-flight", async () => {
+    const memory = new RedisMemory({ keyPrefix: prefix });
+    try {
+      await memory.appendAsync("abort", turn(1));
+      const controller = new AbortController();
+      const pending = memory.loadAsync("abort", { signal: controller.signal });
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+      expect((await memory.loadAsync("abort")).turns).toHaveLength(1);
+    } finally {
+      await memory.close();
+    }
+  });
+
   it("uses a client passed in and leaves it open on close()", async () => {
     const client = new Redis(url);
     const memory = new RedisMemory({ client, keyPrefix: prefix });

@@ -9,6 +9,11 @@
  * still produce createdAt in seq order.
  */
 export const APPEND_SCRIPT = `
+-- Redis does not roll a script back: check everything that could fail before the first write.
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'none' and kind ~= 'list' then
+  return redis.error_reply('WRONGTYPE ' .. KEYS[1] .. ' holds a ' .. kind .. ', not a list of turns')
+end
 local seq = redis.call('INCR', KEYS[2])
 local now = redis.call('TIME')
 local created = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
