@@ -91,6 +91,18 @@ describe("SyncBridge", () => {
     }
   });
 
+  it("reports a worker that cannot load at once instead of waiting out the timeout", async () => {
+    const bridge = new SyncBridge({ workerUrl: new URL("./__fixtures__/does-not-exist.js", import.meta.url) });
+    try {
+      const started = Date.now();
+      expect(() => bridge.call("openai", { apiKey: KEY, baseURL }, "chat.completions.create", {}, { timeoutMs: 30_000 })).toThrow(/failed to start/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(bridge.started).toBe(false);
+    } finally {
+      await bridge.close();
+    }
+  });
+
   it("refuses calls after close()", async () => {
     const bridge = new SyncBridge();
     await bridge.close();

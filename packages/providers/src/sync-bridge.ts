@@ -39,7 +39,10 @@ export class SyncBridgeError extends Error {
   }
 }
 
-type Reply = { id: number; ok: true; data: unknown; headers: Record<string, string> } | { id: number; ok: false; error: SerializedError };
+type Reply =
+  | { id: number; fatal?: undefined; ok: true; data: unknown; headers: Record<string, string> }
+  | { id: number; fatal?: undefined; ok: false; error: SerializedError }
+  | { id: 0; fatal: true; message: string };
 
 // Beyond the SDK's own timeout the worker gets this long to report before the caller gives up,
 // so a wedged worker cannot hang run() forever.
@@ -52,6 +55,12 @@ export class SyncBridge {
   #counter: Int32Array | undefined;
   #nextId = 1;
   #closed = false;
+  readonly #workerUrl: URL;
+
+  /** `workerUrl` is for tests; the default is the sync-worker.js beside this module. */
+  constructor(options: { workerUrl?: URL } = {}) {
+    this.#workerUrl = options.workerUrl ?? new URL("./sync-worker.js", import.meta.url);
+  }
 
   #start(): void {
     if (this.#closed) {
@@ -60,10 +69,18 @@ export class SyncBridge {
     if (this.#worker) return;
     const signal = new SharedArrayBuffer(4);
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(new URL("./sync-worker.js", import.meta.url), {
-      workerData: { port: port2, signal },
-      transferList: [port2],
-    });
+    // A tiny CommonJS bootstrap loads the worker module, so that a worker that cannot load (a
+    // missing or half-rebuilt file) reports it through the protocol instead of leaving the
+    // blocked caller to wait out its whole timeout.
+    const workerUrl = this.#workerUrl.href;
+    const bootstrap = `const { workerData } = require("node:worker_threads");
+import(${JSON.stringify(workerUrl)}).catch((error) => {
+  workerData.port.postMessage({ id: 0, fatal: true, message: String((error && error.message) || error) });
+  const counter = new Int32Array(workerData.signal);
+  Atomics.add(counter, 0, 1);
+  Atomics.notify(counter, 0);
+});`;
+    const worker = new Worker(bootstrap, { eval: true, workerData: { port: port2, signal }, transferList: [port2] });
     // Never keep the process alive for an idle bridge.
     worker.unref();
     port1.unref();
@@ -103,6 +120,14 @@ export class SyncBridge {
       const seen = Atomics.load(counter, 0);
       for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
         const reply = message.message as Reply;
+        if (reply.fatal) {
+          this.#discardWorker();
+          throw new ProviderError(`${options.provider ?? "provider"}: the sync bridge's worker thread failed to start: ${reply.message}`, {
+            provider: options.provider ?? "unknown",
+            retryable: false,
+            code: "sync_bridge_error",
+          });
+        }
         // Late replies of calls we gave up on are dropped here.
         if (reply.id !== id) continue;
         if (reply.ok) return { data: reply.data as T, headers: reply.headers };
@@ -118,6 +143,15 @@ export class SyncBridge {
       }
       Atomics.wait(counter, 0, seen, remaining);
     }
+  }
+
+  /** Drops a broken worker; the next call starts a fresh one. */
+  #discardWorker(): void {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#port?.close();
+    this.#port = undefined;
+    if (worker) void worker.terminate();
   }
 
   /** True once a worker has been started and not yet closed. */
