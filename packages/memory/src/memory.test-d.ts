@@ -1,7 +1,7 @@
 // Type tests (checked by `tsc --noEmit`): which backends offer the sync API, and the shapes core relies on.
 import { expectTypeOf } from "vitest";
-import { BufferMemory, PostgresMemory, RedisMemory, SqliteMemory, SummaryMemory } from "./index.js";
-import type { Memory, MemoryContext, Summarize, Turn } from "./index.js";
+import { BufferMemory, PostgresMemory, RedisMemory, SqliteMemory } from "./index.js";
+import type { Memory, MemoryContext, Summarize, SummaryMemory, Turn } from "./index.js";
 
 expectTypeOf<BufferMemory>().toExtend<Memory>();
 expectTypeOf<SqliteMemory>().toExtend<Memory>();
