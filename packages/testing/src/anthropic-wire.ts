@@ -118,12 +118,14 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     reply,
     violate: flags.violate,
     maxTokens: body.max_tokens,
+    stop: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((x): x is string => typeof x === "string") : undefined,
   });
   const model = body.model;
   const inputTokens = Math.ceil(promptChars / 4) + 3;
   const outText = completion.kind === "text" ? completion.text : completion.arguments;
   const outputTokens = Math.max(1, countTokens(outText));
-  const stopReason = completion.kind === "tool" ? "tool_use" : completion.truncated ? "max_tokens" : "end_turn";
+  const stopSequence = completion.kind === "text" ? (completion.stopSequence ?? null) : null;
+  const stopReason = completion.kind === "tool" ? "tool_use" : completion.truncated ? "max_tokens" : stopSequence !== null ? "stop_sequence" : "end_turn";
   const id = makeId("msg_01", 22);
   const headers = baseHeaders();
 
@@ -131,7 +133,7 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     return {
       status: 200,
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-      ...streamEvents(completion, { id, model, stopReason, inputTokens, outputTokens }, flags),
+      ...streamEvents(completion, { id, model, stopReason, stopSequence, inputTokens, outputTokens }, flags),
     };
   }
   const content =
@@ -145,7 +147,7 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     model,
     content,
     stop_reason: stopReason,
-    stop_sequence: null,
+    stop_sequence: stopSequence,
     usage: usageOf(inputTokens, outputTokens),
   };
   const json = JSON.stringify(response);
@@ -170,6 +172,7 @@ interface StreamMeta {
   id: string;
   model: string;
   stopReason: string;
+  stopSequence: string | null;
   inputTokens: number;
   outputTokens: number;
 }
@@ -215,7 +218,7 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
     sse(
       {
         type: "message_delta",
-        delta: { stop_reason: meta.stopReason, stop_sequence: null },
+        delta: { stop_reason: meta.stopReason, stop_sequence: meta.stopSequence },
         usage: { input_tokens: meta.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: meta.outputTokens },
       },
       "message_delta",

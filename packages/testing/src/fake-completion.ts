@@ -25,10 +25,12 @@ export interface CompletionInput {
   violate?: boolean;
   /** Output budget in tokens; longer answers are cut and finish with "length". */
   maxTokens?: number;
+  /** Stop sequences: the answer ends before the first one it contains. */
+  stop?: string[];
 }
 
 export type Completion =
-  | { kind: "text"; text: string; truncated: boolean }
+  | { kind: "text"; text: string; truncated: boolean; stopSequence?: string }
   | { kind: "tool"; name: string; arguments: string; truncated: boolean };
 
 /** Tokens as the fake counts them: about four characters each, never zero for non-empty text. */
@@ -53,11 +55,17 @@ export function composeCompletion(input: CompletionInput): Completion {
     else if (input.violate) text = JSON.stringify({ unexpected: "this answer does not follow any schema" });
     else text = plainAnswer(input);
   }
+  let stopSequence: string | undefined;
+  for (const stop of input.stop ?? []) {
+    const at = stop === "" ? -1 : text.indexOf(stop);
+    if (at !== -1 && (stopSequence === undefined || at < text.indexOf(stopSequence))) stopSequence = stop;
+  }
+  if (stopSequence !== undefined) text = text.slice(0, text.indexOf(stopSequence));
   const budget = input.maxTokens;
   if (budget !== undefined && budget > 0 && countTokens(text) > budget) {
     return { kind: "text", text: text.slice(0, budget * 4), truncated: true };
   }
-  return { kind: "text", text, truncated: false };
+  return stopSequence === undefined ? { kind: "text", text, truncated: false } : { kind: "text", text, truncated: false, stopSequence };
 }
 
 function plainAnswer(input: CompletionInput): string {

@@ -102,6 +102,13 @@ describe("Anthropic messages", () => {
     expect(res.stop_reason).toBe("max_tokens");
   });
 
+  it("ends the answer before a stop sequence, naming it", async () => {
+    const res = await client.messages.create({ model: "m", max_tokens: 100, stop_sequences: [" = "], messages: [{ role: "user", content: "What is 2+2?" }] });
+    expect(textOf(res)).toBe("2 + 2");
+    expect(res.stop_reason).toBe("stop_sequence");
+    expect(res.stop_sequence).toBe(" = ");
+  });
+
   it("streams the real event sequence, reassembling to the plain answer", async () => {
     const params = { model: "m", max_tokens: 300, messages: [{ role: "user" as const, content: "Describe a quiet forest in winter" }] };
     const plain = await client.messages.create(params);

@@ -162,6 +162,12 @@ describe("OpenAI chat completions", () => {
     expect(res.choices[0]?.message.content?.length).toBeLessThanOrEqual(12);
   });
 
+  it("ends the answer before a stop sequence", async () => {
+    const res = await client.chat.completions.create({ model: "m", stop: [" = "], messages: [{ role: "user", content: "What is 2+2?" }] });
+    expect(res.choices[0]?.message.content).toBe("2 + 2");
+    expect(res.choices[0]?.finish_reason).toBe("stop");
+  });
+
   it("answers scripted replies exactly, for the scripted number of matching requests", async () => {
     server.reply("scripted!", { times: 2, match: (r) => JSON.stringify(r.body).includes("script me") });
     server.reply({ answer: "object reply", confidence: 0.5 });

@@ -148,6 +148,7 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
     reply: flags.reply,
     violate: flags.violate,
     maxTokens,
+    stop: typeof body.stop === "string" ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((x): x is string => typeof x === "string") : undefined,
   });
   const model = body.model;
   const promptTokens = Math.ceil(promptChars / 4) + 3;

@@ -1,0 +1,6 @@
+// `@kaizen/testing/fake-llm`: the fake LLM server alone, without the conformance suites (which
+// import vitest), for apps, benchmarks and demos that run outside a test runner.
+export { parseFaultHeader, startFakeLLMServer } from "./fake-llm-server.js";
+export { startFakeLLMServerThread } from "./fake-llm-thread.js";
+export type { FakeLLMServerThread, ThreadScriptOptions } from "./fake-llm-thread.js";
+export type { FakeFault, FakeFaultType, FakeLLMServer, FakeLLMServerOptions, RecordedRequest, ScriptOptions } from "./fake-llm-types.js";
