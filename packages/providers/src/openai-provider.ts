@@ -148,7 +148,7 @@ export class OpenAIProvider implements LLMProvider {
     this.#ensureOpen();
     if (!this.useAsync || !this.#asyncClient) {
       throw new ConfigurationError(
-        `OpenAIProvider was created with useAsync: false, so ${method}() is not available. Set useAsync: true: new OpenAIProvider({ useAsync: true }). (chat() and embed() work without it.)`,
+        `${this.constructor.name} was created with useAsync: false, so ${method}() is not available: set useAsync: true, e.g. new ${this.constructor.name}({ useAsync: true }). (chat() and embed() work without it.)`,
         { field: "useAsync" },
       );
     }
