@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ProviderError } from "@kaizen/provider";
+import { BufferMemory, SummaryMemory } from "@kaizen/memory";
+import type { Memory } from "@kaizen/memory";
 import type { ChatRequest, LLMProvider } from "@kaizen/provider";
 import {
   ASYNC_MODE_MESSAGE,
@@ -17,7 +19,7 @@ import { LocalMemory, LocalProvider, QASignature, lastUser } from "./__fixtures_
 const asyncConfig = new BaseAgentConfig({ model: "local-model", useAsyncLlm: true });
 const syncConfig = new BaseAgentConfig({ model: "local-model" });
 
-function agentWith(options: { config?: BaseAgentConfig; provider?: LLMProvider; memory?: LocalMemory; hooks?: AgentHooks | AgentHooks[] } = {}) {
+function agentWith(options: { config?: BaseAgentConfig; provider?: LLMProvider; memory?: Memory; hooks?: AgentHooks | AgentHooks[] } = {}) {
   const provider = options.provider ?? new LocalProvider();
   const agent = new BaseAgent({
     config: options.config ?? asyncConfig,
@@ -147,6 +149,21 @@ describe("the run lifecycle (local provider)", () => {
     expect(messages[3]!.content).toContain("What is my name?");
     for (const request of provider.requests) expect(JSON.stringify(request.messages)).not.toContain("session-ada");
     expect(memory.sessions.get("session-ada")!.map((t) => t.inputs)).toEqual([{ question: "My name is Ada." }, { question: "What is my name?" }]);
+  });
+
+  it("a SummaryMemory's summary reaches the system prompt, followed by the turns it kept", async () => {
+    const memory = new SummaryMemory({
+      store: new BufferMemory(),
+      keepLast: 1,
+      summarize: async (turns, previous) => `${previous ?? ""}[${turns.map((t) => String(t.inputs.question)).join("; ")}]`,
+    });
+    const { agent, provider } = agentWith({ memory });
+    for (const question of ["first", "second", "third"]) await agent.runAsync({ question }, { sessionId: "summarised" });
+    await agent.runAsync({ question: "fourth" }, { sessionId: "summarised" });
+    const messages = provider.requests[3]!.messages;
+    expect(messages[0]!.content).toMatch(/\n\nSummary of the earlier conversation:\n.*first.*second/s);
+    expect(messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+    expect(messages[1]!.content).toContain("third");
   });
 
   it("memoryMaxTurns bounds the turns loaded; sessions do not see each other", () => {
