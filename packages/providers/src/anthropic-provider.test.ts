@@ -202,6 +202,19 @@ describe("AnthropicProvider", () => {
     await sync.close();
   });
 
+  it("rejects bad numeric options, naming the field", () => {
+    for (const [field, value] of [["concurrency", 0], ["maxTokensDefault", 1.5], ["maxRetries", -1], ["timeoutMs", 0]] as const) {
+      let error: unknown;
+      try {
+        new AnthropicProvider({ apiKey: API_KEY, [field]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).field).toBe(field);
+    }
+  });
+
   it("without a key names ANTHROPIC_API_KEY", () => {
     const saved = process.env["ANTHROPIC_API_KEY"];
     delete process.env["ANTHROPIC_API_KEY"];

@@ -71,15 +71,16 @@ export class AnthropicProvider implements LLMProvider {
         { field: "apiKey" },
       );
     }
-    if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) {
-      throw new ConfigurationError(`concurrency must be a positive integer, got ${String(options.concurrency)}.`, {
-        field: "concurrency",
-      });
-    }
-    if (options.maxTokensDefault !== undefined && !(Number.isInteger(options.maxTokensDefault) && options.maxTokensDefault > 0)) {
-      throw new ConfigurationError(`maxTokensDefault must be a positive integer, got ${String(options.maxTokensDefault)}.`, {
-        field: "maxTokensDefault",
-      });
+    const checks: Array<[field: keyof AnthropicProviderOptions, value: unknown, ok: boolean, what: string]> = [
+      ["concurrency", options.concurrency, Number.isInteger(options.concurrency) && (options.concurrency ?? 0) > 0, "a positive integer"],
+      ["maxTokensDefault", options.maxTokensDefault, Number.isInteger(options.maxTokensDefault) && (options.maxTokensDefault ?? 0) > 0, "a positive integer"],
+      ["maxRetries", options.maxRetries, Number.isInteger(options.maxRetries) && (options.maxRetries ?? -1) >= 0, "an integer >= 0"],
+      ["timeoutMs", options.timeoutMs, Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0, "a positive number of ms"],
+    ];
+    for (const [field, value, ok, what] of checks) {
+      if (value !== undefined && !ok) {
+        throw new ConfigurationError(`${this.name}: ${field} must be ${what}, got ${String(value)}.`, { field });
+      }
     }
     this.#apiKey = apiKey;
     this.#options = options;
