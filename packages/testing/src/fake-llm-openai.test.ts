@@ -333,6 +333,13 @@ describe("OpenAI faults surface as the SDK's errors", () => {
     expect(text.length).toBeLessThan(full.length);
   });
 
+  it("truncated_stream on a plain request cuts the body half-way: the client fails", async () => {
+    server.fault({ type: "truncated_stream" });
+    const err = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("faults by header: x-fake-fault, with a parameter", async () => {
     const err = await client.chat.completions
       .create({ model: "m", messages: [{ role: "user", content: "hi" }] }, { headers: { "x-fake-fault": "server_error:503" } })
