@@ -45,7 +45,8 @@ export async function answerAll(options: AnswerAllOptions): Promise<ResultRecord
             ? {
                 attempts: info.attempts,
                 usage: { inputTokens: info.usage.inputTokens, outputTokens: info.usage.outputTokens, totalTokens: info.usage.totalTokens },
-                ...(info.costUsd !== undefined ? { costUsd: info.costUsd } : {}),
+                // Rounded: sums of float prices print as 0.000056099999999999995 otherwise.
+                ...(info.costUsd !== undefined ? { costUsd: Number(info.costUsd.toPrecision(6)) } : {}),
               }
             : {}),
         };

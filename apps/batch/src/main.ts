@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createQARuntime } from "@kaizen/app-shared";
+import { createQARuntime, loadDotEnv, userCwd } from "@kaizen/app-shared";
 import { answerAll } from "./answer-all.js";
 import { ProgressBar } from "./progress.js";
 import { InputFileError, readQuestions } from "./read-questions.js";
@@ -22,9 +22,7 @@ Re-running with the same --out skips the questions already answered there.
 Exit code: 0 when every question has an answer, 1 when any failed, 2 for bad usage.
 Uses OPENAI_API_KEY or ANTHROPIC_API_KEY (and MODEL) from the environment or .env; with neither, a fake LLM.`;
 
-// Under `pnpm --filter ... start`, the script runs in the package folder; paths the user typed
-// are relative to where they typed them.
-const userCwd = process.env["npm_lifecycle_event"] && process.env["INIT_CWD"] ? process.env["INIT_CWD"] : process.cwd();
+const cwd = userCwd();
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`kaizen-batch: ${message}\n`);
@@ -62,8 +60,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) fail(`expected one questions file, got ${positionals.length}.\n\n${USAGE}`);
-  const inputPath = resolve(userCwd, positionals[0]!);
-  const outPath = resolve(userCwd, values.out ?? "results.jsonl");
+  const inputPath = resolve(cwd, positionals[0]!);
+  const outPath = resolve(cwd, values.out ?? "results.jsonl");
   const concurrency = positiveInt("concurrency", values.concurrency, 20);
   const timeoutMs = positiveInt("timeout-ms", values["timeout-ms"], 60_000);
   if (!existsSync(inputPath)) fail(`no such file: ${inputPath}`);
@@ -79,7 +77,8 @@ async function main(): Promise<number> {
   const todo = items.filter((item) => !isAnswered(item, existing));
   const skipped = items.length - todo.length;
 
-  const runtime = await createQARuntime({ useAsyncLlm: true, timeoutMs });
+  loadDotEnv(cwd);
+  const runtime = await createQARuntime({ env: process.env, useAsyncLlm: true, timeoutMs });
   process.stderr.write(`kaizen-batch: ${items.length} questions (${skipped} already answered in ${outPath}), concurrency ${concurrency}, using ${runtime.description}\n`);
 
   const controller = new AbortController();

@@ -46,7 +46,7 @@ export interface ServerConfig {
 }
 
 /** Reads the server's settings from the environment; a bad value fails start-up naming the variable. */
-export function serverConfigFromEnv(env: Env): ServerConfig {
+export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): ServerConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -57,7 +57,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    sqlitePath: resolve(e.KAIZEN_DATA_DIR, "chat.db"),
+    sqlitePath: resolve(baseDir, e.KAIZEN_DATA_DIR, "chat.db"),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     maxBatchQuestions: e.BATCH_MAX_QUESTIONS,

@@ -1,4 +1,4 @@
-import { createQARuntime, loadDotEnv, type Env, type QARuntime } from "@kaizen/app-shared";
+import { createQARuntime, loadDotEnv, userCwd, type Env, type QARuntime } from "@kaizen/app-shared";
 import { buildApp, type BuiltApp } from "./app.js";
 import { serverConfigFromEnv, type ServerConfig } from "./config.js";
 import { loggerOptions } from "./logger.js";
@@ -18,8 +18,10 @@ export interface RunningServer {
 
 /** Everything main.ts does except signals and exit codes: also used by tests that want a real port. */
 export async function startServer(env: Env = process.env, logStream?: NodeJS.WritableStream): Promise<RunningServer> {
-  if (env === process.env) loadDotEnv();
-  const config = serverConfigFromEnv(env);
+  // .env and the data directory are where the user started the app (the repo root for `npm start`).
+  const cwd = userCwd(env);
+  if (env === process.env) loadDotEnv(cwd);
+  const config = serverConfigFromEnv(env, cwd);
   const runtime = await createQARuntime({
     env,
     useAsyncLlm: true,

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createQARuntime, loadDotEnv, type QARuntime } from "@kaizen/app-shared";
+import { createQARuntime, loadDotEnv, userCwd, type QARuntime } from "@kaizen/app-shared";
 import { redactSecrets } from "@kaizen/provider";
 import { currentSessionId } from "./session-file.js";
 
@@ -15,7 +15,7 @@ In chat, type a question per line; /history shows the conversation, /exit (or Ct
 Data lives in KAIZEN_DATA_DIR (default .kaizen): cli.db (SQLite) and cli-session (the current session id).
 Uses OPENAI_API_KEY or ANTHROPIC_API_KEY (and MODEL) from the environment or .env; with neither, a fake LLM.`;
 
-const userCwd = process.env["npm_lifecycle_event"] && process.env["INIT_CWD"] ? process.env["INIT_CWD"] : process.cwd();
+const cwd = userCwd();
 
 function usageError(message: string): never {
   process.stderr.write(`kaizen: ${message}\n\n${USAGE}\n`);
@@ -27,8 +27,8 @@ function format(confidence: number | undefined): string {
 }
 
 async function openRuntime(withMemory: boolean): Promise<{ runtime: QARuntime; dataDir: string }> {
-  loadDotEnv(userCwd);
-  const dataDir = resolve(userCwd, process.env["KAIZEN_DATA_DIR"] ?? ".kaizen");
+  loadDotEnv(cwd);
+  const dataDir = resolve(cwd, process.env["KAIZEN_DATA_DIR"] ?? ".kaizen");
   const runtime = await createQARuntime({
     env: process.env,
     useAsyncLlm: false,

@@ -2,10 +2,10 @@
 // The demo: register the provider written in compat-provider.ts, then use it through an agent
 // with both the blocking run() and the non-blocking runAsync(). See README.md.
 import { BaseAgent, BaseAgentConfig, getRunInfo } from "@kaizen/core";
-import { QASignature, loadDotEnv, startFakeLLM, type RunningFakeLLM } from "@kaizen/app-shared";
+import { QASignature, loadDotEnv, startFakeLLM, userCwd, type RunningFakeLLM } from "@kaizen/app-shared";
 import { registerCompatProvider } from "./register.js";
 
-loadDotEnv();
+loadDotEnv(userCwd());
 registerCompatProvider("my-compat");
 
 let fake: RunningFakeLLM | undefined;

@@ -31,3 +31,12 @@ export function secretsFromEnv(env: Env): string[] {
     .map((name) => envValue(env, name))
     .filter((value): value is string => value !== undefined);
 }
+
+/**
+ * The directory the user ran the command from. `pnpm --filter <app> start` runs the script in
+ * the app's folder, but a path typed on the command line (or a .env next to the user) is
+ * relative to where they typed it, which the package manager passes as INIT_CWD.
+ */
+export function userCwd(env: Env = process.env): string {
+  return env["npm_lifecycle_event"] && env["INIT_CWD"] ? env["INIT_CWD"] : process.cwd();
+}

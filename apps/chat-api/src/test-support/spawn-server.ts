@@ -5,6 +5,8 @@ import { createInterface } from "node:readline";
 
 const appDir = fileURLToPath(new URL("../../", import.meta.url));
 // tsx maps @kaizen/* to the packages' source with this, as vitest does: no build needed.
+// Empty values count as unset and are never overridden by a developer's .env file.
+const NO_KEYS = { OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", REDIS_URL: "", DATABASE_URL: "" };
 const sourcePaths = fileURLToPath(new URL("../../../tsconfig.source-paths.json", import.meta.url));
 
 export interface SpawnedServer {
@@ -21,11 +23,11 @@ export interface SpawnedServer {
  */
 export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "REDIS_URL", "DATABASE_URL", "PORT", "HOST"].includes(k)),
+    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "REDIS_URL", "DATABASE_URL", "PORT", "HOST"].includes(k) && k !== "INIT_CWD" && !k.startsWith("npm_")),
   );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: appDir,
-    env: { ...clean, TSX_TSCONFIG_PATH: sourcePaths, PORT: "0", HOST: "127.0.0.1", ...env },
+    env: { ...clean, ...NO_KEYS, TSX_TSCONFIG_PATH: sourcePaths, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];

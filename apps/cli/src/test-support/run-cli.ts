@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 
 const appDir = fileURLToPath(new URL("../../", import.meta.url));
 // tsx maps @kaizen/* to the packages' source with this, as vitest does: no build needed.
+// Empty values count as unset and are never overridden by a developer's .env file.
+const NO_KEYS = { OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", REDIS_URL: "", DATABASE_URL: "" };
 const sourcePaths = fileURLToPath(new URL("../../../tsconfig.source-paths.json", import.meta.url));
 
 export interface CliRun {
@@ -14,11 +16,11 @@ export interface CliRun {
 /** Runs src/main.ts as its own process with `stdin` piped in, without any key unless given. */
 export function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliRun> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "MODEL", "KAIZEN_DATA_DIR"].includes(k)),
+    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "MODEL", "KAIZEN_DATA_DIR"].includes(k) && k !== "INIT_CWD" && !k.startsWith("npm_")),
   );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
     cwd: appDir,
-    env: { ...clean, TSX_TSCONFIG_PATH: sourcePaths, ...env },
+    env: { ...clean, ...NO_KEYS, TSX_TSCONFIG_PATH: sourcePaths, ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";
