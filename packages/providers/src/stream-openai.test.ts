@@ -151,6 +151,21 @@ describe("streamOpenAIChat", () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it("a stream that runs past its time budget mid-answer ends in a TimeoutError, not a quiet finish", async () => {
+    // Chunks every 250 ms, a budget of 1 s: a few deltas arrive, then the budget runs out long
+    // before the answer (a story of many chunks) could finish.
+    server.setStreamChunkDelay(250);
+    const seen: StreamEvent[] = [];
+    const started = Date.now();
+    const error = await (async () => {
+      for await (const event of stream(plainRequest("Tell me a long story about the number four."), { timeoutMs: 1_000 })) seen.push(event);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(seen.some((e) => e.type === "text-delta")).toBe(true);
+    expect(seen.some((e) => e.type === "finish")).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it("retries before the first chunk through the shared retry authority", async () => {
     server.fault({ type: "rate_limit", retryAfterMs: 20 });
     const { finish } = await collect(stream(plainRequest()));
