@@ -1,7 +1,7 @@
 // The blocking path over real HTTP: chat() and embed() through the sync bridge's worker and the
 // real openai SDK, against the fake LLM server running on another thread.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthenticationError, InvalidResponseError, RateLimitError } from "@kaizen/provider";
+import { AuthenticationError, InvalidResponseError, RateLimitError, TimeoutError } from "@kaizen/provider";
 import { OpenAIProvider } from "./openai-provider.js";
 import { startFakeLLMServerThread } from "@kaizen/testing";
 import type { FakeLLMServerThread } from "@kaizen/testing";
@@ -110,6 +110,36 @@ describe("OpenAIProvider.chat (sync, over the bridge)", () => {
     });
     expect(response.structuredOutput).toBe("json_schema");
     expect(response.parsed).toEqual({ answer: "four" });
+  });
+
+  it("bounds a stalled call by its timeoutMs on the blocking path", async () => {
+    await server.fault({ type: "stall" });
+    const started = Date.now();
+    let caught: unknown;
+    try {
+      provider.chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], timeoutMs: 500 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(TimeoutError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    await server.resetScript();
+  });
+
+  it("embeds synchronously in batches, keeping order", async () => {
+    const batched = new OpenAIProvider({ apiKey: KEY, baseUrl: server.openaiBaseUrl, embeddingBatchSize: 2 });
+    try {
+      await server.clearRequests();
+      const texts = ["one", "two", "three", "four", "five"];
+      const all = batched.embed({ texts, model: "text-embedding-3-small" });
+      const requests = (await server.requests()).filter((r) => r.path.endsWith("/embeddings"));
+      expect(requests.map((r) => (r.body as { input: string[] }).input)).toEqual([["one", "two"], ["three", "four"], ["five"]]);
+      const single = batched.embed({ texts: ["four"], model: "text-embedding-3-small" });
+      expect(all.embeddings[3]).toEqual(single.embeddings[0]);
+    } finally {
+      await batched.close();
+    }
   });
 
   it("embeds synchronously, keeping order", async () => {
