@@ -91,6 +91,33 @@ describe("AnthropicProvider.streamAsync", () => {
     expect(JSON.parse(finish.content)).toEqual(parsed);
   });
 
+  it("streams the API's output format (mode json_schema) as text with partial objects", async () => {
+    server.setStreamChunkDelay(5);
+    const request = structuredRequest();
+    request.output = { ...request.output!, mode: "json_schema" };
+    const { events, finish } = await collect(provider.streamAsync(request));
+    expect(finish.structuredOutput).toBe("json_schema");
+    expect((finish.parsed as { answer: string }).answer).toContain("4");
+    expect(events.filter((e) => e.type === "partial-object").length).toBeGreaterThanOrEqual(2);
+    expect(events.flatMap((e) => (e.type === "text-delta" ? [e.delta] : [])).join("")).toBe(finish.content);
+  });
+
+  it("reports the model's calls of your own tools in the finish event", async () => {
+    const { events, finish } = await collect(
+      provider.streamAsync({
+        model: "claude-haiku-4-5",
+        messages: [{ role: "user", content: "What is the weather in Paris? Use get_weather." }],
+        tools: [{ name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }],
+        toolChoice: "required",
+      }),
+    );
+    expect(finish.finishReason).toBe("tool_calls");
+    expect(finish.toolCalls?.[0]?.name).toBe("get_weather");
+    expect(typeof JSON.parse(finish.toolCalls?.[0]?.arguments ?? "null")).toBe("object");
+    // a tool call is not answer text
+    expect(events.some((e) => e.type === "text-delta")).toBe(false);
+  });
+
   it("a truncated stream (no message_stop) ends in an InvalidResponseError", async () => {
     server.fault({ type: "truncated_stream" });
     const error = await collect(provider.streamAsync(structuredRequest())).catch((e: unknown) => e);
