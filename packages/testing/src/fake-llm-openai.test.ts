@@ -225,6 +225,16 @@ describe("OpenAI chat completions", () => {
     }
   });
 
+  it("works with the SDK's stream helper and parse(): final completion, parsed JSON", async () => {
+    const response_format = { type: "json_schema" as const, json_schema: { name: "qa", strict: true, schema: qaSchema } };
+    const stream = client.chat.completions.stream({ model: "gpt-4o", messages: [{ role: "user", content: "What is 8 - 3?" }], response_format });
+    const final = await stream.finalChatCompletion();
+    expect(JSON.parse(final.choices[0]?.message.content ?? "")).toMatchObject({ answer: "8 - 3 = 5", confidence: 0.9 });
+    const parsed = await client.chat.completions.parse({ model: "gpt-4o", messages: [{ role: "user", content: "What is 8 - 3?" }], response_format });
+    expect(parsed.choices[0]?.message.parsed).toMatchObject({ answer: "8 - 3 = 5" });
+    expect(validatorFor(qaSchema)(parsed.choices[0]?.message.parsed)).toEqual([]);
+  });
+
   it("streams forced tool calls as argument deltas", async () => {
     const parameters = { type: "object", properties: { n: { type: "integer", minimum: 5 } }, required: ["n"] };
     const stream = await client.chat.completions.create({
