@@ -6,9 +6,9 @@ import type { ScenarioResult, ScenarioSpec } from "./scenario.js";
 /** Thrown when a scenario process died before its measured phase: nothing was measured yet. */
 class SetupFailed extends Error {}
 
-async function runOnce(fake: FakeLLM, spec: ScenarioSpec): Promise<ScenarioResult> {
+async function runOnce(fake: FakeLLM, spec: ScenarioSpec, execArgv: string[]): Promise<ScenarioResult> {
   await fake.setLatency(0);
-  const child = new Child("scenario-child", [], ["--expose-gc"]);
+  const child = new Child("scenario-child", [], ["--expose-gc", ...execArgv]);
   try {
     child.send({ type: "start", spec, openaiBaseUrl: fake.openaiBaseUrl });
     try {
@@ -31,10 +31,15 @@ async function runOnce(fake: FakeLLM, spec: ScenarioSpec): Promise<ScenarioResul
  * while setting up (in a shared workspace, a sibling package's dist can be mid-rebuild) is
  * retried twice; a failure during measurement is not.
  */
-export async function runScenario(fake: FakeLLM, spec: ScenarioSpec, log: (line: string) => void = () => undefined): Promise<ScenarioResult> {
+export async function runScenario(
+  fake: FakeLLM,
+  spec: ScenarioSpec,
+  log: (line: string) => void = () => undefined,
+  execArgv: string[] = [],
+): Promise<ScenarioResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runOnce(fake, spec);
+      return await runOnce(fake, spec, execArgv);
     } catch (err) {
       if (!(err instanceof SetupFailed) || attempt >= 3) throw err;
       log(`[bench] ${spec.mode} x${spec.calls}: setup failed (${err.message.split("\n")[0]}); retrying in 5 s`);
