@@ -37,9 +37,9 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   syncSizes: [1, 10],
   syncExtrapolation: { calls: 100, latencyMs: 50 },
   reps: 3,
-  largestSizeReps: 5,
+  largestSizeReps: 7,
   warmupCalls: 200,
-  overhead: { calls: 3000, concurrency: 50, sequentialCalls: 1000, reps: 3 },
+  overhead: { calls: 3000, concurrency: 50, sequentialCalls: 500, reps: 3 },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
   log: (line) => process.stderr.write(`${line}\n`),
 };

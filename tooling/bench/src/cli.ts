@@ -1,6 +1,6 @@
 // `pnpm bench`: runs everything, prints the tables, writes results/ and docs/benchmarks.md.
 //   --quick            smaller sizes and fewer repetitions (a minute; for trying changes)
-//   --reps N           repetitions of every repeated run (default 3, and 5 at 1000 concurrent)
+//   --reps N           repetitions of every repeated run (default 3, and 7 at 1000 concurrent)
 //   --no-load          skip the chat API load test
 //   --no-docs          leave docs/benchmarks.md alone
 //   --out DIR          results folder (default tooling/bench/results)
