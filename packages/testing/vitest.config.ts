@@ -8,6 +8,8 @@ const LOAD_TESTS = ["src/fake-llm-load.test.ts"];
 
 export default defineConfig({
   test: {
+    reporters: sharedTestConfig.test?.reporters,
+    outputFile: sharedTestConfig.test?.outputFile,
     projects: [
       {
         ...sharedTestConfig,
