@@ -1,4 +1,5 @@
-import { startFakeLLMServer, startFakeLLMServerThread } from "@kaizen/testing";
+// The vitest-free entry: this runs inside servers and CLIs, not only in tests.
+import { startFakeLLMServer, startFakeLLMServerThread } from "@kaizen/testing/fake-llm";
 
 export interface FakeLLMOptions {
   latencyMs?: number;
