@@ -1,6 +1,6 @@
 // The fake LLM server in a process of its own: the client's CPU measurements then hold the
 // client alone. The parent switches the latency between warm-up and measurement over IPC.
-import { startFakeLLMServer } from "@kaizen/testing";
+import { startFakeLLMServer } from "@kaizen/testing/fake-llm";
 import { reportFatal, send, type Message } from "./child-process.js";
 
 async function main(): Promise<void> {
