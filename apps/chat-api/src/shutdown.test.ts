@@ -25,6 +25,13 @@ describe("the real process", () => {
     });
     await sleep(400);
     server.child.kill("SIGTERM");
+    await sleep(200);
+    // No new work is accepted meanwhile: the listener is closed (or, on a kept-alive connection, 503).
+    const late = await fetch(`${server.url}/health`).then(
+      (r) => r.status,
+      () => "refused",
+    );
+    expect([503, "refused"]).toContain(late);
 
     const res = await slow;
     expect(res.status).toBe(200);
