@@ -4,8 +4,9 @@
 import { randomUUID } from "node:crypto";
 import { MemoryClosedError } from "./errors.js";
 import { validateSessionId } from "./session-id.js";
-import { buildTurn, checkLoadOptions, checkRetention, selectLatest, serializeTurn, throwIfAborted } from "./shared.js";
-import type { LoadOptions, Memory, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
+import { SyncBackedMemory } from "./sync-backed-memory.js";
+import { buildTurn, checkLoadOptions, checkRetention, selectLatest, serializeTurn } from "./shared.js";
+import type { LoadOptions, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
 
 export type BufferMemoryOptions = RetentionOptions;
 
@@ -28,7 +29,7 @@ interface Session {
 const BACKEND = "buffer";
 
 /** Keeps sessions in this process only: fast, lost on exit. Sync and async. */
-export class BufferMemory implements Memory {
+export class BufferMemory extends SyncBackedMemory {
   readonly kind = BACKEND;
   readonly #maxTurns: number | undefined;
   readonly #ttlMs: number | undefined;
@@ -37,6 +38,7 @@ export class BufferMemory implements Memory {
   #lastSweep = 0;
 
   constructor(options: BufferMemoryOptions = {}) {
+    super();
     const { maxTurns, ttlMs } = checkRetention(options, BACKEND);
     this.#maxTurns = maxTurns;
     this.#ttlMs = ttlMs;
@@ -98,31 +100,6 @@ export class BufferMemory implements Memory {
     }
     if (session.summary && session.summary.throughSeq >= summary.throughSeq) return;
     session.summary = { text: summary.text, throughSeq: summary.throughSeq, updatedAt: Date.now() };
-  }
-
-  async loadAsync(sessionId: string, options?: LoadOptions): Promise<MemoryContext> {
-    throwIfAborted(options?.signal);
-    return this.load(sessionId, options);
-  }
-
-  async appendAsync(sessionId: string, turn: NewTurn, options?: { signal?: AbortSignal }): Promise<Turn> {
-    throwIfAborted(options?.signal);
-    return this.append(sessionId, turn);
-  }
-
-  async clearAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<void> {
-    throwIfAborted(options?.signal);
-    this.clear(sessionId);
-  }
-
-  async loadSummaryAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<SessionSummary | undefined> {
-    throwIfAborted(options?.signal);
-    return this.loadSummary(sessionId);
-  }
-
-  async saveSummaryAsync(sessionId: string, summary: NewSessionSummary, options?: { signal?: AbortSignal }): Promise<void> {
-    throwIfAborted(options?.signal);
-    this.saveSummary(sessionId, summary);
   }
 
   async close(): Promise<void> {

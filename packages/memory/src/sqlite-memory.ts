@@ -16,9 +16,10 @@ import Database from "better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
 import { MemoryBusyError, MemoryClosedError, MemoryError, MemoryOptionsError, toMemoryError } from "./errors.js";
 import { validateSessionId } from "./session-id.js";
-import { buildTurn, checkLoadOptions, checkRetention, estimateTurnTokens, serializeTurn, throwIfAborted } from "./shared.js";
+import { SyncBackedMemory } from "./sync-backed-memory.js";
+import { buildTurn, checkLoadOptions, checkRetention, estimateTurnTokens, serializeTurn } from "./shared.js";
 import { migrateSqlite } from "./sqlite-schema.js";
-import type { LoadOptions, Memory, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
+import type { LoadOptions, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
 
 export interface SqliteMemoryOptions extends RetentionOptions {
   /** The database file; its directory is created. Default ".kaizen/memory.db" (relative to the working directory). ":memory:" for a private in-memory database. */
@@ -50,7 +51,7 @@ interface SessionRow {
 }
 
 /** A session store in one SQLite file (better-sqlite3). Sync and async; safe across processes sharing the file. */
-export class SqliteMemory implements Memory {
+export class SqliteMemory extends SyncBackedMemory {
   readonly kind = BACKEND;
   /** The absolute path of the database file (or ":memory:"). */
   readonly path: string;
@@ -66,6 +67,7 @@ export class SqliteMemory implements Memory {
   readonly #readTx: <T>(fn: () => T) => T;
 
   constructor(options: SqliteMemoryOptions = {}) {
+    super();
     const { maxTurns, ttlMs } = checkRetention(options, BACKEND);
     this.#maxTurns = maxTurns;
     this.#ttlMs = ttlMs;
@@ -203,31 +205,6 @@ export class SqliteMemory implements Memory {
     } catch (err) {
       throw this.#wrap(err, "saveSummary");
     }
-  }
-
-  async loadAsync(sessionId: string, options?: LoadOptions): Promise<MemoryContext> {
-    throwIfAborted(options?.signal);
-    return this.load(sessionId, options);
-  }
-
-  async appendAsync(sessionId: string, turn: NewTurn, options?: { signal?: AbortSignal }): Promise<Turn> {
-    throwIfAborted(options?.signal);
-    return this.append(sessionId, turn);
-  }
-
-  async clearAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<void> {
-    throwIfAborted(options?.signal);
-    this.clear(sessionId);
-  }
-
-  async loadSummaryAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<SessionSummary | undefined> {
-    throwIfAborted(options?.signal);
-    return this.loadSummary(sessionId);
-  }
-
-  async saveSummaryAsync(sessionId: string, summary: NewSessionSummary, options?: { signal?: AbortSignal }): Promise<void> {
-    throwIfAborted(options?.signal);
-    this.saveSummary(sessionId, summary);
   }
 
   async close(): Promise<void> {
