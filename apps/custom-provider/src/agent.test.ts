@@ -55,6 +55,17 @@ describe("the registered provider, used by an agent", () => {
     }
   });
 
+  it("streamAsync() yields growing partial results, then the same result as runAsync()", async () => {
+    const a = agent(true);
+    const stream = a.streamAsync({ question: "What is 2+2?" });
+    const answers: string[] = [];
+    for await (const partial of stream) if (partial.answer && partial.answer !== answers.at(-1)) answers.push(partial.answer);
+    const result = await stream.result;
+    expect(answers.length).toBeGreaterThanOrEqual(2);
+    for (const answer of answers) expect(result.answer.startsWith(answer)).toBe(true);
+    expect(result).toEqual(await a.runAsync({ question: "What is 2+2?" }));
+  });
+
   it("runAsync() on an agent without useAsyncLlm rejects with the seed's ConfigurationError", async () => {
     await expect(agent(false).runAsync({ question: "hi" })).rejects.toBeInstanceOf(ConfigurationError);
   });
@@ -71,7 +82,7 @@ describe("the registered provider, used by an agent", () => {
 });
 
 describe("the demo (README command)", () => {
-  it("prints the run() and runAsync() answers", () => {
+  it("prints the run(), runAsync() and streamAsync() answers", () => {
     const appDir = fileURLToPath(new URL("../", import.meta.url));
     const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.source-paths.json", import.meta.url)) };
     delete env["COMPAT_BASE_URL"];
@@ -79,6 +90,7 @@ describe("the demo (README command)", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^run\(\): +\{"answer":"[^"]*42[^"]*","confidence":[\d.]+\}$/m);
     expect(run.stdout).toMatch(/^runAsync\(\): \{"answer":"[^"]*42[^"]*","confidence":[\d.]+\}$/m);
+    expect(run.stdout).toMatch(/^streamAsync\(\): \d+ partial results, then \{"answer":"[^"]*42/m);
     expect(run.stderr).toContain("fake LLM server");
   }, 60_000);
 });

@@ -16,9 +16,11 @@ import {
   type FinishReason,
   type KaizenError,
   type LLMProvider,
+  type StreamEvent,
   type StructuredOutputMode,
+  type Usage,
 } from "@kaizen/provider";
-import { computeCost, parseRetryAfterMs, withRetry, withRetrySync } from "@kaizen/providers";
+import { computeCost, parsePartialJson, parseRetryAfterMs, withRetry, withRetrySync } from "@kaizen/providers";
 import { SyncFetchError, SyncFetcher } from "./sync-fetch.js";
 
 export interface CompatHttpProviderOptions {
@@ -106,6 +108,109 @@ export class CompatHttpProvider implements LLMProvider {
     );
   }
 
+  /**
+   * Streams the answer as server-sent events: text deltas, partial objects (with an output
+   * schema), then one finish. A stream cut before `[DONE]` fails; leaving the loop early cancels
+   * the HTTP request. (No retries here: part of the answer may already have been used.)
+   */
+  async *streamAsync(request: ChatRequest): AsyncGenerator<StreamEvent> {
+    if (request.signal?.aborted) throw new AbortError("The request was aborted.");
+    const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const fail = (err: unknown): KaizenError =>
+      request.signal?.aborted
+        ? new AbortError("The request was aborted.")
+        : this.#networkError(timeout.aborted ? new SyncFetchError("TimeoutError", "timed out", undefined) : err);
+    let res: Response;
+    try {
+      res = await fetch(this.#url, {
+        method: "POST",
+        headers: { ...this.#headers(), accept: "text/event-stream" },
+        body: JSON.stringify({ ...this.#body(request), stream: true, stream_options: { include_usage: true } }),
+        signal,
+      });
+    } catch (err) {
+      throw fail(err);
+    }
+    const headers = Object.fromEntries(res.headers);
+    const requestId = headers["x-request-id"] ?? headers["request-id"];
+    if (!res.ok || !res.body) throw this.#httpError({ status: res.status, headers, body: await res.text() }, requestId);
+
+    let content = "";
+    let model = request.model;
+    let reason: string | undefined;
+    let usage: Usage | undefined;
+    let done = false;
+    let lastPartial = "";
+    let buffer = "";
+    const decoder = new TextDecoder();
+    try {
+      for await (const bytes of res.body) {
+        buffer += decoder.decode(bytes, { stream: true });
+        for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (!line.startsWith("data:")) continue;
+          const data = line.slice(5).trim();
+          if (data === "[DONE]") {
+            done = true;
+            continue;
+          }
+          const chunk = JSON.parse(data) as {
+            model?: string;
+            choices?: Array<{ delta?: { content?: string | null }; finish_reason?: string | null }>;
+            usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
+          };
+          model = chunk.model ?? model;
+          if (chunk.usage) usage = toUsage(chunk.usage);
+          const choice = chunk.choices?.[0];
+          if (choice?.finish_reason) reason = choice.finish_reason;
+          const delta = choice?.delta?.content;
+          if (!delta) continue;
+          content += delta;
+          yield { type: "text-delta", delta };
+          if (request.output) {
+            const partial = parsePartialJson(content);
+            const key = JSON.stringify(partial);
+            if (partial !== undefined && key !== lastPartial) {
+              lastPartial = key;
+              yield { type: "partial-object", object: partial };
+            }
+          }
+        }
+      }
+    } catch (err) {
+      if (err instanceof SyntaxError) {
+        throw new InvalidResponseError(`${this.name}: a streamed chunk is not JSON.`, { provider: this.name, requestId });
+      }
+      throw fail(err);
+    }
+    if (!done) {
+      throw new InvalidResponseError(`${this.name}: the stream ended before [DONE]; the answer is incomplete.`, {
+        provider: this.name,
+        requestId,
+        retryable: true,
+      });
+    }
+    const finalUsage = usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    const costUsd = computeCost(model, finalUsage);
+    yield {
+      type: "finish",
+      response: {
+        content,
+        ...(request.output ? { parsed: tryParse(content) } : {}),
+        model,
+        finishReason: finishReason(reason),
+        usage: finalUsage,
+        ...(costUsd !== undefined ? { costUsd } : {}),
+        structuredOutput: this.#mode(request),
+        ...(requestId ? { requestId } : {}),
+        attempts: 1,
+      },
+    };
+  }
+
   async close(): Promise<void> {
     await this.#sync.close();
   }
@@ -175,11 +280,7 @@ export class CompatHttpProvider implements LLMProvider {
     if (typeof content !== "string") {
       throw new InvalidResponseError(`${this.name}: the answer has no choices[0].message.content.`, { provider: this.name, requestId });
     }
-    const usage = {
-      inputTokens: data.usage?.prompt_tokens ?? 0,
-      outputTokens: data.usage?.completion_tokens ?? 0,
-      totalTokens: data.usage?.total_tokens ?? (data.usage?.prompt_tokens ?? 0) + (data.usage?.completion_tokens ?? 0),
-    };
+    const usage = toUsage(data.usage ?? {});
     const model = data.model ?? request.model;
     const costUsd = computeCost(model, usage);
     return {
@@ -224,6 +325,12 @@ export class CompatHttpProvider implements LLMProvider {
       code: "connection_error",
     });
   }
+}
+
+function toUsage(u: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number }): Usage {
+  const inputTokens = u.prompt_tokens ?? 0;
+  const outputTokens = u.completion_tokens ?? 0;
+  return { inputTokens, outputTokens, totalTokens: u.total_tokens ?? inputTokens + outputTokens };
 }
 
 function finishReason(reason: string | undefined): FinishReason {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The demo: register the provider written in compat-provider.ts, then use it through an agent
-// with both the blocking run() and the non-blocking runAsync(). See README.md.
+// with the blocking run(), the non-blocking runAsync() and streamAsync(). See README.md.
 import { BaseAgent, BaseAgentConfig, getRunInfo } from "@kaizen/core";
 import { QASignature, loadDotEnv, startFakeLLM, userCwd, type RunningFakeLLM } from "@kaizen/app-shared";
 import { registerCompatProvider } from "./register.js";
@@ -28,6 +28,13 @@ try {
   console.log(`run():      ${JSON.stringify(blocking)}`);
   const awaited = await asyncAgent.runAsync({ question });
   console.log(`runAsync(): ${JSON.stringify(awaited)}`);
+  const stream = asyncAgent.streamAsync({ question });
+  let partials = 0;
+  for await (const partial of stream) {
+    void partial; // a UI would render each one
+    partials++;
+  }
+  console.log(`streamAsync(): ${partials} partial results, then ${JSON.stringify(await stream.result)}`);
   const info = getRunInfo(awaited);
   if (info) console.log(`provider my-compat, model ${info.model}, ${info.usage.totalTokens} tokens, ${Math.round(info.latencyMs)} ms`);
 } finally {
