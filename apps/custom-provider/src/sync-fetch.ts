@@ -1,7 +1,7 @@
 // A blocking fetch for a provider's synchronous chat(): the HTTP call runs on a worker thread
 // while the caller waits in Atomics.wait, and the reply is read with receiveMessageOnPort, so the
 // caller's event loop never has to turn. The same technique as @kaizen/providers' sync bridge,
-// small enough to own: ~60 lines, no dependency.
+// small enough to own: about 100 lines, no dependency.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 
 export interface SyncFetchInit {
