@@ -1,8 +1,12 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
-/** Debian's chromium: scripts/ensure-services.sh installs it on CI machines (never `playwright install`). */
-export const CHROMIUM_PATH = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+/**
+ * Debian's chromium (scripts/ensure-services.sh installs it on CI machines; never `playwright
+ * install`), else CHROMIUM_PATH, else a Chrome or Chromium already on the machine.
+ */
+const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome-stable", "/usr/bin/google-chrome"];
+export const CHROMIUM_PATH = process.env["CHROMIUM_PATH"] ?? CANDIDATES.find((path) => existsSync(path)) ?? "/usr/bin/chromium";
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
