@@ -39,7 +39,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   reps: 3,
   largestSizeReps: 7,
   warmupCalls: 200,
-  overhead: { calls: 3000, concurrency: 50, sequentialCalls: 500, reps: 3 },
+  overhead: { calls: 2000, concurrency: 50, sequentialCalls: 500, reps: 5 },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
   log: (line) => process.stderr.write(`${line}\n`),
 };
