@@ -2,7 +2,7 @@
 // The README's two commands (`npm start`, `npm test`) land here. A fresh machine has Node and
 // npm but no pnpm, so this script brings the pinned pnpm into .cache/ (no global install, no
 // root needed), installs the workspace from the frozen lockfile, then hands over to turbo.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,9 +74,14 @@ ensurePnpm();
 ensureDependencies();
 
 switch (mode) {
-  case "start":
-    must(process.execPath, [join(root, "scripts", "start.mjs"), ...rest]);
+  case "start": {
+    // Asynchronous spawn so that a SIGTERM sent to npm or to this process reaches the server,
+    // which then drains the requests in flight before it exits.
+    const child = spawn(process.execPath, [join(root, "scripts", "start.mjs"), ...rest], { cwd: root, stdio: "inherit", env });
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+    child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
     break;
+  }
   case "test":
     must("bash", [join(root, "scripts", "ensure-services.sh")]);
     // Build, lint and typecheck may share both cores; the test suites then run one package at a
