@@ -50,7 +50,7 @@ describe("the bench harness at tiny sizes", () => {
     // 5 queued calls are extrapolated from 4 calls measured at 5 ms: at least 5 latencies.
     expect(five?.sync && "extrapolated" in five.sync && five.sync.wallMs).toBeGreaterThanOrEqual(50);
     const o = results.overhead;
-    for (const a of [o.raw, o.async, o.rawSequential, o.rawSync, o.sync]) expectSane(a, 0);
+    for (const a of [o.raw, o.async, o.rawLean, o.rawSequential, o.rawSync, o.sync]) expectSane(a, 0);
     expect(results.load.map((l) => l.endpoint)).toEqual(["async", "sync"]);
     for (const l of results.load) {
       expect(l.outcome.requests2xx).toBeGreaterThan(0);
@@ -70,6 +70,7 @@ describe("the bench harness at tiny sizes", () => {
     expect(summary).toContain("extrapolated*");
     expect(concurrencyTable(results)).toContain("runAsync");
     expect(overheadTable(results)).toContain("raw SDK, blocking bridge");
+    expect(overheadTable(results)).toContain("node:http fetch");
     expect(loadTable(results)).toContain("POST /api/chat on run()");
     const ts = targets(results);
     expect(ts).toHaveLength(3);

@@ -73,6 +73,8 @@ export interface ConcurrencyRow {
 export interface OverheadPass {
   raw: Aggregate;
   async: Aggregate;
+  /** The raw SDK over a node:http fetch: how low the floor itself can go. */
+  rawLean: Aggregate;
   rawSequential: Aggregate;
   rawSync: Aggregate;
   sync: Aggregate;
@@ -220,11 +222,12 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
 
     const o = options.overhead;
     log(`[bench] overhead pass at 0 ms latency: ${o.calls} calls at concurrency ${o.concurrency}, ${o.sequentialCalls} sequential, ${o.reps} reps`);
-    const conc = await interleaved(["raw", "async"], o.calls, o.concurrency, 0, o.reps);
+    const conc = await interleaved(["raw", "async", "raw-lean"], o.calls, o.concurrency, 0, o.reps);
     const seq = await interleaved(["raw", "raw-sync", "sync"], o.sequentialCalls, 1, 0, o.reps);
     const overhead: OverheadPass = {
       raw: conc.get("raw") as Aggregate,
       async: conc.get("async") as Aggregate,
+      rawLean: conc.get("raw-lean") as Aggregate,
       rawSequential: seq.get("raw") as Aggregate,
       rawSync: seq.get("raw-sync") as Aggregate,
       sync: seq.get("sync") as Aggregate,

@@ -25,7 +25,9 @@ const { values } = parseArgs({
   },
 });
 const mode = values.mode as Mode;
-if (!["raw", "async", "sync", "raw-sync"].includes(mode)) throw new Error(`--mode must be raw, async, sync or raw-sync, got ${mode}`);
+if (!["raw", "async", "sync", "raw-sync", "raw-lean"].includes(mode)) {
+  throw new Error(`--mode must be raw, async, sync, raw-sync or raw-lean, got ${mode}`);
+}
 
 const outDir = fileURLToPath(new URL("../results/", import.meta.url));
 mkdirSync(outDir, { recursive: true });

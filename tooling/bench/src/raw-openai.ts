@@ -3,8 +3,8 @@
 import OpenAI from "openai";
 import { API_KEY, MODEL, RAW_RESPONSE_FORMAT, RAW_SYSTEM_PROMPT, checkAnswer, question, type Answer } from "./workload.js";
 
-export function createRawClient(baseURL: string): OpenAI {
-  return new OpenAI({ apiKey: API_KEY, baseURL });
+export function createRawClient(baseURL: string, fetch?: typeof globalThis.fetch): OpenAI {
+  return new OpenAI({ apiKey: API_KEY, baseURL, ...(fetch ? { fetch } : {}) });
 }
 
 /** The request body, shared with the raw sync bridge's worker. */

@@ -185,6 +185,7 @@ export function overheadTable(r: BenchResults): string {
     [
       line(o.raw, MODE_LABEL.raw, o.raw),
       line(o.async, MODE_LABEL.async, o.raw),
+      line(o.rawLean, MODE_LABEL["raw-lean"], o.raw),
       line(o.rawSequential, `${MODE_LABEL.raw}, sequential`, o.rawSequential),
       line(o.rawSync, MODE_LABEL["raw-sync"], o.rawSequential),
       line(o.sync, MODE_LABEL.sync, o.rawSequential),
@@ -268,7 +269,9 @@ export function markdownReport(r: BenchResults): string {
     `${o.calls.toLocaleString("en-US")} calls at concurrency ${o.concurrency} (raw SDK vs runAsync), and ` +
       `${o.sequentialCalls.toLocaleString("en-US")} sequential calls (raw SDK awaited one by one, the raw SDK behind a ` +
       `hand-written worker + Atomics.wait bridge, and run()); medians of ${o.reps} interleaved repetitions. × floor: ` +
-      `against the raw SDK (concurrent) and the raw SDK awaited sequentially (sequential rows).`,
+      `against the raw SDK (concurrent) and the raw SDK awaited sequentially (sequential rows). The node:http fetch row ` +
+      `is an experiment, not a target: the same raw SDK call with \`fetch\` built on node:http and a keep-alive agent ` +
+      `instead of Node's WHATWG fetch, to show how much of a call's CPU is the HTTP stack under the SDK.`,
     ``,
     overheadTable(r),
     ``,

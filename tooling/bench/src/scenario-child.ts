@@ -23,6 +23,12 @@ async function createContender(spec: ScenarioSpec, baseUrl: string): Promise<Con
       const client = createRawClient(baseUrl);
       return { call: (i) => rawCall(client, i), close: () => undefined };
     }
+    case "raw-lean": {
+      const { createRawClient, rawCall } = await import("./raw-openai.js");
+      const { nodeHttpFetch } = await import("./lean-fetch.js");
+      const client = createRawClient(baseUrl, nodeHttpFetch());
+      return { call: (i) => rawCall(client, i), close: () => undefined };
+    }
     case "raw-sync": {
       const { createRawSyncClient } = await import("./raw-sync.js");
       const client = await createRawSyncClient(baseUrl);

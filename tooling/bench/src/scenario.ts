@@ -5,14 +5,16 @@
  * - async:    agent.runAsync()
  * - sync:     agent.run(); callers may be "concurrent" but each call blocks the thread, so they queue
  * - raw-sync: the raw SDK behind a hand-written worker + Atomics.wait bridge (the floor for run())
+ * - raw-lean: an experiment: the raw SDK with a node:http `fetch` (lean-fetch.ts) instead of Node's fetch
  */
-export type Mode = "raw" | "async" | "sync" | "raw-sync";
+export type Mode = "raw" | "async" | "sync" | "raw-sync" | "raw-lean";
 
 export const MODE_LABEL: Record<Mode, string> = {
   raw: "raw SDK",
   async: "runAsync",
   sync: "run",
   "raw-sync": "raw SDK, blocking bridge",
+  "raw-lean": "raw SDK, node:http fetch (experiment)",
 };
 
 export interface ScenarioSpec {
