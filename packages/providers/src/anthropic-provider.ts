@@ -15,6 +15,8 @@ import {
 import { buildAnthropicParams, toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
 import { mapProviderError, requestIdFrom } from "./errors-map.js";
 import { ConcurrencyLimiter } from "./limiter.js";
+import { createNodeFetch } from "./node-fetch.js";
+import type { HttpClientKind } from "./openai-provider.js";
 import { computeCost, type PriceTable } from "./prices.js";
 import { DEFAULT_MAX_RETRIES, withRetry, withRetrySync, type AttemptContext, type RetryInfo } from "./retry.js";
 import { streamAnthropicChat } from "./stream-anthropic.js";
@@ -47,6 +49,11 @@ export interface AnthropicProviderOptions {
   name?: string;
   /** Called before each retry wait. */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * The SDK client's HTTP stack. Default "node": a lean fetch on node:http/node:https with one
+   * keep-alive Agent per provider (less CPU per call); "fetch" keeps Node's global fetch.
+   */
+  httpClient?: HttpClientKind;
 }
 
 const DEFAULT_MAX_TOKENS = 4096;
@@ -59,6 +66,7 @@ export class AnthropicProvider implements LLMProvider {
   readonly #options: AnthropicProviderOptions;
   readonly #limiter: ConcurrencyLimiter | undefined;
   #client: Anthropic | undefined;
+  #nodeFetch: ReturnType<typeof createNodeFetch> | undefined;
   #bridge: SyncBridge | undefined;
   #closed = false;
 
@@ -77,6 +85,9 @@ export class AnthropicProvider implements LLMProvider {
       ["maxRetries", options.maxRetries, Number.isInteger(options.maxRetries) && (options.maxRetries ?? -1) >= 0, "an integer >= 0"],
       ["timeoutMs", options.timeoutMs, Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0, "a positive number of ms"],
     ];
+    if (options.httpClient !== undefined && options.httpClient !== "node" && options.httpClient !== "fetch") {
+      throw new ConfigurationError(`${this.name}: httpClient must be "node" or "fetch", got ${String(options.httpClient)}.`, { field: "httpClient" });
+    }
     for (const [field, value, ok, what] of checks) {
       if (value !== undefined && !ok) {
         throw new ConfigurationError(`${this.name}: ${field} must be ${what}, got ${String(value)}.`, { field });
@@ -100,7 +111,11 @@ export class AnthropicProvider implements LLMProvider {
 
   #asyncClient(): Anthropic {
     this.#assertOpen();
-    this.#client ??= new Anthropic(this.#clientOptions() as ConstructorParameters<typeof Anthropic>[0]);
+    if (!this.#client) {
+      if ((this.#options.httpClient ?? "node") === "node") this.#nodeFetch ??= createNodeFetch();
+      const options = { ...this.#clientOptions(), ...(this.#nodeFetch ? { fetch: this.#nodeFetch.fetch } : {}) };
+      this.#client = new Anthropic(options as ConstructorParameters<typeof Anthropic>[0]);
+    }
     return this.#client;
   }
 
@@ -164,7 +179,7 @@ export class AnthropicProvider implements LLMProvider {
     return withRetrySync((ctx) => {
       attempts = ctx.attempt;
       try {
-        const { data, headers } = bridge.call<AnthropicMessageLike>("anthropic", this.#clientOptions(), "messages.create", plan.params, {
+        const { data, headers } = bridge.call<AnthropicMessageLike>("anthropic", { ...this.#clientOptions(), kaizenHttpClient: this.#options.httpClient ?? "node" }, "messages.create", plan.params, {
           provider: this.name,
           ...(ctx.remainingMs === undefined ? {} : { timeoutMs: ctx.remainingMs }),
         });
@@ -230,6 +245,8 @@ export class AnthropicProvider implements LLMProvider {
     const bridge = this.#bridge;
     this.#bridge = undefined;
     this.#client = undefined;
+    this.#nodeFetch?.close();
+    this.#nodeFetch = undefined;
     if (bridge) await bridge.close();
   }
 }

@@ -2,7 +2,7 @@ export const PACKAGE_NAME = "@kaizen/providers";
 
 // OpenAI
 export { OpenAIProvider } from "./openai-provider.js";
-export type { OpenAIProviderOptions } from "./openai-provider.js";
+export type { HttpClientKind, OpenAIProviderOptions } from "./openai-provider.js";
 export { isReasoningModel } from "./openai-request.js";
 export { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 export type { StrictLowering } from "./openai-schema.js";

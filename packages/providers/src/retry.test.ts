@@ -108,6 +108,33 @@ describe("withRetry", () => {
     await expect(promise).rejects.toBeInstanceOf(AbortError);
   });
 
+  it("hands the caller's abort to the running attempt when there is a budget too", async () => {
+    const controller = new AbortController();
+    const seen: Array<AbortSignal | undefined> = [];
+    const promise = withRetry(
+      ({ signal }) => {
+        seen.push(signal);
+        return new Promise((_resolve, reject) => {
+          signal?.addEventListener("abort", () => reject(new Error("attempt saw abort")));
+        });
+      },
+      { signal: controller.signal, timeoutMs: 5_000 },
+    );
+    setTimeout(() => controller.abort(), 10);
+    await expect(promise).rejects.toBeInstanceOf(AbortError);
+    expect(seen[0]?.aborted).toBe(true);
+  });
+
+  it("passes the caller's own signal to attempts when there is no budget", async () => {
+    const controller = new AbortController();
+    let seen: AbortSignal | undefined;
+    await withRetry(async ({ signal, remainingMs }) => {
+      seen = signal;
+      expect(remainingMs).toBeUndefined();
+    }, { signal: controller.signal });
+    expect(seen).toBe(controller.signal);
+  });
+
   it("rejects at once when the signal is already aborted", async () => {
     let calls = 0;
     await expect(withRetry(async () => ++calls, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);

@@ -99,21 +99,22 @@ export async function withRetry<T>(fn: (ctx: AttemptContext) => Promise<T>, opti
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const { signal, timeoutMs } = options;
   if (signal?.aborted) throw abortReason(signal);
-  const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+  // Without a budget the caller's signal is all an attempt needs: no controller, timer or
+  // listener per call (AbortController is among the costlier allocations of a call in Node 20).
+  if (timeoutMs === undefined) return withRetryUnbounded(fn, options, maxRetries, signal);
+  const deadline = Date.now() + timeoutMs;
 
   // One controller for the whole call: it carries both the caller's abort and the budget's end
-  // into each attempt, so a stalled attempt cannot outlive the budget.
+  // into each attempt, so a stalled attempt cannot outlive the budget. It is needed from the first
+  // attempt on: the SDKs' own `timeout` stops at the response headers, not a stalled body.
   const controller = new AbortController();
   let budgetExpired = false;
-  const onCallerAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onCallerAbort, { once: true });
-  const budgetTimer =
-    timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          budgetExpired = true;
-          controller.abort(budgetError(options.provider, timeoutMs, undefined));
-        }, timeoutMs);
+  const onCallerAbort = signal === undefined ? undefined : () => controller.abort(signal.reason);
+  if (onCallerAbort) signal?.addEventListener("abort", onCallerAbort, { once: true });
+  const budgetTimer = setTimeout(() => {
+    budgetExpired = true;
+    controller.abort(budgetError(options.provider, timeoutMs, undefined));
+  }, timeoutMs);
 
   try {
     for (let attempt = 1; ; attempt++) {
@@ -121,7 +122,7 @@ export async function withRetry<T>(fn: (ctx: AttemptContext) => Promise<T>, opti
         return await fn({
           attempt,
           signal: controller.signal,
-          remainingMs: deadline === undefined ? undefined : Math.max(1, deadline - Date.now()),
+          remainingMs: Math.max(1, deadline - Date.now()),
         });
       } catch (error) {
         if (signal?.aborted) throw abortReason(signal);
@@ -130,7 +131,7 @@ export async function withRetry<T>(fn: (ctx: AttemptContext) => Promise<T>, opti
         const delayMs = computeRetryDelayMs(attempt, error, options);
         // A wait that would end past the budget cannot lead to a success: give up now with
         // the real error (a RateLimitError keeps its retryAfterMs for the caller).
-        if (deadline !== undefined && Date.now() + delayMs >= deadline) throw error;
+        if (Date.now() + delayMs >= deadline) throw error;
         options.onRetry?.({ attempt, error, delayMs });
         await sleep(delayMs, controller.signal).catch((sleepError: unknown) => {
           if (signal?.aborted) throw abortReason(signal);
@@ -140,8 +141,28 @@ export async function withRetry<T>(fn: (ctx: AttemptContext) => Promise<T>, opti
       }
     }
   } finally {
-    if (budgetTimer !== undefined) clearTimeout(budgetTimer);
-    signal?.removeEventListener("abort", onCallerAbort);
+    clearTimeout(budgetTimer);
+    if (onCallerAbort) signal?.removeEventListener("abort", onCallerAbort);
+  }
+}
+
+/** withRetry without a time budget: attempts and backoff waits take the caller's signal as is. */
+async function withRetryUnbounded<T>(
+  fn: (ctx: AttemptContext) => Promise<T>,
+  options: RetryOptions,
+  maxRetries: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn({ attempt, signal, remainingMs: undefined });
+    } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
+      if (attempt > maxRetries || !isRetryableError(error)) throw error;
+      const delayMs = computeRetryDelayMs(attempt, error, options);
+      options.onRetry?.({ attempt, error, delayMs });
+      await sleep(delayMs, signal);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 // counter is incremented and notified, which wakes the caller blocked in Atomics.wait. The
 // caller reads the reply with receiveMessageOnPort, so its event loop never has to run.
 import { workerData } from "node:worker_threads";
+import { createNodeFetch } from "./node-fetch.js";
 
 /** @typedef {{ type: "call", id: number, kind: string, clientOptions: Record<string, unknown>, method: string, params: unknown, requestOptions?: Record<string, unknown> }} CallMessage */
 /** @typedef {{ type: "abort", id: number }} AbortMessage */
@@ -17,29 +18,51 @@ const counter = new Int32Array(signal);
 const clients = new Map();
 /** @type {Map<number, AbortController>} */
 const inflight = new Map();
+/** @type {Set<{ close: () => void }>} the clients' lean fetches, whose Agents die with the port */
+const nodeFetches = new Set();
+
+/**
+ * The key in clientOptions that says which HTTP client the SDK client gets (functions cannot be
+ * posted to the worker, so the provider sends the choice and the worker builds the fetch).
+ */
+const HTTP_CLIENT_KEY = "kaizenHttpClient";
 
 /**
  * @param {string} kind
  * @param {Record<string, unknown>} options
  */
 async function createClient(kind, options) {
+  const { [HTTP_CLIENT_KEY]: httpClient, ...sdkOptions } = options;
+  // One lean fetch (one keep-alive Agent) per client, unless the provider asked for the global fetch.
+  const nodeFetch = httpClient === "fetch" ? undefined : createNodeFetch();
   // The retry authority lives on the caller's side: the SDK must never retry on its own.
-  const common = { ...options, maxRetries: 0 };
-  switch (kind) {
-    case "openai": {
-      const { default: OpenAI } = await import("openai");
-      return new OpenAI(common);
+  const common = { ...sdkOptions, maxRetries: 0, ...(nodeFetch ? { fetch: nodeFetch.fetch } : {}) };
+  try {
+    let client;
+    switch (kind) {
+      case "openai": {
+        const { default: OpenAI } = await import("openai");
+        client = new OpenAI(common);
+        break;
+      }
+      case "azure-openai": {
+        const { AzureOpenAI } = await import("openai");
+        client = new AzureOpenAI(common);
+        break;
+      }
+      case "anthropic": {
+        const { default: Anthropic } = await import("@anthropic-ai/sdk");
+        client = new Anthropic(common);
+        break;
+      }
+      default:
+        throw new Error(`sync bridge: unknown client kind "${kind}"`);
     }
-    case "azure-openai": {
-      const { AzureOpenAI } = await import("openai");
-      return new AzureOpenAI(common);
-    }
-    case "anthropic": {
-      const { default: Anthropic } = await import("@anthropic-ai/sdk");
-      return new Anthropic(common);
-    }
-    default:
-      throw new Error(`sync bridge: unknown client kind "${kind}"`);
+    if (nodeFetch) nodeFetches.add(nodeFetch);
+    return client;
+  } catch (error) {
+    nodeFetch?.close();
+    throw error;
   }
 }
 
@@ -127,6 +150,13 @@ async function handleCall(message) {
     inflight.delete(message.id);
   }
 }
+
+// The bridge closes the port before it terminates the worker: let the sockets go first.
+port.on("close", () => {
+  for (const nodeFetch of nodeFetches) nodeFetch.close();
+  nodeFetches.clear();
+  clients.clear();
+});
 
 port.on("message", (/** @type {CallMessage | AbortMessage} */ message) => {
   if (message.type === "abort") {
