@@ -94,7 +94,9 @@ export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequest
     const mode: StructuredOutputMode =
       asked === "auto" ? (options.jsonSchema && lowering.ok ? "json_schema" : "json_object") : asked;
     structuredOutput = mode;
-    const restore = lowering.ok ? (text: string) => {
+    // Restoring only undoes the nulls strict mode forced on optional properties: with none (the
+    // common case) the walk over every answer would change nothing.
+    const restore = lowering.ok && lowering.madeNullable ? (text: string) => {
       const value = tryParse(text);
       return value === undefined ? undefined : restoreOptionalProperties(value, output.schema);
     } : tryParse;

@@ -134,6 +134,28 @@ describe("buildOpenAIChatBody", () => {
     expect(plan.structuredOutput).toBe("json_object");
   });
 
+  it("restores optional properties only when strict mode made some nullable", () => {
+    const ask = (schema: Record<string, unknown>) =>
+      buildOpenAIChatBody({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema } }, { jsonSchema: true });
+    const withOptional = ask(person);
+    expect(lowerToStrictSchema(person)).toMatchObject({ ok: true, madeNullable: true });
+    expect(withOptional.parseOutput?.('{"name":"Ann","age":3,"email":null,"note":null}')).toEqual({ name: "Ann", age: 3, note: null });
+
+    const allRequired = {
+      type: "object",
+      properties: {
+        answer: { type: "string" },
+        inner: { type: "object", properties: { n: { type: ["number", "null"] } }, required: ["n"], additionalProperties: false },
+      },
+      required: ["answer", "inner"],
+      additionalProperties: false,
+    };
+    expect(lowerToStrictSchema(allRequired)).toMatchObject({ ok: true, madeNullable: false });
+    const plan = ask(allRequired);
+    expect(plan.structuredOutput).toBe("json_schema");
+    expect(plan.parseOutput?.('{"answer":"42","inner":{"n":null}}')).toEqual({ answer: "42", inner: { n: null } });
+  });
+
   it("forces a strict tool in tool mode and uses prompt mode without response_format", () => {
     const tool = buildOpenAIChatBody({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema: person, mode: "tool" } }, { jsonSchema: true });
     expect(tool.body.tool_choice).toEqual({ type: "function", function: { name: "X" } });

@@ -7,7 +7,13 @@
 import type { JsonSchema } from "@kaizen/provider";
 
 export type StrictLowering =
-  | { ok: true; schema: JsonSchema; original: JsonSchema }
+  | {
+      ok: true;
+      schema: JsonSchema;
+      original: JsonSchema;
+      /** Whether any optional property was made required-but-nullable (else answers need no restoring). */
+      madeNullable: boolean;
+    }
   | { ok: false; reason: string; original: JsonSchema };
 
 // Per the OpenAI structured outputs guide: supported string formats and limits.
@@ -43,6 +49,8 @@ class NotStrict extends Error {}
 interface Counters {
   properties: number;
   enumValues: number;
+  /** Optional properties made required-but-nullable. */
+  nullable: number;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -139,6 +147,7 @@ function lowerNode(node: unknown, depth: number, counters: Counters): JsonSchema
     for (const [name, prop] of Object.entries(props)) {
       counters.properties++;
       const lowered = lowerNode(prop, depth + 1, counters);
+      if (!required.has(name)) counters.nullable++;
       loweredProps[name] = required.has(name) ? lowered : withNull(lowered);
     }
     out.type = type ?? "object";
@@ -166,11 +175,11 @@ function lowerNode(node: unknown, depth: number, counters: Counters): JsonSchema
 function lowerUncached(schema: JsonSchema): StrictLowering {
   try {
     if (schema.type !== "object") throw new NotStrict("the root is not an object");
-    const counters: Counters = { properties: 0, enumValues: 0 };
+    const counters: Counters = { properties: 0, enumValues: 0, nullable: 0 };
     const lowered = lowerNode(schema, 1, counters);
     if (counters.properties > MAX_PROPERTIES) throw new NotStrict(`more than ${MAX_PROPERTIES} properties`);
     if (counters.enumValues > MAX_ENUM_VALUES) throw new NotStrict(`more than ${MAX_ENUM_VALUES} enum values`);
-    return { ok: true, schema: lowered, original: schema };
+    return { ok: true, schema: lowered, original: schema, madeNullable: counters.nullable > 0 };
   } catch (error) {
     if (error instanceof NotStrict) return { ok: false, reason: error.message, original: schema };
     throw error;
