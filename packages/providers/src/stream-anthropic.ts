@@ -2,21 +2,14 @@
 // forced output tool its input_json_delta events carry the JSON, which becomes partial objects.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
-import type { ChatRequest, ChatResponse, StreamEvent, Usage } from "@kaizen/provider";
+import type { ChatResponse, StreamEvent, Usage } from "@kaizen/provider";
 import { toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
-import { mapProviderError, requestIdFrom } from "./errors-map.js";
-import type { RetryInfo } from "./retry.js";
-import { PartialObjectEmitter, runStream, truncatedStreamError, type StreamDriver } from "./stream-core.js";
+import { requestIdFrom } from "./errors-map.js";
+import { PartialObjectEmitter, runProviderStream, truncatedStreamError, type ProviderStreamOptions, type StreamDriver } from "./stream-core.js";
 
-export interface AnthropicStreamOptions {
-  provider: string;
+export interface AnthropicStreamOptions extends ProviderStreamOptions {
   client: Anthropic;
   plan: AnthropicRequestPlan;
-  request: ChatRequest;
-  maxRetries?: number | undefined;
-  timeoutMs?: number | undefined;
-  onRetry?: ((info: RetryInfo) => void) | undefined;
-  secrets?: readonly string[];
   costOf: (model: string, usage: Usage) => number | undefined;
 }
 
@@ -133,13 +126,5 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
 }
 
 export function streamAnthropicChat(options: AnthropicStreamOptions): AsyncIterable<StreamEvent> {
-  const secrets = options.secrets ?? [];
-  return runStream(new AnthropicStreamDriver(options), {
-    provider: options.provider,
-    signal: options.request.signal,
-    timeoutMs: options.timeoutMs ?? options.request.timeoutMs,
-    maxRetries: options.maxRetries,
-    onRetry: options.onRetry,
-    mapError: (error) => mapProviderError(error, { provider: options.provider, secrets }),
-  });
+  return runProviderStream(new AnthropicStreamDriver(options), options);
 }

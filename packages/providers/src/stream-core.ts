@@ -4,6 +4,7 @@
 // happened: AbortError, TimeoutError, InvalidResponseError for a stream that broke off.
 import {
   AbortError,
+  type ChatRequest,
   InvalidResponseError,
   KaizenError,
   ProviderError,
@@ -11,6 +12,7 @@ import {
   type ChatResponse,
   type StreamEvent,
 } from "@kaizen/provider";
+import { mapProviderError } from "./errors-map.js";
 import { PartialJsonParser } from "./partial-json.js";
 import { withRetry, type RetryInfo } from "./retry.js";
 
@@ -40,6 +42,32 @@ export interface StreamRunOptions {
   onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Maps an SDK error to the @kaizen/provider family (the shared mapping). */
   mapError: (error: unknown) => unknown;
+}
+
+/** What every provider's stream entry point takes besides its driver's own options. */
+export interface ProviderStreamOptions {
+  /** Provider name used in errors, e.g. "openai" or "ollama". */
+  provider: string;
+  request: ChatRequest;
+  maxRetries?: number | undefined;
+  /** Defaults to the request's timeoutMs. */
+  timeoutMs?: number | undefined;
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Strings to scrub from error messages (the API key). */
+  secrets?: readonly string[];
+}
+
+/** Runs a provider's driver with the shared time budget, retries and error mapping. */
+export function runProviderStream<Chunk>(driver: StreamDriver<Chunk>, options: ProviderStreamOptions): AsyncIterable<StreamEvent> {
+  const secrets = options.secrets ?? [];
+  return runStream(driver, {
+    provider: options.provider,
+    signal: options.request.signal,
+    timeoutMs: options.timeoutMs ?? options.request.timeoutMs,
+    maxRetries: options.maxRetries,
+    onRetry: options.onRetry,
+    mapError: (error) => mapProviderError(error, { provider: options.provider, secrets }),
+  });
 }
 
 function timeoutError(provider: string, timeoutMs: number): TimeoutError {

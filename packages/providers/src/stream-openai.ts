@@ -3,7 +3,6 @@
 import type OpenAI from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import type {
-  ChatRequest,
   ChatResponse,
   FinishReason,
   StreamEvent,
@@ -11,27 +10,17 @@ import type {
   ToolCall,
   Usage,
 } from "@kaizen/provider";
-import { mapProviderError, requestIdFrom } from "./errors-map.js";
+import { requestIdFrom } from "./errors-map.js";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
-import type { RetryInfo } from "./retry.js";
-import { PartialObjectEmitter, runStream, truncatedStreamError, type StreamDriver } from "./stream-core.js";
+import { PartialObjectEmitter, runProviderStream, truncatedStreamError, type ProviderStreamOptions, type StreamDriver } from "./stream-core.js";
 
-export interface OpenAIStreamOptions {
-  /** Provider name used in errors, e.g. "openai" or "ollama". */
-  provider: string;
+export interface OpenAIStreamOptions extends ProviderStreamOptions {
   /** The provider's async client (created once, keep-alive). */
   client: OpenAI;
   /** The request body the provider built for chatAsync; `stream` options are added here. */
   body: ChatCompletionCreateParamsNonStreaming;
-  request: ChatRequest;
   /** Which structured-output way the body uses, or "none". */
   structuredOutput: StructuredOutputMode | "none";
-  maxRetries?: number | undefined;
-  /** Defaults to the request's timeoutMs. */
-  timeoutMs?: number | undefined;
-  onRetry?: ((info: RetryInfo) => void) | undefined;
-  /** Strings to scrub from error messages (the API key). */
-  secrets?: readonly string[];
   /** Cost of the call; undefined when no price is known. */
   computeCost?: ((model: string, usage: Usage) => number | undefined) | undefined;
   /**
@@ -185,13 +174,5 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
 
 /** The stream of an OpenAI-style chat completion as StreamEvents (text deltas, partial objects, finish). */
 export function streamOpenAIChat(options: OpenAIStreamOptions): AsyncIterable<StreamEvent> {
-  const secrets = options.secrets ?? [];
-  return runStream(new OpenAIStreamDriver(options), {
-    provider: options.provider,
-    signal: options.request.signal,
-    timeoutMs: options.timeoutMs ?? options.request.timeoutMs,
-    maxRetries: options.maxRetries,
-    onRetry: options.onRetry,
-    mapError: (error) => mapProviderError(error, { provider: options.provider, secrets }),
-  });
+  return runProviderStream(new OpenAIStreamDriver(options), options);
 }
