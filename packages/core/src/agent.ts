@@ -85,7 +85,9 @@ export class BaseAgent<S extends AnySignature> {
     // Built once: each call shares the system message, the schema and the generation settings.
     this.#plan = {
       signature,
-      systemMessage: Object.freeze({ role: "system", content: renderSystemPrompt(signature) }),
+      // The schema goes to the provider in `output` (enforced by the API or put into the
+      // provider's own instructions), so the prompt lists the fields without a second copy of it.
+      systemMessage: Object.freeze({ role: "system", content: renderSystemPrompt(signature, { jsonSchema: false }) }),
       output: Object.freeze({
         name: outputSchemaName(signature),
         ...(shape.description ? { description: shape.description } : {}),

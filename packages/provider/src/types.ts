@@ -31,6 +31,11 @@ export type JsonSchema = Record<string, unknown>;
  */
 export type StructuredOutputMode = "json_schema" | "tool" | "json_object" | "prompt";
 
+/**
+ * The structured output a request asks for. A provider either has its API enforce the schema
+ * (strict JSON schema, a forced tool) or puts the schema into its own instructions: callers such
+ * as @kaizen/core do not repeat it in their prompts.
+ */
 export interface OutputSchemaSpec {
   /** A short identifier, `^[a-zA-Z0-9_-]{1,64}$` (OpenAI and Anthropic both require it). */
   name: string;

@@ -53,6 +53,7 @@ export interface CompiledSignature {
   inputTypes: Record<string, string>;
   outputTypes: Record<string, string>;
   systemPrompt?: string;
+  systemPromptWithoutSchema?: string;
 }
 
 /**

@@ -17,6 +17,7 @@ export { describeSignature, outputJsonSchema, outputSchemaName, RESERVED_FIELD_N
 export type { FieldShape, SignatureShape } from "./compile.js";
 export { validateInputs } from "./inputs.js";
 export { renderSystemPrompt, renderUserMessage } from "./prompt.js";
+export type { SystemPromptOptions } from "./prompt.js";
 export { parseOutputs, formatIssuesForReask } from "./outputs.js";
 export type { ParseResult } from "./outputs.js";
 export { SignatureDefinitionError, InputValidationError } from "./errors.js";

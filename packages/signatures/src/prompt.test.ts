@@ -47,6 +47,26 @@ describe("renderSystemPrompt", () => {
     `);
   });
 
+  it("leaves the JSON Schema out on request, keeping the field list and the format", () => {
+    const sig = new QASignature();
+    const lean = renderSystemPrompt(sig, { jsonSchema: false });
+    expect(lean).toMatchInlineSnapshot(`
+      "Answer the user's question.
+
+      Input fields:
+      - question: string — User question
+
+      Output fields:
+      - answer: string — Detailed answer
+      - confidence: number (>= 0, <= 1) — Confidence score 0.0-1.0
+
+      Respond with a single JSON object containing the output fields and no other keys. Do not add any text before or after it and do not wrap it in code fences."
+    `);
+    expect(renderSystemPrompt(sig).startsWith(lean.slice(0, lean.lastIndexOf("\n\n")))).toBe(true);
+    expect(lean.length).toBeLessThan(renderSystemPrompt(sig).length);
+    expect(renderSystemPrompt(sig, { jsonSchema: false })).toBe(lean);
+  });
+
   it("is deterministic: same text for every instance and for the functional form", () => {
     const fn = signature({
       name: "QASignature",

@@ -23,33 +23,43 @@ function fieldLine(field: FieldShape): string {
   return `- ${field.name}${field.optional ? "?" : ""}: ${type} — ${field.description}`;
 }
 
-function buildSystemPrompt(compiled: CompiledSignature): string {
+function buildSystemPrompt(compiled: CompiledSignature, withJsonSchema: boolean): string {
   const { shape } = compiled;
-  const { $schema: _drop, ...schema } = compiled.outputJsonSchema;
   const fallback = compiled.inputFields.length === 0 ? FALLBACK_NO_INPUTS : FALLBACK_DESCRIPTION;
   const sections = [shape.description.trim() === "" ? fallback : shape.description.trim()];
   if (compiled.inputFields.length > 0) sections.push(["Input fields:", ...compiled.inputFields.map(fieldLine)].join("\n"));
   sections.push(["Output fields:", ...compiled.outputFields.map(fieldLine)].join("\n"));
-  sections.push(
-    [
-      "Respond with a single JSON object containing the output fields and no other keys. " +
-        "Do not add any text before or after it and do not wrap it in code fences. " +
-        "The object must match this JSON Schema:",
-      JSON.stringify(schema),
-    ].join("\n"),
-  );
+  const format =
+    "Respond with a single JSON object containing the output fields and no other keys. " +
+    "Do not add any text before or after it and do not wrap it in code fences.";
+  if (withJsonSchema) {
+    const { $schema: _drop, ...schema } = compiled.outputJsonSchema;
+    sections.push([`${format} The object must match this JSON Schema:`, JSON.stringify(schema)].join("\n"));
+  } else {
+    sections.push(format);
+  }
   return sections.join("\n\n");
+}
+
+export interface SystemPromptOptions {
+  /**
+   * Append the outputs' JSON Schema (default true). Leave it out when the schema travels with the
+   * request instead, as it does through @kaizen/core: the API enforces it (OpenAI strict mode, a
+   * forced tool) or the provider adds it to its own instructions, so a second copy in the prompt
+   * only costs input tokens.
+   */
+  jsonSchema?: boolean;
 }
 
 /**
  * The system prompt a signature becomes: its description, the input and output fields with their types and
  * descriptions, and the output format (a single JSON object matching the outputs' JSON Schema). Deterministic:
- * the same signature always renders the same text. Computed once per instance.
+ * the same signature always renders the same text. Computed once per instance and variant.
  */
-export function renderSystemPrompt(sig: Signature): string {
+export function renderSystemPrompt(sig: Signature, options: SystemPromptOptions = {}): string {
   const compiled = compileSignature(sig);
-  compiled.systemPrompt ??= buildSystemPrompt(compiled);
-  return compiled.systemPrompt;
+  if (options.jsonSchema === false) return (compiled.systemPromptWithoutSchema ??= buildSystemPrompt(compiled, false));
+  return (compiled.systemPrompt ??= buildSystemPrompt(compiled, true));
 }
 
 function renderValue(value: unknown): string {
