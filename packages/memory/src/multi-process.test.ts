@@ -2,12 +2,10 @@
 // nothing and keep one order, for SQLite (one file), Redis and Postgres (one session on the real
 // local servers). And the SIGKILL test: a child killed mid-write leaves a SQLite file that passes
 // integrity_check and holds every turn the child saw acknowledged.
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isolatedStores } from "./__fixtures__/isolated-stores.js";
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startWorker, twoProcessBurst } from "./__fixtures__/workers.js";
 import type { BurstResult } from "./__fixtures__/workers.js";
 import { PostgresMemory } from "./postgres-memory.js";
@@ -15,23 +13,7 @@ import { RedisMemory } from "./redis-memory.js";
 import { SqliteMemory } from "./sqlite-memory.js";
 import type { Memory } from "./types.js";
 
-const runId = randomUUID().replaceAll("-", "").slice(0, 10);
-const dir = mkdtempSync(join(tmpdir(), "kaizen-multiprocess-"));
-const redisPrefix = `kaizen-test-mp:${runId}:`;
-const pgTable = `kaizen_test_mp_${runId}`;
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  const redis = new RedisMemory({ keyPrefix: redisPrefix });
-  const postgres = new PostgresMemory({ table: pgTable });
-  try {
-    await redis.purgeAsync();
-    await postgres.dropTablesAsync();
-  } finally {
-    await redis.close();
-    await postgres.close();
-  }
-});
+const { runId, dir, redisPrefix, pgTable } = isolatedStores("mp");
 
 const PER_WORKER = 100;
 

@@ -1,28 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { isolatedStores } from "./__fixtures__/isolated-stores.js";
+import { describe, expect, it } from "vitest";
 import { BufferMemory, MemoryError, MemoryOptionsError, PostgresMemory, RedisMemory, SqliteMemory, SummaryMemory } from "./index.js";
 import type { Memory, Summarize, Turn } from "./index.js";
 
-const runId = randomUUID().replaceAll("-", "").slice(0, 10);
-const dir = mkdtempSync(join(tmpdir(), "kaizen-summary-"));
-const redisPrefix = `kaizen-test-summary:${runId}:`;
-const pgTable = `kaizen_test_summary_${runId}`;
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  const redis = new RedisMemory({ keyPrefix: redisPrefix });
-  const postgres = new PostgresMemory({ table: pgTable });
-  try {
-    await redis.purgeAsync();
-    await postgres.dropTablesAsync();
-  } finally {
-    await redis.close();
-    await postgres.close();
-  }
-});
+const { dir, redisPrefix, pgTable } = isolatedStores("summary");
 
 const turn = (i: number) => ({ inputs: { question: `q${i}` }, outputs: { answer: `a${i}` } });
 
