@@ -8,15 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { startFakeLLMServerThread } from "@kaizen/testing";
 import type { FakeLLMServerThread } from "@kaizen/testing";
 import { ASYNC_MODE_MESSAGE, BaseAgentConfig } from "./index.js";
+import { readmeBlock } from "../../../tooling/readme-blocks.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const fixtures = new URL("./__fixtures__/readme/", import.meta.url);
 const names = readdirSync(fixtures).map((f) => f.replace(/\.ts$/, ""));
 
 function block(marker: string): string {
-  const match = new RegExp(`<!-- ${marker} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``).exec(readme);
-  if (!match?.[1]) throw new Error(`README has no block marked <!-- ${marker} -->`);
-  return match[1];
+  return readmeBlock(readme, marker);
 }
 
 let server: FakeLLMServerThread;

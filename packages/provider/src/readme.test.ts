@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { readmeBlock } from "../../../tooling/readme-blocks.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const example = readFileSync(new URL("./__fixtures__/readme-example.ts", import.meta.url), "utf8");
@@ -10,8 +11,7 @@ describe("README", () => {
   });
 
   it("shows the example the package runs (import paths aside)", () => {
-    const block = /<!-- example -->\n```ts\n([\s\S]*?)\n```/.exec(readme)?.[1];
-    expect(block).toBe(example.replaceAll('from "../index.js"', 'from "@kaizen/provider"').trimEnd());
+    expect(readmeBlock(readme, "example")).toBe(example.replaceAll('from "../index.js"', 'from "@kaizen/provider"').trimEnd());
   });
 
   it("prints what the README says", async () => {

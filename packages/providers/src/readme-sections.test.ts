@@ -3,13 +3,12 @@
 import { readFileSync } from "node:fs";
 import { format } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { readmeBlock } from "../../../tooling/readme-blocks.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 function block(name: string): string {
-  const match = new RegExp(`<!-- ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``).exec(readme);
-  if (!match?.[1]) throw new Error(`README has no block marked <!-- ${name} -->`);
-  return match[1];
+  return readmeBlock(readme, name);
 }
 
 function fixture(name: string): string {

@@ -2,15 +2,13 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderSystemPrompt } from "./index.js";
 import { QASignature } from "./__fixtures__/qa.js";
+import { readmeBlock } from "../../../tooling/readme-blocks.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const example = readFileSync(new URL("./__fixtures__/readme-example.ts", import.meta.url), "utf8");
 
-/** The fenced block that follows `<!-- name -->` in the README. */
 function block(name: string): string {
-  const match = new RegExp(`<!-- ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\``).exec(readme);
-  if (!match?.[1]) throw new Error(`README has no block marked <!-- ${name} -->`);
-  return match[1];
+  return readmeBlock(readme, name);
 }
 
 describe("README", () => {
