@@ -86,6 +86,10 @@ switch (mode) {
     must("bash", [join(root, "scripts", "ensure-services.sh")]);
     // Build, lint and typecheck may share both cores; the test suites then run one package at a
     // time so that tests which measure concurrency are not starved by a parallel tsc.
+    if (pnpm(["exec", "prettier", "--check", "--log-level=warn", "."]) !== 0) {
+      console.error("[kaizen] formatting differs from Prettier's: run `pnpm format` and commit.");
+      process.exit(1);
+    }
     if (pnpm(["exec", "turbo", "run", "build", "lint", "typecheck", "--output-logs=errors-only"]) !== 0) process.exit(1);
     {
       const status = pnpm(["exec", "turbo", "run", "test", "--concurrency=1", ...rest]);

@@ -33,7 +33,11 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, [join(root, "apps", "chat-api", "dist", "main.js")], { cwd: root, env: process.env, stdio: "inherit" });
+const server = spawn(process.execPath, [join(root, "apps", "chat-api", "dist", "main.js")], {
+  cwd: root,
+  env: process.env,
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   // Forward instead of dying: the server finishes the requests in flight, then exits.
   process.on(signal, () => server.kill(signal));

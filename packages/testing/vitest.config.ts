@@ -13,7 +13,12 @@ export default defineConfig({
     projects: [
       {
         ...sharedTestConfig,
-        test: { ...sharedTestConfig.test, name: "unit", exclude: [...configDefaults.exclude, ...LOAD_TESTS], sequence: { groupOrder: 0 } },
+        test: {
+          ...sharedTestConfig.test,
+          name: "unit",
+          exclude: [...configDefaults.exclude, ...LOAD_TESTS],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         ...sharedTestConfig,

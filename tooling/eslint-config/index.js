@@ -17,7 +17,10 @@ export default function kaizenEslintConfig(tsconfigRootDir) {
         "@typescript-eslint/await-thenable": "error",
         "@typescript-eslint/require-await": "off",
         "@typescript-eslint/return-await": ["error", "in-try-catch"],
-        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+        "@typescript-eslint/no-unused-vars": [
+          "error",
+          { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+        ],
         "@typescript-eslint/consistent-type-imports": "error",
         "no-console": "off",
       },

@@ -1,5 +1,5 @@
 import { getRunInfo } from "@kaizen/core";
-import { redactSecrets } from "@kaizen/provider";
+import { redactSecrets } from "@kaizen/contracts";
 import type { QAAgent } from "@kaizen/app-shared";
 import type { QuestionItem } from "./read-questions.js";
 import type { ResultRecord } from "./results.js";
@@ -32,7 +32,10 @@ export async function answerAll(options: AnswerAllOptions): Promise<ResultRecord
       let record: ResultRecord;
       try {
         if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-        const result = await agent.runAsync({ question: item.question }, { signal: options.signal, timeoutMs: options.timeoutMs });
+        const result = await agent.runAsync(
+          { question: item.question },
+          { signal: options.signal, timeoutMs: options.timeoutMs },
+        );
         const info = getRunInfo(result);
         record = {
           id: item.id,
@@ -44,7 +47,11 @@ export async function answerAll(options: AnswerAllOptions): Promise<ResultRecord
           ...(info
             ? {
                 attempts: info.attempts,
-                usage: { inputTokens: info.usage.inputTokens, outputTokens: info.usage.outputTokens, totalTokens: info.usage.totalTokens },
+                usage: {
+                  inputTokens: info.usage.inputTokens,
+                  outputTokens: info.usage.outputTokens,
+                  totalTokens: info.usage.totalTokens,
+                },
                 // Rounded: sums of float prices print as 0.000056099999999999995 otherwise.
                 ...(info.costUsd !== undefined ? { costUsd: Number(info.costUsd.toPrecision(6)) } : {}),
               }

@@ -90,7 +90,13 @@ describe("kaizen-batch (a real process against the fake LLM server)", () => {
     expect(chatRequests()).toHaveLength(2);
     expect(chatRequests().every((r) => asked(r, "What is 4+4?") || asked(r, "What is 5+5?"))).toBe(true);
     const results = readResults(out);
-    expect(results.map((r) => r["question"])).toEqual(["What is 1+1?", "What is 2+2?", "What is 3+3?", "What is 4+4?", "What is 5+5?"]);
+    expect(results.map((r) => r["question"])).toEqual([
+      "What is 1+1?",
+      "What is 2+2?",
+      "What is 3+3?",
+      "What is 4+4?",
+      "What is 5+5?",
+    ]);
     expect(String(results[4]?.["answer"])).toContain("10");
   }, 60_000);
 

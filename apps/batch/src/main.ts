@@ -79,7 +79,9 @@ async function main(): Promise<number> {
 
   loadDotEnv(cwd);
   const runtime = await createQARuntime({ env: process.env, useAsyncLlm: true, timeoutMs });
-  process.stderr.write(`kaizen-batch: ${items.length} questions (${skipped} already answered in ${outPath}), concurrency ${concurrency}, using ${runtime.description}\n`);
+  process.stderr.write(
+    `kaizen-batch: ${items.length} questions (${skipped} already answered in ${outPath}), concurrency ${concurrency}, using ${runtime.description}\n`,
+  );
 
   const controller = new AbortController();
   const onSigint = () => {

@@ -28,7 +28,9 @@ export class ProgressBar {
       const width = Math.max(10, Math.min(40, (this.#stream.columns ?? 80) - 50));
       const filled = Math.round(fraction * width);
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
-      this.#stream.write(`\r${bar} ${done}/${this.#total} ${Math.floor(fraction * 100)}%  failed ${failed}  ${this.#eta(done)}\x1b[K`);
+      this.#stream.write(
+        `\r${bar} ${done}/${this.#total} ${Math.floor(fraction * 100)}%  failed ${failed}  ${this.#eta(done)}\x1b[K`,
+      );
       if (done === this.#total) this.#stream.write("\n");
       return;
     }

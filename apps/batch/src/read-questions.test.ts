@@ -15,7 +15,9 @@ const file = (name: string, text: string) => {
 
 describe("readQuestions", () => {
   it("reads JSONL with and without ids", () => {
-    const { items, format } = readQuestions(file("a.jsonl", '{"id":"x","question":"Q1"}\n\n{"question":"Q2"}\n{"id":7,"question":" Q3 "}\n'));
+    const { items, format } = readQuestions(
+      file("a.jsonl", '{"id":"x","question":"Q1"}\n\n{"question":"Q2"}\n{"id":7,"question":" Q3 "}\n'),
+    );
     expect(format).toBe("jsonl");
     expect(items).toEqual([
       { id: "x", question: "Q1" },
@@ -25,7 +27,9 @@ describe("readQuestions", () => {
   });
 
   it("reads CSV by its question column, with quotes, commas and line breaks in fields", () => {
-    const { items } = readQuestions(file("b.csv", 'topic,Question,id\nmath,"What is 1+1, really?",m1\nart,"A ""quoted""\nquestion",a1\n'));
+    const { items } = readQuestions(
+      file("b.csv", 'topic,Question,id\nmath,"What is 1+1, really?",m1\nart,"A ""quoted""\nquestion",a1\n'),
+    );
     expect(items).toEqual([
       { id: "m1", question: "What is 1+1, really?" },
       { id: "a1", question: 'A "quoted"\nquestion' },

@@ -27,7 +27,8 @@ export function readQuestions(path: string): { items: QuestionItem[]; format: In
   if (items.length === 0) throw new InputFileError(`${path} holds no questions.`);
   const seen = new Set<string>();
   for (const item of items) {
-    if (seen.has(item.id)) throw new InputFileError(`${path}: the id ${JSON.stringify(item.id)} appears twice; ids must be unique.`);
+    if (seen.has(item.id))
+      throw new InputFileError(`${path}: the id ${JSON.stringify(item.id)} appears twice; ids must be unique.`);
     seen.add(item.id);
   }
   return { items, format };
@@ -57,7 +58,9 @@ function fromJsonl(text: string): QuestionItem[] {
     try {
       value = JSON.parse(line);
     } catch {
-      throw new InputFileError(`line ${lineIndex + 1} is not valid JSON. Each line must be {"question": "..."} or {"id": "...", "question": "..."}.`);
+      throw new InputFileError(
+        `line ${lineIndex + 1} is not valid JSON. Each line must be {"question": "..."} or {"id": "...", "question": "..."}.`,
+      );
     }
     const record = value as { id?: unknown; question?: unknown };
     if (typeof value !== "object" || value === null || typeof record.question !== "string" || !record.question.trim()) {
@@ -75,7 +78,8 @@ function fromCsv(text: string): QuestionItem[] {
   const rows = parseCsv(text);
   const header = rows.shift()?.map((h) => h.trim().toLowerCase());
   const q = header?.indexOf("question") ?? -1;
-  if (!header || q < 0) throw new InputFileError(`the CSV header has no "question" column (found: ${header?.join(", ") || "nothing"}).`);
+  if (!header || q < 0)
+    throw new InputFileError(`the CSV header has no "question" column (found: ${header?.join(", ") || "nothing"}).`);
   const idColumn = header.indexOf("id");
   const items: QuestionItem[] = [];
   for (const row of rows) {

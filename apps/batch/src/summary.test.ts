@@ -29,9 +29,21 @@ describe("summary", () => {
   });
 
   it("sums tokens and cost over successful items and counts failures", () => {
-    const records: ResultRecord[] = [ok("1", 100, 0.001), ok("2", 300, 0.002), { id: "3", question: "q3", status: "error", error: "x", latencyMs: 50 }];
+    const records: ResultRecord[] = [
+      ok("1", 100, 0.001),
+      ok("2", 300, 0.002),
+      { id: "3", question: "q3", status: "error", error: "x", latencyMs: 50 },
+    ];
     const s = summarize(records, 5, 2, 1234);
-    expect(s).toMatchObject({ total: 5, skipped: 2, answered: 2, failed: 1, totalTokens: 30, p50LatencyMs: 100, p95LatencyMs: 300 });
+    expect(s).toMatchObject({
+      total: 5,
+      skipped: 2,
+      answered: 2,
+      failed: 1,
+      totalTokens: 30,
+      p50LatencyMs: 100,
+      p95LatencyMs: 300,
+    });
     expect(s.costUsd).toBeCloseTo(0.003);
     expect(formatSummary(s, "out.jsonl")).toContain("summary: 5 questions: 2 answered, 1 failed, 2 skipped");
     expect(formatSummary(summarize([ok("1", 1)], 1, 0, 1), "o")).toContain("cost: n/a");
@@ -59,7 +71,20 @@ describe("results file", () => {
     expect(existing.get("b")?.status).toBe("ok");
     expect(isAnswered({ id: "b", question: "qb" }, existing)).toBe(true);
     expect(isAnswered({ id: "b", question: "changed" }, existing)).toBe(false);
-    writeFinalResults(path, [{ id: "a", question: "qa" }, { id: "b", question: "qb" }, { id: "z", question: "qz" }], existing);
-    expect(readFileSync(path, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(["a", "b"]);
+    writeFinalResults(
+      path,
+      [
+        { id: "a", question: "qa" },
+        { id: "b", question: "qb" },
+        { id: "z", question: "qz" },
+      ],
+      existing,
+    );
+    expect(
+      readFileSync(path, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    ).toEqual(["a", "b"]);
   });
 });

@@ -88,7 +88,10 @@ async function ask(question) {
     body: JSON.stringify({ message: question, sessionId: sessionId() }),
   });
   if (!res.ok || !res.body) {
-    const detail = await res.json().then((b) => b.detail, () => res.statusText);
+    const detail = await res.json().then(
+      (b) => b.detail,
+      () => res.statusText,
+    );
     turn.update(detail, null, "error");
     return;
   }

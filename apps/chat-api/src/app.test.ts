@@ -60,7 +60,9 @@ describe("POST /api/chat/:sessionId and GET /api/chat/:sessionId/history", () =>
     await post(`/api/chat/${sessionId}`, { message: "What is 10*3?" });
     const history = await t.app.inject({ method: "GET", url: `/api/chat/${sessionId}/history` });
     expect(history.statusCode).toBe(200);
-    const { turns } = history.json<{ turns: Array<{ question: string; response: string; confidence: number; createdAt: string }> }>();
+    const { turns } = history.json<{
+      turns: Array<{ question: string; response: string; confidence: number; createdAt: string }>;
+    }>();
     expect(turns.map((turn) => turn.question)).toEqual(["What is 2+2?", "What is 10*3?"]);
     expect(turns[0]?.response).toContain("4");
     expect(turns[1]?.response).toContain("30");
@@ -89,7 +91,9 @@ describe("bad requests", () => {
   });
 
   it("400 for an empty message and for a message over the limit", async () => {
-    expect((await post("/api/chat", { message: "   " })).json<{ detail: string }>().detail).toContain("body.message: must not be empty");
+    expect((await post("/api/chat", { message: "   " })).json<{ detail: string }>().detail).toContain(
+      "body.message: must not be empty",
+    );
     const long = await post("/api/chat", { message: "x".repeat(501) });
     expect(long.statusCode).toBe(400);
     expect(long.json<{ detail: string }>().detail).toContain("at most 500 characters");
@@ -148,9 +152,19 @@ describe("error mapping (the seed's)", () => {
   });
 
   it("an agent not configured for async is 500 Configuration error with the seed's message", async () => {
-    const config = new BaseAgentConfig({ llmProvider: "openai", model: "gpt-4o-mini", apiKey: TEST_API_KEY, baseUrl: t.fake.openaiBaseUrl });
+    const config = new BaseAgentConfig({
+      llmProvider: "openai",
+      model: "gpt-4o-mini",
+      apiKey: TEST_API_KEY,
+      baseUrl: t.fake.openaiBaseUrl,
+    });
     const agent = new BaseAgent({ config, signature: new QASignature() });
-    const app = await buildApp({ agent, memory: undefined, info: { llm: "openai", model: "gpt-4o-mini", memory: "none" }, secrets: [TEST_API_KEY] });
+    const app = await buildApp({
+      agent,
+      memory: undefined,
+      info: { llm: "openai", model: "gpt-4o-mini", memory: "none" },
+      secrets: [TEST_API_KEY],
+    });
     try {
       const res = await app.inject({ method: "POST", url: "/api/chat", payload: { message: "Hello" } });
       expect(res.statusCode).toBe(500);
@@ -166,7 +180,12 @@ describe("error mapping (the seed's)", () => {
     memory.loadAsync = async () => {
       throw new Error("disk on fire");
     };
-    const app = await buildApp({ agent: t.runtime.agent, memory, info: { llm: "openai", model: "m", memory: "buffer" }, secrets: [] });
+    const app = await buildApp({
+      agent: t.runtime.agent,
+      memory,
+      info: { llm: "openai", model: "m", memory: "buffer" },
+      secrets: [],
+    });
     try {
       const res = await app.inject({ method: "GET", url: "/api/chat/s1/history" });
       expect(res.statusCode).toBe(500);
@@ -182,7 +201,11 @@ describe("POST /batch", () => {
     const questions = ["What is 2+2?", "What is 3*3?", "What is 10-4?"];
     const res = await post("/batch", { questions });
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ results: Array<{ question: string; status: string; response: string }>; succeeded: number; failed: number }>();
+    const body = res.json<{
+      results: Array<{ question: string; status: string; response: string }>;
+      succeeded: number;
+      failed: number;
+    }>();
     expect(body.results.map((r) => r.question)).toEqual(questions);
     expect(body.results.map((r) => r.status)).toEqual(["ok", "ok", "ok"]);
     expect(body.results[0]?.response).toContain("4");
@@ -230,7 +253,14 @@ describe("health, docs and the page", () => {
     const doc = spec.json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> }>();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/chat", "/api/chat/{sessionId}", "/api/chat/{sessionId}/history", "/api/chat/stream", "/batch", "/health"]),
+      expect.arrayContaining([
+        "/api/chat",
+        "/api/chat/{sessionId}",
+        "/api/chat/{sessionId}/history",
+        "/api/chat/stream",
+        "/batch",
+        "/health",
+      ]),
     );
     expect(JSON.stringify(doc.paths["/api/chat"]?.["post"]?.requestBody)).toContain('"message"');
     expect((await t.app.inject({ method: "GET", url: "/docs/json" })).json()).toMatchObject({ openapi: doc.openapi });

@@ -1,5 +1,5 @@
 import { ConfigurationError, InputValidationError, OutputValidationError, ProviderError } from "@kaizen/core";
-import { redactSecrets } from "@kaizen/provider";
+import { redactSecrets } from "@kaizen/contracts";
 
 /** What the API answers for a failure: FastAPI's `{ detail }` shape, with the status to send. */
 export interface HttpFailure {

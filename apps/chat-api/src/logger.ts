@@ -1,5 +1,5 @@
 import type { FastifyServerOptions } from "fastify";
-import { redactSecrets } from "@kaizen/provider";
+import { redactSecrets } from "@kaizen/contracts";
 
 /**
  * Fastify's pino logger, JSON lines, with credentials kept out: request headers that carry them

@@ -53,7 +53,9 @@ describe("POST /api/chat/stream (server-sent events)", () => {
     const sessionId = `stream-${randomUUID()}`;
     const events = parseSse(await (await stream({ message: "What is 6*7?", sessionId })).text());
     expect(events.at(-1)).toMatchObject({ event: "result", data: { sessionId } });
-    const history = (await (await fetch(`${url}/api/chat/${sessionId}/history`)).json()) as { turns: Array<{ response: string }> };
+    const history = (await (await fetch(`${url}/api/chat/${sessionId}/history`)).json()) as {
+      turns: Array<{ response: string }>;
+    };
     expect(history.turns).toHaveLength(1);
     expect(history.turns[0]?.response).toContain("42");
   });

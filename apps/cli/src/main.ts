@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { createQARuntime, loadDotEnv, userCwd, type QARuntime } from "@kaizen/app-shared";
-import { redactSecrets } from "@kaizen/provider";
+import { redactSecrets } from "@kaizen/contracts";
 import { currentSessionId } from "./session-file.js";
 
 const USAGE = `Usage:
@@ -37,7 +37,9 @@ async function openRuntime(withMemory: boolean): Promise<{ runtime: QARuntime; d
     fake: { inWorker: true },
   });
   if (runtime.llm.kind === "fake") {
-    process.stderr.write("kaizen: no OPENAI_API_KEY or ANTHROPIC_API_KEY set: answering with the fake LLM server, not a real model.\n");
+    process.stderr.write(
+      "kaizen: no OPENAI_API_KEY or ANTHROPIC_API_KEY set: answering with the fake LLM server, not a real model.\n",
+    );
   }
   return { runtime, dataDir };
 }

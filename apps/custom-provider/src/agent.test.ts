@@ -20,7 +20,13 @@ afterAll(async () => {
 });
 
 function agent(useAsyncLlm: boolean) {
-  const config = new BaseAgentConfig({ llmProvider: "my-compat-test", model: "gpt-4o-mini", baseUrl: server.openaiBaseUrl, apiKey: "sk-local", useAsyncLlm });
+  const config = new BaseAgentConfig({
+    llmProvider: "my-compat-test",
+    model: "gpt-4o-mini",
+    baseUrl: server.openaiBaseUrl,
+    apiKey: "sk-local",
+    useAsyncLlm,
+  });
   const a = new BaseAgent({ config, signature: new QASignature() });
   agents.push(a);
   return a;
@@ -47,7 +53,9 @@ describe("the registered provider, used by an agent", () => {
     try {
       const started = Date.now();
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => a.runAsync({ question: `What is ${i}+1?` })));
-      expect(results.map((r) => r.answer)).toEqual(Array.from({ length: 20 }, (_, i) => expect.stringContaining(String(i + 1)) as string));
+      expect(results.map((r) => r.answer)).toEqual(
+        Array.from({ length: 20 }, (_, i) => expect.stringContaining(String(i + 1)) as string),
+      );
       // Loose on purpose (CI shares its cores with other test files): sequential calls take 20 latencies (6 s).
       expect(Date.now() - started).toBeLessThan(10 * 300);
     } finally {
@@ -74,7 +82,13 @@ describe("the registered provider, used by an agent", () => {
     const saved = process.env["COMPAT_BASE_URL"];
     delete process.env["COMPAT_BASE_URL"];
     try {
-      expect(() => new BaseAgent({ config: new BaseAgentConfig({ llmProvider: "my-compat-test", model: "m" }), signature: new QASignature() })).toThrow(/needs baseUrl/);
+      expect(
+        () =>
+          new BaseAgent({
+            config: new BaseAgentConfig({ llmProvider: "my-compat-test", model: "m" }),
+            signature: new QASignature(),
+          }),
+      ).toThrow(/needs baseUrl/);
     } finally {
       if (saved !== undefined) process.env["COMPAT_BASE_URL"] = saved;
     }
@@ -84,9 +98,17 @@ describe("the registered provider, used by an agent", () => {
 describe("the demo (README command)", () => {
   it("prints the run(), runAsync() and streamAsync() answers", () => {
     const appDir = fileURLToPath(new URL("../", import.meta.url));
-    const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.source-paths.json", import.meta.url)) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.source-paths.json", import.meta.url)),
+    };
     delete env["COMPAT_BASE_URL"];
-    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", "What is 7*6?"], { cwd: appDir, env, encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", "What is 7*6?"], {
+      cwd: appDir,
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^run\(\): +\{"answer":"[^"]*42[^"]*","confidence":[\d.]+\}$/m);
     expect(run.stdout).toMatch(/^runAsync\(\): \{"answer":"[^"]*42[^"]*","confidence":[\d.]+\}$/m);

@@ -1,6 +1,6 @@
 // A provider written in the app's own code: it speaks the OpenAI chat-completions wire format
 // over plain fetch, so it works with any compatible endpoint (Ollama, vLLM, LM Studio, a proxy).
-// It implements the LLMProvider contract from @kaizen/provider and borrows the retry authority
+// It implements the LLMProvider contract from @kaizen/contracts and borrows the retry authority
 // and price table from @kaizen/providers; the rest is its own.
 import {
   AbortError,
@@ -19,7 +19,7 @@ import {
   type StreamEvent,
   type StructuredOutputMode,
   type Usage,
-} from "@kaizen/provider";
+} from "@kaizen/contracts";
 import { computeCost, parsePartialJson, parseRetryAfterMs, withRetry, withRetrySync } from "@kaizen/providers";
 import { SyncFetchError, SyncFetcher } from "./sync-fetch.js";
 
@@ -71,7 +71,12 @@ export class CompatHttpProvider implements LLMProvider {
       ({ attempt, remainingMs }) => {
         let reply: HttpReply;
         try {
-          reply = this.#sync.fetch(this.#url, { method: "POST", headers: this.#headers(), body, timeoutMs: this.#attemptTimeout(remainingMs) });
+          reply = this.#sync.fetch(this.#url, {
+            method: "POST",
+            headers: this.#headers(),
+            body,
+            timeoutMs: this.#attemptTimeout(remainingMs),
+          });
         } catch (err) {
           throw this.#networkError(err);
         }
@@ -99,7 +104,8 @@ export class CompatHttpProvider implements LLMProvider {
         } catch (err) {
           if (request.signal?.aborted) throw new AbortError("The request was aborted.");
           // This attempt's timeout, or the call's whole budget (the retry authority's signal).
-          if (timeout.aborted || signal?.aborted) throw this.#networkError(new SyncFetchError("TimeoutError", "timed out", undefined));
+          if (timeout.aborted || signal?.aborted)
+            throw this.#networkError(new SyncFetchError("TimeoutError", "timed out", undefined));
           throw this.#networkError(err);
         }
         return this.#toResponse(request, reply, attempt);
@@ -240,7 +246,10 @@ export class CompatHttpProvider implements LLMProvider {
     const messages = [...request.messages];
     if (request.output && mode !== "json_schema") {
       // Without a schema-enforcing API, the schema travels in the instructions.
-      messages.unshift({ role: "system", content: `Reply with one JSON object matching this JSON Schema:\n${JSON.stringify(request.output.schema)}` });
+      messages.unshift({
+        role: "system",
+        content: `Reply with one JSON object matching this JSON Schema:\n${JSON.stringify(request.output.schema)}`,
+      });
     }
     return {
       model: request.model,
@@ -251,7 +260,12 @@ export class CompatHttpProvider implements LLMProvider {
       ...(g.stop !== undefined ? { stop: g.stop } : {}),
       ...(g.seed !== undefined ? { seed: g.seed } : {}),
       ...(mode === "json_schema" && request.output
-        ? { response_format: { type: "json_schema", json_schema: { name: request.output.name, schema: request.output.schema, strict: false } } }
+        ? {
+            response_format: {
+              type: "json_schema",
+              json_schema: { name: request.output.name, schema: request.output.schema, strict: false },
+            },
+          }
         : mode === "json_object"
           ? { response_format: { type: "json_object" } }
           : {}),
@@ -278,7 +292,10 @@ export class CompatHttpProvider implements LLMProvider {
     const choice = data.choices?.[0];
     const content = choice?.message?.content;
     if (typeof content !== "string") {
-      throw new InvalidResponseError(`${this.name}: the answer has no choices[0].message.content.`, { provider: this.name, requestId });
+      throw new InvalidResponseError(`${this.name}: the answer has no choices[0].message.content.`, {
+        provider: this.name,
+        requestId,
+      });
     }
     const usage = toUsage(data.usage ?? {});
     const model = data.model ?? request.model;
@@ -300,11 +317,17 @@ export class CompatHttpProvider implements LLMProvider {
     const detail = redactSecrets(apiMessage(reply.body), this.#apiKey ? [this.#apiKey] : []);
     const base = { provider: this.name, status: reply.status, ...(requestId ? { requestId } : {}) };
     if (reply.status === 401 || reply.status === 403) {
-      return new AuthenticationError(`${this.name}: authentication failed (HTTP ${reply.status}): ${detail}. Check apiKey.`, base);
+      return new AuthenticationError(
+        `${this.name}: authentication failed (HTTP ${reply.status}): ${detail}. Check apiKey.`,
+        base,
+      );
     }
     if (reply.status === 429) {
       const retryAfterMs = parseRetryAfterMs(reply.headers);
-      return new RateLimitError(`${this.name}: rate limited (HTTP 429): ${detail}`, { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+      return new RateLimitError(`${this.name}: rate limited (HTTP 429): ${detail}`, {
+        ...base,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      });
     }
     const retryable = reply.status === 408 || reply.status === 409 || reply.status >= 500;
     return new ProviderError(`${this.name}: the API answered HTTP ${reply.status}: ${detail}`, { ...base, retryable });
@@ -319,11 +342,14 @@ export class CompatHttpProvider implements LLMProvider {
       });
     }
     const code = e?.code ?? e?.cause?.code;
-    return new ProviderError(`${this.name}: could not reach ${this.#url}${code ? ` (${code})` : ""}: ${e?.message ?? String(err)}`, {
-      provider: this.name,
-      retryable: true,
-      code: "connection_error",
-    });
+    return new ProviderError(
+      `${this.name}: could not reach ${this.#url}${code ? ` (${code})` : ""}: ${e?.message ?? String(err)}`,
+      {
+        provider: this.name,
+        retryable: true,
+        code: "connection_error",
+      },
+    );
   }
 }
 

@@ -17,7 +17,11 @@ if (!baseUrl) {
   console.error(`no COMPAT_BASE_URL set: using the fake LLM server at ${fake.url} (not a real model)`);
 }
 const model = process.env["MODEL"] ?? "gpt-4o-mini";
-const question = process.argv.slice(2).filter((a) => a !== "--").join(" ") || "What is 2+2?";
+const question =
+  process.argv
+    .slice(2)
+    .filter((a) => a !== "--")
+    .join(" ") || "What is 2+2?";
 
 const common = { llmProvider: "my-compat", model, baseUrl, temperature: 0.7, maxTokens: 500 } as const;
 const syncAgent = new BaseAgent({ config: new BaseAgentConfig(common), signature: new QASignature() });
@@ -36,7 +40,8 @@ try {
   }
   console.log(`streamAsync(): ${partials} partial results, then ${JSON.stringify(await stream.result)}`);
   const info = getRunInfo(awaited);
-  if (info) console.log(`provider my-compat, model ${info.model}, ${info.usage.totalTokens} tokens, ${Math.round(info.latencyMs)} ms`);
+  if (info)
+    console.log(`provider my-compat, model ${info.model}, ${info.usage.totalTokens} tokens, ${Math.round(info.latencyMs)} ms`);
 } finally {
   await syncAgent.close();
   await asyncAgent.close();

@@ -72,7 +72,15 @@ export class SyncFetcher {
     const { port, counter } = this.#start();
     const id = this.#nextId++;
     const timeoutMs = init.timeoutMs ?? 60_000;
-    port.postMessage({ type: "call", id, url, method: init.method ?? "GET", headers: init.headers ?? {}, body: init.body, timeoutMs });
+    port.postMessage({
+      type: "call",
+      id,
+      url,
+      method: init.method ?? "GET",
+      headers: init.headers ?? {},
+      body: init.body,
+      timeoutMs,
+    });
     // The worker enforces the timeout; this margin only guards against a wedged worker.
     const deadline = Date.now() + timeoutMs + 2_000;
     for (;;) {
@@ -103,7 +111,11 @@ export class SyncFetcher {
     if (!this.#worker || !this.#port || !this.#counter) {
       const shared = new SharedArrayBuffer(4);
       const { port1, port2 } = new MessageChannel();
-      this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, counter: shared }, transferList: [port2] });
+      this.#worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { port: port2, counter: shared },
+        transferList: [port2],
+      });
       // An idle bridge must not keep the process alive.
       this.#worker.unref();
       port1.unref();

@@ -37,7 +37,7 @@ describe("chooseLLM", () => {
 
 describe("loadDotEnv", () => {
   it("fills unset variables from .env, leaving the environment's own values alone", () => {
-    writeFileSync(join(dir, ".env"), "# comment\nPORT=4000\nMODEL=from-file\nQUOTED=\"a b\"\n");
+    writeFileSync(join(dir, ".env"), '# comment\nPORT=4000\nMODEL=from-file\nQUOTED="a b"\n');
     const env: Record<string, string | undefined> = { MODEL: "from-env" };
     expect(loadDotEnv(dir, env)).toBe(join(dir, ".env"));
     expect(env).toEqual({ MODEL: "from-env", PORT: "4000", QUOTED: "a b" });
@@ -52,7 +52,10 @@ describe("helpers", () => {
   it("envValue trims and treats blank as unset; secretsFromEnv lists what must never be shown", () => {
     expect(envValue({ A: " x " }, "A")).toBe("x");
     expect(envValue({ A: "" }, "A")).toBeUndefined();
-    expect(secretsFromEnv({ OPENAI_API_KEY: "sk-1", DATABASE_URL: "postgres://u:p@h/d", PORT: "1" })).toEqual(["sk-1", "postgres://u:p@h/d"]);
+    expect(secretsFromEnv({ OPENAI_API_KEY: "sk-1", DATABASE_URL: "postgres://u:p@h/d", PORT: "1" })).toEqual([
+      "sk-1",
+      "postgres://u:p@h/d",
+    ]);
   });
 
   it("userCwd is INIT_CWD under a package script, else the process's cwd", () => {

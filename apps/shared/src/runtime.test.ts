@@ -29,7 +29,10 @@ describe("createQARuntime", () => {
   it("with OPENAI_API_KEY and OPENAI_BASE_URL talks to that endpoint, and never lists the key in its description", async () => {
     const server = await startFakeLLMServer();
     const key = "sk-runtime-test-0123456789abcdef";
-    const runtime = await createQARuntime({ env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: server.openaiBaseUrl, MODEL: "gpt-4o" }, useAsyncLlm: true });
+    const runtime = await createQARuntime({
+      env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: server.openaiBaseUrl, MODEL: "gpt-4o" },
+      useAsyncLlm: true,
+    });
     try {
       expect(runtime.llm).toMatchObject({ kind: "openai", model: "gpt-4o" });
       expect(runtime.description).not.toContain(key);

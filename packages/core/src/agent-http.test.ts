@@ -114,14 +114,18 @@ const config = new BaseAgentConfig({
     const elapsed = performance.now() - started;
     expect(results).toHaveLength(n);
     results.forEach((result, i) => expect(result.answer).toContain(String(i + 1)));
-    console.info(`[core] ${n} concurrent runAsync at 200 ms latency: ${elapsed.toFixed(0)} ms (one call: ${latency.toFixed(0)} ms)`);
+    console.info(
+      `[core] ${n} concurrent runAsync at 200 ms latency: ${elapsed.toFixed(0)} ms (one call: ${latency.toFixed(0)} ms)`,
+    );
     expect(elapsed).toBeLessThan(3 * latency);
   });
 
   it("1000 concurrent runAsync calls all succeed", async () => {
     const agent = makeAgent({ latencyMs: 200, on: "thread" });
     const started = performance.now();
-    const results = await Promise.allSettled(Array.from({ length: 1000 }, (_, i) => agent.runAsync({ question: `Question ${i}` })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 1000 }, (_, i) => agent.runAsync({ question: `Question ${i}` })),
+    );
     const elapsed = performance.now() - started;
     console.info(`[core] 1000 concurrent runAsync at 200 ms latency: ${elapsed.toFixed(0)} ms`);
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
@@ -142,7 +146,9 @@ const config = new BaseAgentConfig({
       syncAgent.run({ question: "tick tock?" });
       const blockedFor = performance.now() - started;
       const duringRun = ticks;
-      console.info(`[core] timer ticks: ${duringRunAsync} during runAsync, ${duringRun} during run (blocked ${blockedFor.toFixed(0)} ms)`);
+      console.info(
+        `[core] timer ticks: ${duringRunAsync} during runAsync, ${duringRun} during run (blocked ${blockedFor.toFixed(0)} ms)`,
+      );
       expect(duringRunAsync).toBeGreaterThanOrEqual(5);
       expect(blockedFor).toBeGreaterThanOrEqual(190);
       expect(duringRun).toBe(0);
@@ -230,7 +236,12 @@ const config = new BaseAgentConfig({
 
   it("provider retries (a 429 with Retry-After) reach onRetry and the run info", async () => {
     const retries: RetryEvent[] = [];
-    const config = new BaseAgentConfig({ model: "gpt-4o-mini", apiKey: FAKE_KEY, baseUrl: server.openaiBaseUrl, useAsyncLlm: true });
+    const config = new BaseAgentConfig({
+      model: "gpt-4o-mini",
+      apiKey: FAKE_KEY,
+      baseUrl: server.openaiBaseUrl,
+      useAsyncLlm: true,
+    });
     const agent = new BaseAgent({ config, signature: new QASignature(), hooks: { onRetry: (e) => void retries.push(e) } });
     agents.push(agent);
     server.fault({ type: "rate_limit", retryAfterMs: 20 }, { match: (r) => JSON.stringify(r.body).includes("rate limit me") });
@@ -245,7 +256,10 @@ const config = new BaseAgentConfig({
     const agent = new BaseAgent({
       config,
       signature: new QASignature(),
-      hooks: { beforeRun: (e) => void calls.push(`before:${e.mode}`), afterRun: (e) => void calls.push(`after:${e.info.attempts}`) },
+      hooks: {
+        beforeRun: (e) => void calls.push(`before:${e.mode}`),
+        afterRun: (e) => void calls.push(`after:${e.info.attempts}`),
+      },
     });
     agents.push(agent);
     agent.run({ question: "What is 3+3?" });
@@ -276,10 +290,16 @@ const config = new BaseAgentConfig({
     const path = join(dir, "memory.db");
     try {
       const first = new SqliteMemory({ path });
-      makeAgent({ useAsyncLlm: false, memory: first, on: "thread" }).run({ question: "My city is Lisbon." }, { sessionId: "sqlite-1" });
+      makeAgent({ useAsyncLlm: false, memory: first, on: "thread" }).run(
+        { question: "My city is Lisbon." },
+        { sessionId: "sqlite-1" },
+      );
       await first.close();
       const reopened = new SqliteMemory({ path });
-      makeAgent({ useAsyncLlm: false, memory: reopened, on: "thread" }).run({ question: "Which city is mine?" }, { sessionId: "sqlite-1" });
+      makeAgent({ useAsyncLlm: false, memory: reopened, on: "thread" }).run(
+        { question: "Which city is mine?" },
+        { sessionId: "sqlite-1" },
+      );
       const sent = chatRequests(await thread.requests(), "Which city is mine?");
       expect(JSON.stringify(sent[0]!.body)).toContain("My city is Lisbon.");
       await reopened.close();

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { ProviderError } from "@kaizen/provider";
+import { ProviderError } from "@kaizen/contracts";
 import { BufferMemory, SummaryMemory } from "@kaizen/memory";
 import type { Memory } from "@kaizen/memory";
-import type { ChatRequest, LLMProvider } from "@kaizen/provider";
+import type { ChatRequest, LLMProvider } from "@kaizen/contracts";
 import {
   ASYNC_MODE_MESSAGE,
   BaseAgent,
@@ -19,7 +19,9 @@ import { LocalMemory, LocalProvider, QASignature, lastUser } from "./__fixtures_
 const asyncConfig = new BaseAgentConfig({ model: "local-model", useAsyncLlm: true });
 const syncConfig = new BaseAgentConfig({ model: "local-model" });
 
-function agentWith(options: { config?: BaseAgentConfig; provider?: LLMProvider; memory?: Memory; hooks?: AgentHooks | AgentHooks[] } = {}) {
+function agentWith(
+  options: { config?: BaseAgentConfig; provider?: LLMProvider; memory?: Memory; hooks?: AgentHooks | AgentHooks[] } = {},
+) {
   const provider = options.provider ?? new LocalProvider();
   const agent = new BaseAgent({
     config: options.config ?? asyncConfig,
@@ -113,7 +115,9 @@ describe("the run lifecycle (local provider)", () => {
     const memory = new LocalMemory();
     const { agent, provider } = agentWith({ memory, config: asyncConfig.with({ maxReasks: 2 }) });
     provider.queue.push("not json", { answer: 1 }, { answer: "x", confidence: 2 });
-    const error = (await agent.runAsync({ question: "Q" }, { sessionId: "s-fail" }).catch((e: unknown) => e)) as OutputValidationError;
+    const error = (await agent
+      .runAsync({ question: "Q" }, { sessionId: "s-fail" })
+      .catch((e: unknown) => e)) as OutputValidationError;
     expect(error).toBeInstanceOf(OutputValidationError);
     expect(error.attempts).toBe(3);
     expect(error.rawText).toBe(JSON.stringify({ answer: "x", confidence: 2 }));
@@ -148,7 +152,10 @@ describe("the run lifecycle (local provider)", () => {
     expect(JSON.parse(messages[2]!.content)).toEqual(first);
     expect(messages[3]!.content).toContain("What is my name?");
     for (const request of provider.requests) expect(JSON.stringify(request.messages)).not.toContain("session-ada");
-    expect(memory.sessions.get("session-ada")!.map((t) => t.inputs)).toEqual([{ question: "My name is Ada." }, { question: "What is my name?" }]);
+    expect(memory.sessions.get("session-ada")!.map((t) => t.inputs)).toEqual([
+      { question: "My name is Ada." },
+      { question: "What is my name?" },
+    ]);
   });
 
   it("a SummaryMemory's summary reaches the system prompt, followed by the turns it kept", async () => {
@@ -179,7 +186,9 @@ describe("the run lifecycle (local provider)", () => {
 
   it("a sessionId without memory, or passed as an input, is a ConfigurationError naming the fix", async () => {
     const { agent } = agentWith();
-    await expect(agent.runAsync({ question: "Q" }, { sessionId: "s" })).rejects.toThrow(/has no memory\. Fix: new BaseAgent\(\{ config, signature, memory: new BufferMemory\(\) \}\)/);
+    await expect(agent.runAsync({ question: "Q" }, { sessionId: "s" })).rejects.toThrow(
+      /has no memory\. Fix: new BaseAgent\(\{ config, signature, memory: new BufferMemory\(\) \}\)/,
+    );
     await expect(agent.runAsync({ question: "Q", sessionId: "s" } as never)).rejects.toMatchObject({ field: "sessionId" });
   });
 
@@ -229,7 +238,9 @@ describe("the run lifecycle (local provider)", () => {
 
   it("an already aborted signal rejects before any I/O", async () => {
     const { agent, provider } = agentWith();
-    await expect(agent.runAsync({ question: "Q" }, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(agent.runAsync({ question: "Q" }, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: "AbortError",
+    });
     expect(provider.requests).toHaveLength(0);
   });
 

@@ -20,7 +20,10 @@ describe("BaseAgent types", () => {
     const result = agent.run({ question: "What is 2+2?" });
     expectTypeOf(result).toEqualTypeOf<{ answer: string; confidence: number }>();
     expectTypeOf(result.confidence).toBeNumber();
-    expectTypeOf(agent.runAsync({ question: "Q", context: "C" })).resolves.toEqualTypeOf<{ answer: string; confidence: number }>();
+    expectTypeOf(agent.runAsync({ question: "Q", context: "C" })).resolves.toEqualTypeOf<{
+      answer: string;
+      confidence: number;
+    }>();
   });
 
   it("rejects wrong inputs at compile time", () => {
@@ -37,7 +40,9 @@ describe("BaseAgent types", () => {
   });
 
   it("types batches, streams and run info", () => {
-    expectTypeOf(agent.batchAsync([{ question: "a" }])).resolves.toEqualTypeOf<BatchResult<{ answer: string; confidence: number }>[]>();
+    expectTypeOf(agent.batchAsync([{ question: "a" }])).resolves.toEqualTypeOf<
+      BatchResult<{ answer: string; confidence: number }>[]
+    >();
     const stream = agent.streamAsync({ question: "Q" });
     expectTypeOf(stream).toEqualTypeOf<AgentStream<{ answer: string; confidence: number }>>();
     expectTypeOf(stream.result).resolves.toEqualTypeOf<{ answer: string; confidence: number }>();

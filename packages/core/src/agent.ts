@@ -1,5 +1,5 @@
-import { AbortError, ConfigurationError } from "@kaizen/provider";
-import type { LLMProvider, ProviderOptions } from "@kaizen/provider";
+import { AbortError, ConfigurationError } from "@kaizen/contracts";
+import type { LLMProvider, ProviderOptions } from "@kaizen/contracts";
 import type { Memory } from "@kaizen/memory";
 import { createProvider } from "@kaizen/providers";
 import { describeSignature, outputJsonSchema, outputSchemaName, renderSystemPrompt } from "@kaizen/signatures";
@@ -70,7 +70,8 @@ export class BaseAgent<S extends AnySignature> {
         { field: "provider" },
       );
     }
-    const hooks = options.hooks === undefined ? [] : Array.isArray(options.hooks) ? options.hooks : [options.hooks as AgentHooks<never>];
+    const hooks =
+      options.hooks === undefined ? [] : Array.isArray(options.hooks) ? options.hooks : [options.hooks as AgentHooks<never>];
     this.#hooks = new HookRunner({
       hooks: hooks as readonly AgentHooks<never>[],
       policy: config.hookErrors,
@@ -147,8 +148,11 @@ export class BaseAgent<S extends AnySignature> {
     options: BatchOptions<InferInputs<S>> = {},
   ): Promise<BatchResult<InferOutputs<S>>[]> {
     if (!this.config.useAsyncLlm) throw new ConfigurationError(ASYNC_MODE_MESSAGE, { field: "useAsyncLlm" });
-    return runBatch(inputsList, options, (inputs, runOptions) => this.runAsync(inputs, runOptions), (error) =>
-      this.#hooks.report(error, "onProgress"),
+    return runBatch(
+      inputsList,
+      options,
+      (inputs, runOptions) => this.runAsync(inputs, runOptions),
+      (error) => this.#hooks.report(error, "onProgress"),
     );
   }
 
@@ -206,9 +210,12 @@ export class BaseAgent<S extends AnySignature> {
 
   #call(inputs: InferInputs<S>, options: RunOptions | undefined, mode: RunCall["mode"]): RunCall {
     if (this.#closed) {
-      throw new ConfigurationError("This agent was closed. Fix: create a new BaseAgent (close() only when you are done with it).", {
-        field: "agent",
-      });
+      throw new ConfigurationError(
+        "This agent was closed. Fix: create a new BaseAgent (close() only when you are done with it).",
+        {
+          field: "agent",
+        },
+      );
     }
     const sessionId = options?.sessionId;
     if (sessionId !== undefined && this.memory === undefined) {
@@ -229,9 +236,12 @@ export class BaseAgent<S extends AnySignature> {
     }
     const timeoutMs = options?.timeoutMs;
     if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0)) {
-      throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}. Fix: e.g. { timeoutMs: 30_000 }.`, {
-        field: "timeoutMs",
-      });
+      throw new ConfigurationError(
+        `timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}. Fix: e.g. { timeoutMs: 30_000 }.`,
+        {
+          field: "timeoutMs",
+        },
+      );
     }
     let signal = options?.signal;
     if (signal?.aborted) throw new AbortError("The run was aborted before it started.", { cause: signal.reason });

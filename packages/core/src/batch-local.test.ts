@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuthenticationError } from "@kaizen/provider";
+import { AuthenticationError } from "@kaizen/contracts";
 import { ASYNC_MODE_MESSAGE, BaseAgent, BaseAgentConfig, getRunInfo } from "./index.js";
 import type { BatchProgress } from "./index.js";
 import { LocalMemory, LocalProvider, QASignature, lastUser } from "./__fixtures__/local.js";
@@ -36,15 +36,22 @@ describe("batchAsync (local provider)", () => {
     let inFlight = 0;
     let peak = 0;
     const provider = new LocalProvider();
-    const slow = { ...provider, name: "slow", chatAsync: async (request: Parameters<LocalProvider["chatAsync"]>[0]) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return provider.respond(request);
-    } };
+    const slow = {
+      ...provider,
+      name: "slow",
+      chatAsync: async (request: Parameters<LocalProvider["chatAsync"]>[0]) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return provider.respond(request);
+      },
+    };
     const agent = new BaseAgent({ config, signature: new QASignature(), provider: slow });
-    await agent.batchAsync(Array.from({ length: 30 }, (_, i) => ({ question: `q${i}` })), { concurrency: 3 });
+    await agent.batchAsync(
+      Array.from({ length: 30 }, (_, i) => ({ question: `q${i}` })),
+      { concurrency: 3 },
+    );
     expect(peak).toBe(3);
   });
 
@@ -52,13 +59,16 @@ describe("batchAsync (local provider)", () => {
     const controller = new AbortController();
     const provider = new LocalProvider(undefined, 5);
     const agent = new BaseAgent({ config, signature: new QASignature(), provider });
-    const results = await agent.batchAsync(Array.from({ length: 10 }, (_, i) => ({ question: `q${i}` })), {
-      concurrency: 2,
-      signal: controller.signal,
-      onProgress: ({ done }) => {
-        if (done === 2) controller.abort();
+    const results = await agent.batchAsync(
+      Array.from({ length: 10 }, (_, i) => ({ question: `q${i}` })),
+      {
+        concurrency: 2,
+        signal: controller.signal,
+        onProgress: ({ done }) => {
+          if (done === 2) controller.abort();
+        },
       },
-    });
+    );
     expect(results.slice(0, 2).map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
     expect(results.slice(4).every((r) => r.status === "rejected" && (r.reason as Error).name === "AbortError")).toBe(true);
   });
@@ -85,7 +95,11 @@ describe("batchAsync (local provider)", () => {
   });
 
   it("rejects the whole batch when the agent is not in async mode, or concurrency is invalid", async () => {
-    const sync = new BaseAgent({ config: new BaseAgentConfig({ model: "m" }), signature: new QASignature(), provider: new LocalProvider() });
+    const sync = new BaseAgent({
+      config: new BaseAgentConfig({ model: "m" }),
+      signature: new QASignature(),
+      provider: new LocalProvider(),
+    });
     await expect(sync.batchAsync([{ question: "a" }])).rejects.toThrow(ASYNC_MODE_MESSAGE);
     const agent = new BaseAgent({ config, signature: new QASignature(), provider: new LocalProvider() });
     await expect(agent.batchAsync([{ question: "a" }], { concurrency: 0 })).rejects.toMatchObject({ field: "concurrency" });

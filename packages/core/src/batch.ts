@@ -1,4 +1,4 @@
-import { AbortError, ConfigurationError } from "@kaizen/provider";
+import { AbortError, ConfigurationError } from "@kaizen/contracts";
 import type { BatchOptions, BatchResult, RunOptions } from "./types.js";
 
 /**
@@ -13,9 +13,12 @@ export async function runBatch<I, O>(
 ): Promise<BatchResult<O>[]> {
   const { concurrency = 16, signal, onProgress, timeoutMs, sessionId } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigurationError(`concurrency must be a positive integer; got ${String(concurrency)}. Fix: e.g. { concurrency: 16 }.`, {
-      field: "concurrency",
-    });
+    throw new ConfigurationError(
+      `concurrency must be a positive integer; got ${String(concurrency)}. Fix: e.g. { concurrency: 16 }.`,
+      {
+        field: "concurrency",
+      },
+    );
   }
   const total = inputsList.length;
   const results = new Array<BatchResult<O>>(total);
@@ -39,7 +42,10 @@ export async function runBatch<I, O>(
     while (next < total) {
       const index = next++;
       if (signal?.aborted) {
-        settle(index, { status: "rejected", reason: new AbortError("The batch was aborted before this item started.", { cause: signal.reason }) });
+        settle(index, {
+          status: "rejected",
+          reason: new AbortError("The batch was aborted before this item started.", { cause: signal.reason }),
+        });
         continue;
       }
       const inputs = inputsList[index] as I;

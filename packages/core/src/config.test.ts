@@ -43,7 +43,13 @@ describe("BaseAgentConfig", () => {
       hookErrors: "throw",
       providerOptions: { defaultHeaders: { "x-team": "kaizen" } },
     });
-    expect(config.toOptions()).toMatchObject({ llmProvider: "mock", temperature: 0.7, maxTokens: 500, maxReasks: 0, maxRetries: 0 });
+    expect(config.toOptions()).toMatchObject({
+      llmProvider: "mock",
+      temperature: 0.7,
+      maxTokens: 500,
+      maxReasks: 0,
+      maxRetries: 0,
+    });
   });
 
   it("rejects a non-boolean useAsyncLlm with the field and the fix", () => {
@@ -66,7 +72,11 @@ describe("BaseAgentConfig", () => {
     ["maxRetries", { maxRetries: -1 }, /maxRetries must be an integer of 0 or more/],
     ["maxReasks", { maxReasks: 1.5 }, /maxReasks must be an integer of 0 or more/],
     ["memoryMaxTurns", { memoryMaxTurns: 0 }, /memoryMaxTurns must be a positive integer/],
-    ["structuredOutput", { structuredOutput: "xml" }, /structuredOutput must be one of "auto", "json_schema", "tool", "json_object", "prompt"/],
+    [
+      "structuredOutput",
+      { structuredOutput: "xml" },
+      /structuredOutput must be one of "auto", "json_schema", "tool", "json_object", "prompt"/,
+    ],
     ["hookErrors", { hookErrors: "ignore" }, /hookErrors must be "report" or "throw"/],
     ["baseUrl", { baseUrl: "localhost:8787" }, /baseUrl must be an absolute http\(s\) URL/],
     ["providerOptions", { providerOptions: [1] }, /providerOptions must be a plain object; got an array/],
@@ -80,7 +90,9 @@ describe("BaseAgentConfig", () => {
   it("requires a model and says how to give one", () => {
     const error = problem({ llmProvider: "openai" });
     expect(error.field).toBe("model");
-    expect(error.message).toBe(`model is required: pass the model name, e.g. new BaseAgentConfig({ llmProvider: "openai", model: "gpt-4o" }).`);
+    expect(error.message).toBe(
+      `model is required: pass the model name, e.g. new BaseAgentConfig({ llmProvider: "openai", model: "gpt-4o" }).`,
+    );
     expect(problem({ model: 4 }).message).toContain("model must be a model name string");
   });
 
@@ -88,7 +100,9 @@ describe("BaseAgentConfig", () => {
     const error = problem({ llmProvider: "openia", model: "gpt-4o" });
     expect(error.field).toBe("llmProvider");
     expect(listProviders()).toContain("openai");
-    expect(error.message).toContain(`llmProvider "openia" is not a known provider. Known providers: ${listProviders().join(", ")}.`);
+    expect(error.message).toContain(
+      `llmProvider "openia" is not a known provider. Known providers: ${listProviders().join(", ")}.`,
+    );
     expect(error.message).toContain('registerProvider("openia", factory)');
   });
 
@@ -122,7 +136,11 @@ describe("BaseAgentConfig", () => {
 
   it("never shows the API key: not enumerable, redacted in JSON and inspect, absent from errors", () => {
     const key = "sk-test-0123456789abcdefghij";
-    const config = new BaseAgentConfig({ model: "gpt-4o", apiKey: key, providerOptions: { azureToken: "tok-123456789", region: "eu" } });
+    const config = new BaseAgentConfig({
+      model: "gpt-4o",
+      apiKey: key,
+      providerOptions: { azureToken: "tok-123456789", region: "eu" },
+    });
     expect(config.apiKey).toBe(key);
     expect(Object.keys(config)).not.toContain("apiKey");
     expect(JSON.stringify(config)).not.toContain(key);

@@ -1,5 +1,5 @@
-import { ConfigurationError } from "@kaizen/provider";
-import type { StructuredOutputMode } from "@kaizen/provider";
+import { ConfigurationError } from "@kaizen/contracts";
+import type { StructuredOutputMode } from "@kaizen/contracts";
 import { listProviders } from "@kaizen/providers";
 
 /** How the agent asks for structured output: `auto` lets the provider pick the best its API supports. */
@@ -158,7 +158,8 @@ export class BaseAgentConfig {
 
 function redactOptions(options: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) out[key] = SECRET_OPTION.test(key) && value !== undefined ? "[redacted]" : value;
+  for (const [key, value] of Object.entries(options))
+    out[key] = SECRET_OPTION.test(key) && value !== undefined ? "[redacted]" : value;
   return out;
 }
 
@@ -182,7 +183,10 @@ function normaliseName(name: string): string {
 
 function suggestOption(unknown: string): string | undefined {
   const wanted = normaliseName(unknown);
-  return KNOWN_OPTIONS.find((known) => normaliseName(known) === wanted) ?? KNOWN_OPTIONS.find((k) => editDistance(normaliseName(k), wanted) <= 2);
+  return (
+    KNOWN_OPTIONS.find((known) => normaliseName(known) === wanted) ??
+    KNOWN_OPTIONS.find((k) => editDistance(normaliseName(k), wanted) <= 2)
+  );
 }
 
 function editDistance(a: string, b: string): number {
@@ -226,7 +230,10 @@ export function validateConfigOptions(options: unknown): ConfigProblem[] {
 
   if (o.llmProvider !== undefined) {
     if (typeof o.llmProvider !== "string" || o.llmProvider.trim() === "") {
-      add("llmProvider", `llmProvider must be a provider name; got ${describe(o.llmProvider)}. Known providers: ${listProviders().join(", ")}.`);
+      add(
+        "llmProvider",
+        `llmProvider must be a provider name; got ${describe(o.llmProvider)}. Known providers: ${listProviders().join(", ")}.`,
+      );
     } else if (!listProviders().includes(o.llmProvider)) {
       add(
         "llmProvider",
@@ -243,10 +250,16 @@ export function validateConfigOptions(options: unknown): ConfigProblem[] {
   }
 
   if (o.temperature !== undefined && !(typeof o.temperature === "number" && o.temperature >= 0 && o.temperature <= 2)) {
-    add("temperature", `temperature must be a number from 0 to 2; got ${describe(o.temperature)}. Fix: e.g. temperature: 0.7, or leave it out.`);
+    add(
+      "temperature",
+      `temperature must be a number from 0 to 2; got ${describe(o.temperature)}. Fix: e.g. temperature: 0.7, or leave it out.`,
+    );
   }
   if (o.maxTokens !== undefined && !(Number.isInteger(o.maxTokens) && (o.maxTokens as number) > 0)) {
-    add("maxTokens", `maxTokens must be a positive integer; got ${describe(o.maxTokens)}. Fix: e.g. maxTokens: 500, or leave it out for the model's default.`);
+    add(
+      "maxTokens",
+      `maxTokens must be a positive integer; got ${describe(o.maxTokens)}. Fix: e.g. maxTokens: 500, or leave it out for the model's default.`,
+    );
   }
   if (o.topP !== undefined && !(typeof o.topP === "number" && o.topP >= 0 && o.topP <= 1)) {
     add("topP", `topP must be a number from 0 to 1; got ${describe(o.topP)}. Fix: e.g. topP: 0.9, or leave it out.`);
@@ -260,28 +273,52 @@ export function validateConfigOptions(options: unknown): ConfigProblem[] {
   }
   if (o.apiKey !== undefined && (typeof o.apiKey !== "string" || o.apiKey === "")) {
     // The value itself is never echoed: it may be a real key put in the wrong place.
-    add("apiKey", `apiKey must be a non-empty string; got a ${o.apiKey === null ? "null" : typeof o.apiKey}. Fix: apiKey: process.env.OPENAI_API_KEY, or leave it out to use the provider's environment variable.`);
+    add(
+      "apiKey",
+      `apiKey must be a non-empty string; got a ${o.apiKey === null ? "null" : typeof o.apiKey}. Fix: apiKey: process.env.OPENAI_API_KEY, or leave it out to use the provider's environment variable.`,
+    );
   }
   if (o.baseUrl !== undefined && !isHttpUrl(o.baseUrl)) {
-    add("baseUrl", `baseUrl must be an absolute http(s) URL; got ${describe(o.baseUrl)}. Fix: e.g. baseUrl: "http://127.0.0.1:8787/v1", or leave it out for the provider's default.`);
+    add(
+      "baseUrl",
+      `baseUrl must be an absolute http(s) URL; got ${describe(o.baseUrl)}. Fix: e.g. baseUrl: "http://127.0.0.1:8787/v1", or leave it out for the provider's default.`,
+    );
   }
   if (o.providerOptions !== undefined && !isPlainObject(o.providerOptions)) {
-    add("providerOptions", `providerOptions must be a plain object; got ${describe(o.providerOptions)}. Fix: e.g. providerOptions: { organization: "org-..." }.`);
+    add(
+      "providerOptions",
+      `providerOptions must be a plain object; got ${describe(o.providerOptions)}. Fix: e.g. providerOptions: { organization: "org-..." }.`,
+    );
   }
   if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === "number" && Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) {
-    add("timeoutMs", `timeoutMs must be a positive number of milliseconds; got ${describe(o.timeoutMs)}. Fix: e.g. timeoutMs: 30_000, or leave it out.`);
+    add(
+      "timeoutMs",
+      `timeoutMs must be a positive number of milliseconds; got ${describe(o.timeoutMs)}. Fix: e.g. timeoutMs: 30_000, or leave it out.`,
+    );
   }
   if (o.maxRetries !== undefined && !(Number.isInteger(o.maxRetries) && (o.maxRetries as number) >= 0)) {
-    add("maxRetries", `maxRetries must be an integer of 0 or more; got ${describe(o.maxRetries)}. Fix: e.g. maxRetries: 2, or 0 to never retry.`);
+    add(
+      "maxRetries",
+      `maxRetries must be an integer of 0 or more; got ${describe(o.maxRetries)}. Fix: e.g. maxRetries: 2, or 0 to never retry.`,
+    );
   }
   if (o.structuredOutput !== undefined && !STRUCTURED_OUTPUT_SETTINGS.includes(o.structuredOutput as StructuredOutputSetting)) {
-    add("structuredOutput", `structuredOutput must be one of ${STRUCTURED_OUTPUT_SETTINGS.map((s) => `"${s}"`).join(", ")}; got ${describe(o.structuredOutput)}. Fix: leave it out for "auto".`);
+    add(
+      "structuredOutput",
+      `structuredOutput must be one of ${STRUCTURED_OUTPUT_SETTINGS.map((s) => `"${s}"`).join(", ")}; got ${describe(o.structuredOutput)}. Fix: leave it out for "auto".`,
+    );
   }
   if (o.maxReasks !== undefined && !(Number.isInteger(o.maxReasks) && (o.maxReasks as number) >= 0)) {
-    add("maxReasks", `maxReasks must be an integer of 0 or more; got ${describe(o.maxReasks)}. Fix: e.g. maxReasks: 1 (the default), or 0 to never re-ask.`);
+    add(
+      "maxReasks",
+      `maxReasks must be an integer of 0 or more; got ${describe(o.maxReasks)}. Fix: e.g. maxReasks: 1 (the default), or 0 to never re-ask.`,
+    );
   }
   if (o.memoryMaxTurns !== undefined && !(Number.isInteger(o.memoryMaxTurns) && (o.memoryMaxTurns as number) > 0)) {
-    add("memoryMaxTurns", `memoryMaxTurns must be a positive integer; got ${describe(o.memoryMaxTurns)}. Fix: e.g. memoryMaxTurns: 20, or leave it out to load every turn the memory keeps.`);
+    add(
+      "memoryMaxTurns",
+      `memoryMaxTurns must be a positive integer; got ${describe(o.memoryMaxTurns)}. Fix: e.g. memoryMaxTurns: 20, or leave it out to load every turn the memory keeps.`,
+    );
   }
   if (o.hookErrors !== undefined && !HOOK_ERROR_POLICIES.includes(o.hookErrors as HookErrorPolicy)) {
     add("hookErrors", `hookErrors must be "report" or "throw"; got ${describe(o.hookErrors)}. Fix: leave it out for "report".`);

@@ -13,7 +13,12 @@ export type Performer = (effect: Effect) => unknown;
  * `runAsync()` (continues in `.then` after the first Promise). `value`/`failed` resume a paused
  * lifecycle with a settled effect.
  */
-export function drive<T>(lifecycle: Generator<Effect, T, unknown>, perform: Performer, value?: unknown, failed = false): T | Promise<T> {
+export function drive<T>(
+  lifecycle: Generator<Effect, T, unknown>,
+  perform: Performer,
+  value?: unknown,
+  failed = false,
+): T | Promise<T> {
   for (;;) {
     const step = resume(lifecycle, value, failed);
     if (step.done) return step.value;

@@ -1,17 +1,23 @@
-import { KaizenError } from "@kaizen/provider";
+import { KaizenError } from "@kaizen/contracts";
 import type { OutputIssue } from "@kaizen/signatures";
 
+// Core re-exports every error an app may catch, so most apps import only core and signatures.
 export {
   AbortError,
   AuthenticationError,
   ConfigurationError,
+  ContentFilterError,
   InvalidResponseError,
   KaizenError,
+  OutputTruncatedError,
   ProviderError,
   RateLimitError,
+  RefusalError,
   TimeoutError,
-} from "@kaizen/provider";
-export { InputValidationError } from "@kaizen/signatures";
+  isKaizenError,
+} from "@kaizen/contracts";
+export { InputValidationError, SignatureDefinitionError } from "@kaizen/signatures";
+export { MemoryConnectionError, MemoryError, SessionIdError } from "@kaizen/memory";
 
 /**
  * The model kept answering with output that does not match the signature, after every re-ask.

@@ -1,18 +1,31 @@
 import { describe, expect, it } from "vitest";
-import * as provider from "@kaizen/provider";
+import * as provider from "@kaizen/contracts";
 import * as signatures from "@kaizen/signatures";
 import * as core from "./index.js";
 
 describe("@kaizen/core public entry point", () => {
-  it("re-exports the very error classes of @kaizen/provider and @kaizen/signatures", () => {
-    for (const name of ["ConfigurationError", "ProviderError", "RateLimitError", "AuthenticationError", "TimeoutError", "InvalidResponseError", "AbortError", "KaizenError"] as const) {
+  it("re-exports the very error classes of @kaizen/contracts and @kaizen/signatures", () => {
+    for (const name of [
+      "ConfigurationError",
+      "ProviderError",
+      "RateLimitError",
+      "AuthenticationError",
+      "TimeoutError",
+      "InvalidResponseError",
+      "AbortError",
+      "KaizenError",
+    ] as const) {
       expect(core[name]).toBe(provider[name]);
     }
     expect(core.InputValidationError).toBe(signatures.InputValidationError);
   });
 
   it("OutputValidationError is a KaizenError with a stable code", () => {
-    const error = new core.OutputValidationError({ rawText: "{}", issues: [{ path: ["answer"], expected: "string", received: "nothing (missing)", message: "answer is required" }], attempts: 2 });
+    const error = new core.OutputValidationError({
+      rawText: "{}",
+      issues: [{ path: ["answer"], expected: "string", received: "nothing (missing)", message: "answer is required" }],
+      attempts: 2,
+    });
     expect(error).toBeInstanceOf(core.KaizenError);
     expect(error.code).toBe("output_validation_error");
     expect(error.name).toBe("OutputValidationError");

@@ -1,5 +1,5 @@
-import { TimeoutError } from "@kaizen/provider";
-import type { ChatMessage, ChatRequest, ChatResponse, GenerationConfig, OutputSchemaSpec } from "@kaizen/provider";
+import { TimeoutError } from "@kaizen/contracts";
+import type { ChatMessage, ChatRequest, ChatResponse, GenerationConfig, OutputSchemaSpec } from "@kaizen/contracts";
 import type { MemoryContext, NewTurn } from "@kaizen/memory";
 import { formatIssuesForReask, parseOutputs, validateInputs } from "@kaizen/signatures";
 import type { AnySignature } from "@kaizen/signatures";
@@ -57,7 +57,12 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
     const context =
       call.sessionId === undefined
         ? undefined
-        : ((yield { op: "load", sessionId: call.sessionId, maxTurns: plan.memoryMaxTurns, signal: call.signal }) as MemoryContext);
+        : ((yield {
+            op: "load",
+            sessionId: call.sessionId,
+            maxTurns: plan.memoryMaxTurns,
+            signal: call.signal,
+          }) as MemoryContext);
     const messages = buildMessages(plan.signature, plan.systemMessage, inputs, context);
     const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
     const deadline = timeoutMs === undefined ? undefined : started + timeoutMs;
@@ -135,22 +140,28 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
 
 function timeoutError(plan: RunPlan, call: RunCall, cause: unknown): TimeoutError {
   const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
-  return new TimeoutError(`The run took longer than its ${timeoutMs} ms budget. Fix: raise timeoutMs (in the run options or BaseAgentConfig).`, {
-    provider: plan.providerName,
-    timeoutMs,
-    retryable: false,
-    cause,
-  });
+  return new TimeoutError(
+    `The run took longer than its ${timeoutMs} ms budget. Fix: raise timeoutMs (in the run options or BaseAgentConfig).`,
+    {
+      provider: plan.providerName,
+      timeoutMs,
+      retryable: false,
+      cause,
+    },
+  );
 }
 
 function remainingTime(deadline: number, timeoutMs: number, provider: string): number {
   const left = Math.floor(deadline - performance.now());
   if (left <= 0) {
-    throw new TimeoutError(`The run took longer than its ${timeoutMs} ms budget. Fix: raise timeoutMs (in the run options or BaseAgentConfig).`, {
-      provider,
-      timeoutMs,
-      retryable: false,
-    });
+    throw new TimeoutError(
+      `The run took longer than its ${timeoutMs} ms budget. Fix: raise timeoutMs (in the run options or BaseAgentConfig).`,
+      {
+        provider,
+        timeoutMs,
+        retryable: false,
+      },
+    );
   }
   return left;
 }

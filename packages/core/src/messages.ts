@@ -1,4 +1,4 @@
-import type { ChatMessage } from "@kaizen/provider";
+import type { ChatMessage } from "@kaizen/contracts";
 import type { MemoryContext } from "@kaizen/memory";
 import { renderUserMessage } from "@kaizen/signatures";
 import type { AnySignature } from "@kaizen/signatures";

@@ -27,7 +27,11 @@ beforeAll(async () => {
   process.env.PORT = "0";
 });
 afterAll(async () => {
-  for (const [name, value] of [["OPENAI_BASE_URL", saved.base], ["OPENAI_API_KEY", saved.key], ["PORT", saved.port]] as const) {
+  for (const [name, value] of [
+    ["OPENAI_BASE_URL", saved.base],
+    ["OPENAI_API_KEY", saved.key],
+    ["PORT", saved.port],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -37,7 +41,9 @@ afterAll(async () => {
 /** Imports an example and returns what it printed with console.log. */
 async function runExample(name: string): Promise<string[]> {
   const lines: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")));
+  vi.spyOn(console, "log").mockImplementation(
+    (...args: unknown[]) => void lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")),
+  );
   vi.spyOn(console, "error").mockImplementation(() => undefined);
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);
   await import(`./__fixtures__/readme/${name}.ts`);

@@ -1,4 +1,4 @@
-import type { FinishReason, StructuredOutputMode, Usage } from "@kaizen/provider";
+import type { FinishReason, StructuredOutputMode, Usage } from "@kaizen/contracts";
 
 /** How a run went. Kept beside the result (not on it), so the result holds only the output fields. */
 export interface RunInfo {

@@ -156,7 +156,9 @@ describe("streamAsync over HTTP (OpenAI provider, fake LLM server)", () => {
     const sessionId = `stream-stall-${Date.now()}`;
     server.fault({ type: "stall" }, { match: (r) => JSON.stringify(r.body).includes("stall the stream") });
     const started = performance.now();
-    const error = await agent.streamAsync({ question: "stall the stream" }, { sessionId, timeoutMs: 300 }).result.catch((e: unknown) => e);
+    const error = await agent
+      .streamAsync({ question: "stall the stream" }, { sessionId, timeoutMs: 300 })
+      .result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(performance.now() - started).toBeLessThan(3000);
     expect(memory.load(sessionId).turns).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BaseAgent, BaseAgentConfig, ConfigurationError, InvalidResponseError, getRunInfo } from "./index.js";
-import type { ChatRequest, StreamEvent } from "@kaizen/provider";
+import type { ChatRequest, StreamEvent } from "@kaizen/contracts";
 import { LocalMemory, LocalProvider, QASignature } from "./__fixtures__/local.js";
 
 const config = new BaseAgentConfig({ model: "local-model", useAsyncLlm: true });
@@ -83,7 +83,11 @@ describe("streamAsync (local provider)", () => {
   });
 
   it("rejects through the stream when useAsyncLlm is false; a stream iterates once", async () => {
-    const agent = new BaseAgent({ config: config.with({ useAsyncLlm: false }), signature: new QASignature(), provider: new LocalProvider() });
+    const agent = new BaseAgent({
+      config: config.with({ useAsyncLlm: false }),
+      signature: new QASignature(),
+      provider: new LocalProvider(),
+    });
     await expect(agent.streamAsync({ question: "Q" }).result).rejects.toBeInstanceOf(ConfigurationError);
     const ok = agentWith().agent.streamAsync({ question: "Q" });
     await ok.result;

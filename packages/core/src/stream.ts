@@ -1,5 +1,5 @@
-import { AbortError, InvalidResponseError } from "@kaizen/provider";
-import type { ChatRequest, ChatResponse, LLMProvider } from "@kaizen/provider";
+import { AbortError, InvalidResponseError } from "@kaizen/contracts";
+import type { ChatRequest, ChatResponse, LLMProvider } from "@kaizen/contracts";
 import type { DeepPartial } from "./types.js";
 
 /**
@@ -72,7 +72,8 @@ export class AgentStreamImpl<T> implements AgentStream<T> {
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<DeepPartial<T>, void, undefined> {
-    if (this.#started) throw new TypeError("An agent stream can be iterated once. Call agent.streamAsync() again for another run.");
+    if (this.#started)
+      throw new TypeError("An agent stream can be iterated once. Call agent.streamAsync() again for another run.");
     this.#started = true;
     return this.#iterate();
   }

@@ -95,7 +95,12 @@ export class BufferMemory extends SyncBackedMemory {
     validateSessionId(sessionId, BACKEND);
     let session = this.#live(sessionId);
     if (!session) {
-      session = { turns: [], lastSeq: 0, expiresAt: this.#ttlMs === undefined ? undefined : Date.now() + this.#ttlMs, summary: undefined };
+      session = {
+        turns: [],
+        lastSeq: 0,
+        expiresAt: this.#ttlMs === undefined ? undefined : Date.now() + this.#ttlMs,
+        summary: undefined,
+      };
       this.#sessions.set(sessionId, session);
     }
     if (session.summary && session.summary.throughSeq >= summary.throughSeq) return;

@@ -1,6 +1,7 @@
 // Typed errors of the memory backends. `code` is stable and safe to switch on; `backend` names the
 // store ("buffer", "sqlite", "redis", "postgres", "summary"). Messages never carry a password:
 // connection strings pass through `redactConnectionString` before they reach a message.
+import { KaizenError } from "@kaizen/contracts";
 import { redactConnectionString } from "./redact.js";
 
 export type MemoryErrorCode =
@@ -21,14 +22,12 @@ export interface MemoryErrorOptions {
   secrets?: readonly string[];
 }
 
-/** Base class of every error a memory backend throws. */
-export class MemoryError extends Error {
-  readonly code: MemoryErrorCode;
+/** Base class of every error a memory backend throws; a KaizenError like every Kaizen error. */
+export class MemoryError extends KaizenError {
+  declare readonly code: MemoryErrorCode;
   readonly backend: string;
   constructor(code: MemoryErrorCode, message: string, options: MemoryErrorOptions) {
-    super(scrub(message, options.secrets), options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
+    super(code, scrub(message, options.secrets), { cause: options.cause });
     this.backend = options.backend;
   }
 }
@@ -85,9 +84,13 @@ export class MissingDriverError extends MemoryError {
 /** A call came after `close()`. */
 export class MemoryClosedError extends MemoryError {
   constructor(backend: string) {
-    super("closed", `This ${backend} memory is closed. Fix: create a new instance, or call close() only when you are done with it.`, {
-      backend,
-    });
+    super(
+      "closed",
+      `This ${backend} memory is closed. Fix: create a new instance, or call close() only when you are done with it.`,
+      {
+        backend,
+      },
+    );
   }
 }
 

@@ -21,7 +21,9 @@ void new PostgresMemory().append;
 
 // SummaryMemory: the sync calls depend on the store and the function, so they are optional.
 declare const summary: SummaryMemory;
-expectTypeOf(summary.load).toEqualTypeOf<((sessionId: string, options?: { maxTurns?: number; maxTokens?: number }) => MemoryContext) | undefined>();
+expectTypeOf(summary.load).toEqualTypeOf<
+  ((sessionId: string, options?: { maxTurns?: number; maxTokens?: number }) => MemoryContext) | undefined
+>();
 
 // summarize may be sync or async.
 expectTypeOf<() => string>().toExtend<Summarize>();

@@ -78,41 +78,46 @@ describe("two processes appending to one session", () => {
 
 describe("SQLite and SIGKILL", () => {
   // NORMAL too: in WAL mode it only risks commits on an OS crash or power loss, never on a process kill.
-  it.each(["FULL", "NORMAL"] as const)("synchronous=%s: a child killed with SIGKILL mid-writes leaves an intact file holding every acknowledged turn", async (synchronous) => {
-    const path = join(dir, `sigkill-${synchronous}.db`);
-    const worker = startWorker("sqlite", { path, synchronous }, "killed", 0, "loop");
-    try {
-      await worker.waitFor("ready");
-      // Let it write for a while, then kill it without warning in the middle of its loop.
-      await worker.waitFor("ack 300", 30_000);
-      worker.child.kill("SIGKILL");
-      const { signal } = await worker.exited;
-      expect(signal).toBe("SIGKILL");
-    } finally {
-      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
-    }
-    const acked = worker.lines.filter((l) => l.startsWith("ack ")).map((l) => Number(l.slice(4)));
-    expect(acked.length).toBeGreaterThanOrEqual(300);
-    expect(acked).toEqual(Array.from({ length: acked.length }, (_, i) => i + 1));
+  it.each(["FULL", "NORMAL"] as const)(
+    "synchronous=%s: a child killed with SIGKILL mid-writes leaves an intact file holding every acknowledged turn",
+    async (synchronous) => {
+      const path = join(dir, `sigkill-${synchronous}.db`);
+      const worker = startWorker("sqlite", { path, synchronous }, "killed", 0, "loop");
+      try {
+        await worker.waitFor("ready");
+        // Let it write for a while, then kill it without warning in the middle of its loop.
+        await worker.waitFor("ack 300", 30_000);
+        worker.child.kill("SIGKILL");
+        const { signal } = await worker.exited;
+        expect(signal).toBe("SIGKILL");
+      } finally {
+        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
+      }
+      const acked = worker.lines.filter((l) => l.startsWith("ack ")).map((l) => Number(l.slice(4)));
+      expect(acked.length).toBeGreaterThanOrEqual(300);
+      expect(acked).toEqual(Array.from({ length: acked.length }, (_, i) => i + 1));
 
-    const db = new Database(path);
-    try {
-      expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-    } finally {
-      db.close();
-    }
-    const memory = new SqliteMemory({ path });
-    try {
-      const { turns } = memory.load("killed");
-      const stored = turns.map((t) => t.seq);
-      if (process.env["KAIZEN_DEBUG_INTERLEAVE"]) console.log(`SIGKILL (${synchronous}): ${acked.length} acknowledged, ${stored.length} stored`);
-      // Every acknowledged turn is there, in order (turns committed but not yet reported may follow).
-      expect(stored.slice(0, acked.length)).toEqual(acked);
-      expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
-      // And the file takes new writes after the crash.
-      expect(memory.append("killed", { inputs: { after: true }, outputs: {} }).seq).toBe(stored.length + 1);
-    } finally {
-      await memory.close();
-    }
-  }, 60_000);
+      const db = new Database(path);
+      try {
+        expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+      } finally {
+        db.close();
+      }
+      const memory = new SqliteMemory({ path });
+      try {
+        const { turns } = memory.load("killed");
+        const stored = turns.map((t) => t.seq);
+        if (process.env["KAIZEN_DEBUG_INTERLEAVE"])
+          console.log(`SIGKILL (${synchronous}): ${acked.length} acknowledged, ${stored.length} stored`);
+        // Every acknowledged turn is there, in order (turns committed but not yet reported may follow).
+        expect(stored.slice(0, acked.length)).toEqual(acked);
+        expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1));
+        // And the file takes new writes after the crash.
+        expect(memory.append("killed", { inputs: { after: true }, outputs: {} }).seq).toBe(stored.length + 1);
+      } finally {
+        await memory.close();
+      }
+    },
+    60_000,
+  );
 });

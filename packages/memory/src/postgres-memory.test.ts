@@ -51,8 +51,14 @@ describe("PostgresMemory", () => {
     const memory = new PostgresMemory({ pool, schema, table: "turns" });
     try {
       await memory.appendAsync("s", turn(1));
-      const found = await pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [schema]);
-      expect(found.rows.map((r: { table_name: string }) => r.table_name)).toEqual(["turns", "turns_migrations", "turns_sessions"]);
+      const found = await pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [
+        schema,
+      ]);
+      expect(found.rows.map((r: { table_name: string }) => r.table_name)).toEqual([
+        "turns",
+        "turns_migrations",
+        "turns_sessions",
+      ]);
     } finally {
       await memory.close();
     }
@@ -77,7 +83,10 @@ describe("PostgresMemory", () => {
   });
 
   it("fails fast with MemoryConnectionError when Postgres is unreachable, without the password", async () => {
-    const memory = new PostgresMemory({ connectionString: "postgres://kaizen:s3cretpassw0rd@127.0.0.1:1/test", connectTimeoutMs: 1000 });
+    const memory = new PostgresMemory({
+      connectionString: "postgres://kaizen:s3cretpassw0rd@127.0.0.1:1/test",
+      connectTimeoutMs: 1000,
+    });
     const started = Date.now();
     const err = await memory.appendAsync("x", turn(1)).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(5000);

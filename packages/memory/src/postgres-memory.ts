@@ -11,13 +11,30 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import type { Pool, PoolClient, PoolConfig } from "pg";
-import { MemoryClosedError, MemoryConnectionError, MemoryError, MemoryOptionsError, MissingDriverError, toMemoryError } from "./errors.js";
+import {
+  MemoryClosedError,
+  MemoryConnectionError,
+  MemoryError,
+  MemoryOptionsError,
+  MissingDriverError,
+  toMemoryError,
+} from "./errors.js";
 import { passwordOf, redactConnectionString } from "./redact.js";
 import { POSTGRES_MIGRATIONS, isValidIdentifier, postgresNames } from "./postgres-schema.js";
 import type { PostgresNames } from "./postgres-schema.js";
 import { validateSessionId } from "./session-id.js";
 import { checkLoadOptions, checkRetention, raceAbort, selectLatest, serializeTurn, throwIfAborted } from "./shared.js";
-import type { JsonObject, LoadOptions, Memory, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
+import type {
+  JsonObject,
+  LoadOptions,
+  Memory,
+  MemoryContext,
+  NewSessionSummary,
+  NewTurn,
+  RetentionOptions,
+  SessionSummary,
+  Turn,
+} from "./types.js";
 
 export interface PostgresMemoryOptions extends RetentionOptions {
   /** Default: process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test". Ignored when `pool` is given. */
@@ -71,9 +88,16 @@ export class PostgresMemory implements Memory {
     this.#ttlMs = ttlMs;
     this.schema = options.schema ?? "public";
     this.table = options.table ?? "kaizen_turns";
-    for (const [field, value] of [["schema", this.schema], ["table", this.table]] as const) {
+    for (const [field, value] of [
+      ["schema", this.schema],
+      ["table", this.table],
+    ] as const) {
       if (typeof value !== "string" || !isValidIdentifier(value)) {
-        throw new MemoryOptionsError(field, `${field} must be a SQL identifier of letters, digits and _ (at most 50, not starting with a digit), got ${JSON.stringify(value)}. Fix: e.g. ${field}: "${field === "table" ? "kaizen_turns" : "public"}".`, BACKEND);
+        throw new MemoryOptionsError(
+          field,
+          `${field} must be a SQL identifier of letters, digits and _ (at most 50, not starting with a digit), got ${JSON.stringify(value)}. Fix: e.g. ${field}: "${field === "table" ? "kaizen_turns" : "public"}".`,
+          BACKEND,
+        );
       }
     }
     this.#names = postgresNames(this.schema, this.table);
@@ -113,7 +137,11 @@ export class PostgresMemory implements Memory {
           `SELECT id, seq, inputs, outputs, metadata, created_at FROM ${n.turns} WHERE session_id = $1 ORDER BY seq DESC LIMIT $2`,
           [sessionId, maxTurns ?? null],
         );
-        turns = selectLatest(result.rows.reverse().map((row) => toTurn(sessionId, row)), undefined, maxTokens);
+        turns = selectLatest(
+          result.rows.reverse().map((row) => toTurn(sessionId, row)),
+          undefined,
+          maxTokens,
+        );
       }
       const context: MemoryContext = { turns };
       if (head?.summary != null) context.summary = head.summary;
@@ -206,13 +234,17 @@ export class PostgresMemory implements Memory {
       ),
     );
     const row = result.rows[0];
-    return row ? { text: row.summary, throughSeq: Number(row.summary_through_seq), updatedAt: Number(row.summary_updated_at) } : undefined;
+    return row
+      ? { text: row.summary, throughSeq: Number(row.summary_through_seq), updatedAt: Number(row.summary_updated_at) }
+      : undefined;
   }
 
   async saveSummaryAsync(sessionId: string, summary: NewSessionSummary, options?: { signal?: AbortSignal }): Promise<void> {
     validateSessionId(sessionId, BACKEND);
     if (typeof summary?.text !== "string" || !Number.isSafeInteger(summary.throughSeq) || summary.throughSeq < 0) {
-      throw new MemoryError("invalid_turn", "A summary must be { text: string, throughSeq: integer >= 0 }.", { backend: BACKEND });
+      throw new MemoryError("invalid_turn", "A summary must be { text: string, throughSeq: integer >= 0 }.", {
+        backend: BACKEND,
+      });
     }
     throwIfAborted(options?.signal);
     const pool = await this.#ready(options?.signal);
@@ -295,7 +327,9 @@ export class PostgresMemory implements Memory {
       await client.query("SELECT pg_advisory_lock(hashtext($1))", [n.lockKey]);
       try {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${n.schema}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${n.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${n.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+        );
         const done = await client.query<{ version: number }>(`SELECT version FROM ${n.migrations}`);
         const have = new Set(done.rows.map((r) => r.version));
         for (const migration of POSTGRES_MIGRATIONS) {
@@ -303,7 +337,10 @@ export class PostgresMemory implements Memory {
           await client.query("BEGIN");
           try {
             await client.query(migration.sql(n));
-            await client.query(`INSERT INTO ${n.migrations} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+            await client.query(`INSERT INTO ${n.migrations} (version, name) VALUES ($1, $2)`, [
+              migration.version,
+              migration.name,
+            ]);
             await client.query("COMMIT");
           } catch (err) {
             await client.query("ROLLBACK").catch(() => undefined);
@@ -397,7 +434,14 @@ function withDefaultUser(connectionString: string): string {
 }
 
 function toTurn(sessionId: string, row: TurnRow): Turn {
-  const turn: Turn = { id: row.id, sessionId, seq: Number(row.seq), inputs: row.inputs, outputs: row.outputs, createdAt: Number(row.created_at) };
+  const turn: Turn = {
+    id: row.id,
+    sessionId,
+    seq: Number(row.seq),
+    inputs: row.inputs,
+    outputs: row.outputs,
+    createdAt: Number(row.created_at),
+  };
   if (row.metadata !== null) turn.metadata = row.metadata;
   return turn;
 }

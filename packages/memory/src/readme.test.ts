@@ -38,7 +38,12 @@ describe("README examples", () => {
     const tsconfig = join(workDir, "tsconfig.json");
     writeFileSync(
       tsconfig,
-      JSON.stringify({ extends: join(packageDir, "tsconfig.json"), compilerOptions: { noEmit: true, rootDir: packageDir }, files, include: [] }),
+      JSON.stringify({
+        extends: join(packageDir, "tsconfig.json"),
+        compilerOptions: { noEmit: true, rootDir: packageDir },
+        files,
+        include: [],
+      }),
     );
     const tsc = require.resolve("typescript/bin/tsc");
     await run(process.execPath, [tsc, "-p", tsconfig], { cwd: packageDir }).catch((err: { stdout?: string }) => {
@@ -46,12 +51,16 @@ describe("README examples", () => {
     });
   }, 60_000);
 
-  it.each(files.map((file, i) => [i + 1, file] as const))("example %i runs", async (_n, file) => {
-    const { stdout } = await run(process.execPath, ["--import", tsxLoader, file], { cwd: workDir, timeout: 30_000 });
-    expect(stdout.length).toBeGreaterThan(0);
-    if (readFileSync(file, "utf8").includes("SummaryMemory")) {
-      expect(stdout).toContain("asked a; asked b");
-      expect(stdout).toContain("[ 'c', 'd' ]");
-    }
-  }, 60_000);
+  it.each(files.map((file, i) => [i + 1, file] as const))(
+    "example %i runs",
+    async (_n, file) => {
+      const { stdout } = await run(process.execPath, ["--import", tsxLoader, file], { cwd: workDir, timeout: 30_000 });
+      expect(stdout.length).toBeGreaterThan(0);
+      if (readFileSync(file, "utf8").includes("SummaryMemory")) {
+        expect(stdout).toContain("asked a; asked b");
+        expect(stdout).toContain("[ 'c', 'd' ]");
+      }
+    },
+    60_000,
+  );
 });

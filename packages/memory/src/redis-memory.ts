@@ -6,12 +6,29 @@
 import { createHash } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import type { Redis, RedisOptions } from "ioredis";
-import { MemoryClosedError, MemoryConnectionError, MemoryError, MemoryOptionsError, MissingDriverError, toMemoryError } from "./errors.js";
+import {
+  MemoryClosedError,
+  MemoryConnectionError,
+  MemoryError,
+  MemoryOptionsError,
+  MissingDriverError,
+  toMemoryError,
+} from "./errors.js";
 import { passwordOf, redactConnectionString } from "./redact.js";
 import { APPEND_SCRIPT, SAVE_SUMMARY_SCRIPT } from "./redis-scripts.js";
 import { validateSessionId } from "./session-id.js";
 import { buildTurn, checkLoadOptions, checkRetention, raceAbort, selectLatest, serializeTurn, throwIfAborted } from "./shared.js";
-import type { JsonObject, LoadOptions, Memory, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
+import type {
+  JsonObject,
+  LoadOptions,
+  Memory,
+  MemoryContext,
+  NewSessionSummary,
+  NewTurn,
+  RetentionOptions,
+  SessionSummary,
+  Turn,
+} from "./types.js";
 
 export interface RedisMemoryOptions extends RetentionOptions {
   /** Default: process.env.REDIS_URL ?? "redis://127.0.0.1:6379". Ignored when `client` is given. */
@@ -49,7 +66,11 @@ export class RedisMemory implements Memory {
     this.#ttlMs = ttlMs ?? 0;
     this.keyPrefix = options.keyPrefix ?? "kaizen:";
     if (typeof this.keyPrefix !== "string" || /[{}\s]/.test(this.keyPrefix)) {
-      throw new MemoryOptionsError("keyPrefix", `keyPrefix must be a string without braces or spaces, got ${JSON.stringify(options.keyPrefix)}. Fix: e.g. keyPrefix: "myapp:memory:".`, BACKEND);
+      throw new MemoryOptionsError(
+        "keyPrefix",
+        `keyPrefix must be a string without braces or spaces, got ${JSON.stringify(options.keyPrefix)}. Fix: e.g. keyPrefix: "myapp:memory:".`,
+        BACKEND,
+      );
     }
     this.#url = options.url ?? process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
     this.#client = options.client;
@@ -74,7 +95,10 @@ export class RedisMemory implements Memory {
         .lrange(keys.turns, maxTurns === undefined ? 0 : -maxTurns, -1)
         .hmget(keys.summary, "text")
         .exec();
-      if (!results) throw new MemoryError("backend_error", "redis memory: load was aborted by the server (MULTI returned null).", { backend: BACKEND });
+      if (!results)
+        throw new MemoryError("backend_error", "redis memory: load was aborted by the server (MULTI returned null).", {
+          backend: BACKEND,
+        });
       for (const [err] of results) if (err) throw err;
       return [results[0]?.[1] as string[], results[1]?.[1] as (string | null)[]];
     };
@@ -98,7 +122,12 @@ export class RedisMemory implements Memory {
     // the caller should learn the seq it got.
     const [seq, createdAt] = (await this.#call(
       "append",
-      evalScript(client, APPEND_SCRIPT, [keys.turns, keys.seq, keys.summary], [rest, String(this.#maxTurns), String(this.#ttlMs)]),
+      evalScript(
+        client,
+        APPEND_SCRIPT,
+        [keys.turns, keys.seq, keys.summary],
+        [rest, String(this.#maxTurns), String(this.#ttlMs)],
+      ),
     )) as [number, number];
     return buildTurn(sessionId, { id, seq, inputs: json.inputs, outputs: json.outputs, metadata: json.metadata, createdAt });
   }
@@ -126,12 +155,22 @@ export class RedisMemory implements Memory {
   async saveSummaryAsync(sessionId: string, summary: NewSessionSummary, options?: { signal?: AbortSignal }): Promise<void> {
     validateSessionId(sessionId, BACKEND);
     if (typeof summary?.text !== "string" || !Number.isSafeInteger(summary.throughSeq) || summary.throughSeq < 0) {
-      throw new MemoryError("invalid_turn", "A summary must be { text: string, throughSeq: integer >= 0 }.", { backend: BACKEND });
+      throw new MemoryError("invalid_turn", "A summary must be { text: string, throughSeq: integer >= 0 }.", {
+        backend: BACKEND,
+      });
     }
     throwIfAborted(options?.signal);
     const client = await this.#connect(options?.signal);
     const keys = this.#keys(sessionId);
-    await this.#call("saveSummary", evalScript(client, SAVE_SUMMARY_SCRIPT, [keys.summary, keys.turns], [summary.text, String(summary.throughSeq), String(this.#ttlMs)]));
+    await this.#call(
+      "saveSummary",
+      evalScript(
+        client,
+        SAVE_SUMMARY_SCRIPT,
+        [keys.summary, keys.turns],
+        [summary.text, String(summary.throughSeq), String(this.#ttlMs)],
+      ),
+    );
   }
 
   /**
@@ -241,7 +280,14 @@ export class RedisMemory implements Memory {
 }
 
 function parseStored(sessionId: string, raw: string): Turn {
-  const row = JSON.parse(raw) as { id: string; seq: number; createdAt: number; inputs: JsonObject; outputs: JsonObject; metadata?: JsonObject };
+  const row = JSON.parse(raw) as {
+    id: string;
+    seq: number;
+    createdAt: number;
+    inputs: JsonObject;
+    outputs: JsonObject;
+    metadata?: JsonObject;
+  };
   const turn: Turn = { id: row.id, sessionId, seq: row.seq, inputs: row.inputs, outputs: row.outputs, createdAt: row.createdAt };
   if (row.metadata !== undefined) turn.metadata = row.metadata;
   return turn;
@@ -267,6 +313,10 @@ async function evalScript(client: Redis, script: string, keys: string[], args: s
 function isConnectionFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|EAI_AGAIN)$/.test(code)) return true;
-  return err.name === "MaxRetriesPerRequestError" || /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|enableOfflineQueue/i.test(err.message);
+  if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|EAI_AGAIN)$/.test(code))
+    return true;
+  return (
+    err.name === "MaxRetriesPerRequestError" ||
+    /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|enableOfflineQueue/i.test(err.message)
+  );
 }

@@ -3,7 +3,14 @@ import { MAX_SESSION_ID_LENGTH, MemoryError, SessionIdError, validateSessionId }
 
 describe("validateSessionId", () => {
   it("accepts 1-128 characters of A-Z a-z 0-9 . _ : @ - and returns the id", () => {
-    for (const id of ["a", "user@example.com", "tenant:42:chat-7", "3f2b8c1e-9d4a-4c7e-8f00-123456789abc", "a.b_c", "x".repeat(MAX_SESSION_ID_LENGTH)]) {
+    for (const id of [
+      "a",
+      "user@example.com",
+      "tenant:42:chat-7",
+      "3f2b8c1e-9d4a-4c7e-8f00-123456789abc",
+      "a.b_c",
+      "x".repeat(MAX_SESSION_ID_LENGTH),
+    ]) {
       expect(validateSessionId(id)).toBe(id);
     }
   });
@@ -24,7 +31,8 @@ describe("validateSessionId", () => {
     expect(e.message).toContain('character " " at position 4');
     expect(e.message).toContain("A-Z a-z 0-9 . _ : @ -");
     expect(e.message).toMatch(/Fix:/);
-    for (const id of ["a/b", "a{b}", "naïve", "tab\there", "emoji🎉", "new\nline", "*"]) expect(() => validateSessionId(id)).toThrow(SessionIdError);
+    for (const id of ["a/b", "a{b}", "naïve", "tab\there", "emoji🎉", "new\nline", "*"])
+      expect(() => validateSessionId(id)).toThrow(SessionIdError);
   });
 
   it("rejects empty, too long and non-string ids", () => {

@@ -2,18 +2,32 @@
 import { MemoryError, MemoryOptionsError } from "./errors.js";
 import type { JsonObject, LoadOptions, NewTurn, RetentionOptions, Turn } from "./types.js";
 
-export function checkRetention(options: RetentionOptions, backend: string): { maxTurns: number | undefined; ttlMs: number | undefined } {
+export function checkRetention(
+  options: RetentionOptions,
+  backend: string,
+): { maxTurns: number | undefined; ttlMs: number | undefined } {
   const { maxTurns, ttlMs } = options;
   if (maxTurns !== undefined && (!Number.isSafeInteger(maxTurns) || maxTurns < 1)) {
-    throw new MemoryOptionsError("maxTurns", `maxTurns must be a positive integer, got ${String(maxTurns)}. Fix: pass e.g. maxTurns: 50, or leave it out for no limit.`, backend);
+    throw new MemoryOptionsError(
+      "maxTurns",
+      `maxTurns must be a positive integer, got ${String(maxTurns)}. Fix: pass e.g. maxTurns: 50, or leave it out for no limit.`,
+      backend,
+    );
   }
   if (ttlMs !== undefined && (!Number.isFinite(ttlMs) || ttlMs <= 0)) {
-    throw new MemoryOptionsError("ttlMs", `ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}. Fix: pass e.g. ttlMs: 86_400_000 (one day), or leave it out to keep sessions forever.`, backend);
+    throw new MemoryOptionsError(
+      "ttlMs",
+      `ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}. Fix: pass e.g. ttlMs: 86_400_000 (one day), or leave it out to keep sessions forever.`,
+      backend,
+    );
   }
   return { maxTurns, ttlMs: ttlMs === undefined ? undefined : Math.ceil(ttlMs) };
 }
 
-export function checkLoadOptions(options: LoadOptions | undefined, backend: string): { maxTurns: number | undefined; maxTokens: number | undefined } {
+export function checkLoadOptions(
+  options: LoadOptions | undefined,
+  backend: string,
+): { maxTurns: number | undefined; maxTokens: number | undefined } {
   const maxTurns = options?.maxTurns;
   const maxTokens = options?.maxTokens;
   if (maxTurns !== undefined && (!Number.isSafeInteger(maxTurns) || maxTurns < 0)) {
@@ -32,15 +46,23 @@ function isPlainObject(value: unknown): value is JsonObject {
 /** Validates a new turn and returns its JSON text parts, so every backend stores exactly what JSON can hold. */
 export function serializeTurn(turn: NewTurn, backend: string): { inputs: string; outputs: string; metadata: string | undefined } {
   if (!isPlainObject(turn)) {
-    throw new MemoryError("invalid_turn", `A turn must be an object { inputs, outputs, metadata? }, got ${describe(turn)}.`, { backend });
+    throw new MemoryError("invalid_turn", `A turn must be an object { inputs, outputs, metadata? }, got ${describe(turn)}.`, {
+      backend,
+    });
   }
   for (const field of ["inputs", "outputs"] as const) {
     if (!isPlainObject(turn[field])) {
-      throw new MemoryError("invalid_turn", `turn.${field} must be a plain object, got ${describe(turn[field])}. Fix: wrap the value, e.g. { ${field}: { text: value } }.`, { backend });
+      throw new MemoryError(
+        "invalid_turn",
+        `turn.${field} must be a plain object, got ${describe(turn[field])}. Fix: wrap the value, e.g. { ${field}: { text: value } }.`,
+        { backend },
+      );
     }
   }
   if (turn.metadata !== undefined && !isPlainObject(turn.metadata)) {
-    throw new MemoryError("invalid_turn", `turn.metadata must be a plain object when given, got ${describe(turn.metadata)}.`, { backend });
+    throw new MemoryError("invalid_turn", `turn.metadata must be a plain object when given, got ${describe(turn.metadata)}.`, {
+      backend,
+    });
   }
   try {
     return {
@@ -49,7 +71,11 @@ export function serializeTurn(turn: NewTurn, backend: string): { inputs: string;
       metadata: turn.metadata === undefined ? undefined : JSON.stringify(turn.metadata),
     };
   } catch (err) {
-    throw new MemoryError("invalid_turn", `The turn cannot be stored as JSON: ${err instanceof Error ? err.message : String(err)}. Fix: store plain data (no cycles, no BigInt).`, { backend, cause: err });
+    throw new MemoryError(
+      "invalid_turn",
+      `The turn cannot be stored as JSON: ${err instanceof Error ? err.message : String(err)}. Fix: store plain data (no cycles, no BigInt).`,
+      { backend, cause: err },
+    );
   }
 }
 

@@ -100,7 +100,11 @@ describe("SqliteMemory", () => {
     const db = new Database(path);
     try {
       expect(() =>
-        db.prepare("INSERT INTO kaizen_turns (session_id, seq, id, inputs, outputs, created_at) VALUES ('u', 1, 'x', '{}', '{}', 0)").run(),
+        db
+          .prepare(
+            "INSERT INTO kaizen_turns (session_id, seq, id, inputs, outputs, created_at) VALUES ('u', 1, 'x', '{}', '{}', 0)",
+          )
+          .run(),
       ).toThrow(/UNIQUE|PRIMARY KEY/);
     } finally {
       db.close();

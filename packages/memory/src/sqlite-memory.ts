@@ -73,12 +73,20 @@ export class SqliteMemory extends SyncBackedMemory {
     this.#ttlMs = ttlMs;
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-      throw new MemoryOptionsError("busyTimeoutMs", `busyTimeoutMs must be an integer >= 0, got ${String(options.busyTimeoutMs)}.`, BACKEND);
+      throw new MemoryOptionsError(
+        "busyTimeoutMs",
+        `busyTimeoutMs must be an integer >= 0, got ${String(options.busyTimeoutMs)}.`,
+        BACKEND,
+      );
     }
     this.#busyTimeoutMs = busyTimeoutMs;
     const synchronous = options.synchronous ?? "FULL";
     if (synchronous !== "FULL" && synchronous !== "NORMAL") {
-      throw new MemoryOptionsError("synchronous", `synchronous must be "FULL" or "NORMAL", got ${JSON.stringify(synchronous)}.`, BACKEND);
+      throw new MemoryOptionsError(
+        "synchronous",
+        `synchronous must be "FULL" or "NORMAL", got ${JSON.stringify(synchronous)}.`,
+        BACKEND,
+      );
     }
     const path = options.path ?? ".kaizen/memory.db";
     this.path = path === ":memory:" ? path : resolve(path);
@@ -119,7 +127,13 @@ export class SqliteMemory extends SyncBackedMemory {
 
     const saveSummaryTx = db.transaction((sessionId: string, summary: NewSessionSummary, now: number) => {
       this.#dropIfExpired(sessionId, now);
-      stmts.saveSummary.run(sessionId, this.#ttlMs === undefined ? null : now + this.#ttlMs, summary.text, summary.throughSeq, now);
+      stmts.saveSummary.run(
+        sessionId,
+        this.#ttlMs === undefined ? null : now + this.#ttlMs,
+        summary.text,
+        summary.throughSeq,
+        now,
+      );
     });
     this.#saveSummaryTx = (...args) => saveSummaryTx.immediate(...args);
 
@@ -192,7 +206,8 @@ export class SqliteMemory extends SyncBackedMemory {
     } catch (err) {
       throw this.#wrap(err, "loadSummary");
     }
-    if (!session || session.summary === null || (session.expires_at !== null && session.expires_at <= Date.now())) return undefined;
+    if (!session || session.summary === null || (session.expires_at !== null && session.expires_at <= Date.now()))
+      return undefined;
     return { text: session.summary, throughSeq: session.summary_through_seq ?? 0, updatedAt: session.summary_updated_at ?? 0 };
   }
 
@@ -264,7 +279,9 @@ function checkSummary(summary: NewSessionSummary): void {
 
 function prepare(db: BetterSqlite3.Database) {
   return {
-    getSession: db.prepare("SELECT expires_at, summary, summary_through_seq, summary_updated_at FROM kaizen_sessions WHERE session_id = ?"),
+    getSession: db.prepare(
+      "SELECT expires_at, summary, summary_through_seq, summary_updated_at FROM kaizen_sessions WHERE session_id = ?",
+    ),
     lastSeq: db.prepare("SELECT coalesce(max(seq), 0) AS last FROM kaizen_turns WHERE session_id = ?"),
     insertTurn: db.prepare(
       "INSERT INTO kaizen_turns (session_id, seq, id, inputs, outputs, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -287,7 +304,9 @@ function prepare(db: BetterSqlite3.Database) {
          summary_updated_at = excluded.summary_updated_at
        WHERE kaizen_sessions.summary_through_seq IS NULL OR kaizen_sessions.summary_through_seq < excluded.summary_through_seq`,
     ),
-    sweepTurns: db.prepare("DELETE FROM kaizen_turns WHERE session_id IN (SELECT session_id FROM kaizen_sessions WHERE expires_at <= ?)"),
+    sweepTurns: db.prepare(
+      "DELETE FROM kaizen_turns WHERE session_id IN (SELECT session_id FROM kaizen_sessions WHERE expires_at <= ?)",
+    ),
     sweepSessions: db.prepare("DELETE FROM kaizen_sessions WHERE expires_at <= ?"),
   };
 }

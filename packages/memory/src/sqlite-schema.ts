@@ -52,7 +52,11 @@ export function migrateSqlite(db: BetterSqlite3.Database): number[] {
     for (const migration of SQLITE_MIGRATIONS) {
       if (migration.version <= row.v) continue;
       db.exec(migration.sql);
-      db.prepare("INSERT INTO kaizen_memory_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(migration.version, migration.name, Date.now());
+      db.prepare("INSERT INTO kaizen_memory_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
       applied.push(migration.version);
     }
     return applied;

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { isolatedStores } from "./__fixtures__/isolated-stores.js";
 import { describe, expect, it } from "vitest";
-import { BufferMemory, MemoryError, MemoryOptionsError, PostgresMemory, RedisMemory, SqliteMemory, SummaryMemory } from "./index.js";
+import {
+  BufferMemory,
+  MemoryError,
+  MemoryOptionsError,
+  PostgresMemory,
+  RedisMemory,
+  SqliteMemory,
+  SummaryMemory,
+} from "./index.js";
 import type { Memory, Summarize, Turn } from "./index.js";
 
 const { dir, redisPrefix, pgTable } = isolatedStores("summary");
@@ -112,7 +120,11 @@ describe("SummaryMemory", () => {
     const withAsync = new SummaryMemory({ store: new BufferMemory(), keepLast: 2, summarize: async () => "s" });
     expect(withAsync.append).toBeUndefined();
     expect(withAsync.load).toBeUndefined();
-    const overRedis = new SummaryMemory({ store: new RedisMemory({ keyPrefix: redisPrefix }), keepLast: 2, summarize: () => "s" });
+    const overRedis = new SummaryMemory({
+      store: new RedisMemory({ keyPrefix: redisPrefix }),
+      keepLast: 2,
+      summarize: () => "s",
+    });
     expect(overRedis.load).toBeUndefined();
     await withAsync.close();
     await overRedis.close();
@@ -182,6 +194,8 @@ describe("SummaryMemory", () => {
     };
     expect(() => new SummaryMemory({ store: bare, keepLast: 2, summarize: listSeqs })).toThrow(/loadSummaryAsync/);
     expect(() => new SummaryMemory({ store: new BufferMemory(), keepLast: 0, summarize: listSeqs })).toThrow(MemoryOptionsError);
-    expect(() => new SummaryMemory({ store: new BufferMemory(), keepLast: 2, summarize: "no" as unknown as Summarize })).toThrow(/summarize/);
+    expect(() => new SummaryMemory({ store: new BufferMemory(), keepLast: 2, summarize: "no" as unknown as Summarize })).toThrow(
+      /summarize/,
+    );
   });
 });

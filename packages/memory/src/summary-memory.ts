@@ -59,7 +59,11 @@ export class SummaryMemory implements Memory {
   constructor(options: SummaryMemoryOptions) {
     const { store, keepLast, summarize } = options;
     if (!store || typeof store.appendAsync !== "function") {
-      throw new MemoryOptionsError("store", "SummaryMemory needs a store: new SummaryMemory({ store: new SqliteMemory(), keepLast: 10, summarize }).", BACKEND);
+      throw new MemoryOptionsError(
+        "store",
+        "SummaryMemory needs a store: new SummaryMemory({ store: new SqliteMemory(), keepLast: 10, summarize }).",
+        BACKEND,
+      );
     }
     if (typeof store.loadSummaryAsync !== "function" || typeof store.saveSummaryAsync !== "function") {
       throw new MemoryOptionsError(
@@ -69,10 +73,18 @@ export class SummaryMemory implements Memory {
       );
     }
     if (!Number.isSafeInteger(keepLast) || keepLast < 1) {
-      throw new MemoryOptionsError("keepLast", `keepLast must be an integer >= 1, got ${String(keepLast)}. Fix: e.g. keepLast: 10.`, BACKEND);
+      throw new MemoryOptionsError(
+        "keepLast",
+        `keepLast must be an integer >= 1, got ${String(keepLast)}. Fix: e.g. keepLast: 10.`,
+        BACKEND,
+      );
     }
     if (typeof summarize !== "function") {
-      throw new MemoryOptionsError("summarize", "summarize must be a function (turns, previousSummary) => string | Promise<string>.", BACKEND);
+      throw new MemoryOptionsError(
+        "summarize",
+        "summarize must be a function (turns, previousSummary) => string | Promise<string>.",
+        BACKEND,
+      );
     }
     this.store = store;
     this.keepLast = keepLast;
@@ -83,7 +95,13 @@ export class SummaryMemory implements Memory {
 
     const isAsyncFunction = summarize.constructor.name === "AsyncFunction";
     if (store.load && store.append && store.clear && store.loadSummary && store.saveSummary && !isAsyncFunction) {
-      const s = { load: store.load.bind(store), append: store.append.bind(store), clear: store.clear.bind(store), loadSummary: store.loadSummary.bind(store), saveSummary: store.saveSummary.bind(store) };
+      const s = {
+        load: store.load.bind(store),
+        append: store.append.bind(store),
+        clear: store.clear.bind(store),
+        loadSummary: store.loadSummary.bind(store),
+        saveSummary: store.saveSummary.bind(store),
+      };
       this.load = (sessionId, loadOptions) => {
         this.#open();
         validateSessionId(sessionId, BACKEND);
@@ -141,7 +159,9 @@ export class SummaryMemory implements Memory {
   async appendAsync(sessionId: string, turn: NewTurn, options?: { signal?: AbortSignal }): Promise<Turn> {
     this.#open();
     const stored = await this.store.appendAsync(sessionId, turn, options);
-    const fold = (this.#folding.get(sessionId) ?? Promise.resolve()).then(() => this.#foldAsync(sessionId, stored.seq, options?.signal));
+    const fold = (this.#folding.get(sessionId) ?? Promise.resolve()).then(() =>
+      this.#foldAsync(sessionId, stored.seq, options?.signal),
+    );
     const settled = fold.then(
       () => undefined,
       () => undefined,
@@ -168,7 +188,11 @@ export class SummaryMemory implements Memory {
     return this.#loadSummary(sessionId, options?.signal);
   }
 
-  async saveSummaryAsync(sessionId: string, summary: { text: string; throughSeq: number }, options?: { signal?: AbortSignal }): Promise<void> {
+  async saveSummaryAsync(
+    sessionId: string,
+    summary: { text: string; throughSeq: number },
+    options?: { signal?: AbortSignal },
+  ): Promise<void> {
     await this.store.saveSummaryAsync?.(sessionId, summary, options);
   }
 
@@ -182,14 +206,22 @@ export class SummaryMemory implements Memory {
 
   async #foldAsync(sessionId: string, lastSeq: number, signal: AbortSignal | undefined): Promise<void> {
     const previous = await this.#loadSummary(sessionId, signal);
-    const toFold = await this.#toFoldAsync(previous, lastSeq, async (maxTurns) => (await this.store.loadAsync(sessionId, { maxTurns, signal })).turns);
+    const toFold = await this.#toFoldAsync(
+      previous,
+      lastSeq,
+      async (maxTurns) => (await this.store.loadAsync(sessionId, { maxTurns, signal })).turns,
+    );
     if (toFold.length === 0) return;
     const text = await this.#summarize(toFold, previous?.text, signal ? { sessionId, signal } : { sessionId });
     if (typeof text !== "string") throw new Error(`summarize must return a string, got ${text === null ? "null" : typeof text}`);
     await this.store.saveSummaryAsync?.(sessionId, { text, throughSeq: (toFold[toFold.length - 1] as Turn).seq }, { signal });
   }
 
-  async #toFoldAsync(previous: SessionSummary | undefined, lastSeq: number, loadTail: (maxTurns: number | undefined) => Promise<Turn[]>): Promise<Turn[]> {
+  async #toFoldAsync(
+    previous: SessionSummary | undefined,
+    lastSeq: number,
+    loadTail: (maxTurns: number | undefined) => Promise<Turn[]>,
+  ): Promise<Turn[]> {
     const through = previous?.throughSeq ?? 0;
     if (lastSeq - through <= this.keepLast) return [];
     // The unfolded turns plus some slack for appends that raced ours; all of them if even that is short.
@@ -216,7 +248,10 @@ export class SummaryMemory implements Memory {
   #context(turns: Turn[], summary: SessionSummary | undefined, options: Omit<LoadOptions, "signal"> | undefined): MemoryContext {
     const through = summary?.throughSeq ?? 0;
     const unfolded = turns.filter((t) => t.seq > through);
-    const maxTokens = options?.maxTokens === undefined ? undefined : Math.max(0, options.maxTokens - (summary ? estimateTextTokens(summary.text) : 0));
+    const maxTokens =
+      options?.maxTokens === undefined
+        ? undefined
+        : Math.max(0, options.maxTokens - (summary ? estimateTextTokens(summary.text) : 0));
     const context: MemoryContext = { turns: selectLatest(unfolded, options?.maxTurns, maxTokens) };
     if (summary) context.summary = summary.text;
     return context;
@@ -238,7 +273,8 @@ export class SummaryMemory implements Memory {
   }
 
   #open(): void {
-    if (this.#closed) throw new MemoryError("closed", "This SummaryMemory is closed. Fix: create a new instance.", { backend: BACKEND });
+    if (this.#closed)
+      throw new MemoryError("closed", "This SummaryMemory is closed. Fix: create a new instance.", { backend: BACKEND });
   }
 }
 

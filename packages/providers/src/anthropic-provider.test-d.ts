@@ -1,5 +1,5 @@
 import { expectTypeOf } from "vitest";
-import type { ChatResponse, LLMProvider, StreamEvent } from "@kaizen/provider";
+import type { ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import { AnthropicProvider } from "./anthropic-provider.js";
 import { createOllamaProvider, type OpenAICompatibleProvider } from "./compatible-provider.js";
 import { PartialJsonParser } from "./partial-json.js";

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AuthenticationError, ConfigurationError, type ChatRequest } from "@kaizen/provider";
+import { AuthenticationError, ConfigurationError, type ChatRequest } from "@kaizen/contracts";
 import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
 import { AnthropicProvider } from "./anthropic-provider.js";
 
@@ -203,7 +203,12 @@ describe("AnthropicProvider", () => {
   });
 
   it("rejects bad numeric options, naming the field", () => {
-    for (const [field, value] of [["concurrency", 0], ["maxTokensDefault", 1.5], ["maxRetries", -1], ["timeoutMs", 0]] as const) {
+    for (const [field, value] of [
+      ["concurrency", 0],
+      ["maxTokensDefault", 1.5],
+      ["maxRetries", -1],
+      ["timeoutMs", 0],
+    ] as const) {
       let error: unknown;
       try {
         new AnthropicProvider({ apiKey: API_KEY, [field]: value });

@@ -11,8 +11,13 @@ import {
   type ProviderOptions,
   type StreamEvent,
   type Usage,
-} from "@kaizen/provider";
-import { buildAnthropicParams, toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
+} from "@kaizen/contracts";
+import {
+  buildAnthropicParams,
+  toChatResponse,
+  type AnthropicMessageLike,
+  type AnthropicRequestPlan,
+} from "./anthropic-request.js";
 import { mapProviderError, requestIdFrom } from "./errors-map.js";
 import { ConcurrencyLimiter } from "./limiter.js";
 import { createNodeFetch } from "./node-fetch.js";
@@ -80,13 +85,35 @@ export class AnthropicProvider implements LLMProvider {
       );
     }
     const checks: Array<[field: keyof AnthropicProviderOptions, value: unknown, ok: boolean, what: string]> = [
-      ["concurrency", options.concurrency, Number.isInteger(options.concurrency) && (options.concurrency ?? 0) > 0, "a positive integer"],
-      ["maxTokensDefault", options.maxTokensDefault, Number.isInteger(options.maxTokensDefault) && (options.maxTokensDefault ?? 0) > 0, "a positive integer"],
-      ["maxRetries", options.maxRetries, Number.isInteger(options.maxRetries) && (options.maxRetries ?? -1) >= 0, "an integer >= 0"],
-      ["timeoutMs", options.timeoutMs, Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0, "a positive number of ms"],
+      [
+        "concurrency",
+        options.concurrency,
+        Number.isInteger(options.concurrency) && (options.concurrency ?? 0) > 0,
+        "a positive integer",
+      ],
+      [
+        "maxTokensDefault",
+        options.maxTokensDefault,
+        Number.isInteger(options.maxTokensDefault) && (options.maxTokensDefault ?? 0) > 0,
+        "a positive integer",
+      ],
+      [
+        "maxRetries",
+        options.maxRetries,
+        Number.isInteger(options.maxRetries) && (options.maxRetries ?? -1) >= 0,
+        "an integer >= 0",
+      ],
+      [
+        "timeoutMs",
+        options.timeoutMs,
+        Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0,
+        "a positive number of ms",
+      ],
     ];
     if (options.httpClient !== undefined && options.httpClient !== "node" && options.httpClient !== "fetch") {
-      throw new ConfigurationError(`${this.name}: httpClient must be "node" or "fetch", got ${String(options.httpClient)}.`, { field: "httpClient" });
+      throw new ConfigurationError(`${this.name}: httpClient must be "node" or "fetch", got ${String(options.httpClient)}.`, {
+        field: "httpClient",
+      });
     }
     for (const [field, value, ok, what] of checks) {
       if (value !== undefined && !ok) {
@@ -179,10 +206,16 @@ export class AnthropicProvider implements LLMProvider {
     return withRetrySync((ctx) => {
       attempts = ctx.attempt;
       try {
-        const { data, headers } = bridge.call<AnthropicMessageLike>("anthropic", { ...this.#clientOptions(), kaizenHttpClient: this.#options.httpClient ?? "node" }, "messages.create", plan.params, {
-          provider: this.name,
-          ...(ctx.remainingMs === undefined ? {} : { timeoutMs: ctx.remainingMs }),
-        });
+        const { data, headers } = bridge.call<AnthropicMessageLike>(
+          "anthropic",
+          { ...this.#clientOptions(), kaizenHttpClient: this.#options.httpClient ?? "node" },
+          "messages.create",
+          plan.params,
+          {
+            provider: this.name,
+            ...(ctx.remainingMs === undefined ? {} : { timeoutMs: ctx.remainingMs }),
+          },
+        );
         return toChatResponse(data, plan, { attempts, requestId: requestIdFrom(headers), costOf: this.#costOf });
       } catch (error) {
         throw this.#mapError(error instanceof SyncBridgeError ? error.serialized : error, ctx.remainingMs);
@@ -213,7 +246,10 @@ export class AnthropicProvider implements LLMProvider {
     };
     // The slot is held per attempt, not across a backoff wait.
     const limiter = this.#limiter;
-    return withRetry((ctx) => (limiter ? limiter.run(() => attempt(ctx), ctx.signal) : attempt(ctx)), this.#retryOptions(request));
+    return withRetry(
+      (ctx) => (limiter ? limiter.run(() => attempt(ctx), ctx.signal) : attempt(ctx)),
+      this.#retryOptions(request),
+    );
   }
 
   /**

@@ -8,7 +8,7 @@ import type {
   StructuredOutputMode,
   ToolCall,
   Usage,
-} from "@kaizen/provider";
+} from "@kaizen/contracts";
 import { lowerSchemaForAnthropic } from "./anthropic-schema.js";
 import { parseJsonFromText } from "./partial-json.js";
 

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { lowerSchemaForAnthropic } from "./anthropic-schema.js";
 
-const REJECTED = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "maxItems", "uniqueItems", "oneOf"];
+const REJECTED = [
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "maxItems",
+  "uniqueItems",
+  "oneOf",
+];
 
 function keysDeep(node: unknown, out: Set<string> = new Set()): Set<string> {
   if (Array.isArray(node)) node.forEach((n) => keysDeep(n, out));
@@ -41,7 +52,7 @@ describe("lowerSchemaForAnthropic", () => {
     expect(keys.has("$schema")).toBe(false);
 
     const props = lowered["properties"] as Record<string, Record<string, unknown>>;
-    expect(props["answer"]?.["description"]).toBe('Detailed answer\n\n{minLength: 1, maxLength: 500}');
+    expect(props["answer"]?.["description"]).toBe("Detailed answer\n\n{minLength: 1, maxLength: 500}");
     expect(props["confidence"]).toEqual({ type: "number", description: "{minimum: 0, maximum: 1}" });
     // zod's implied safe-integer bounds carry no information: dropped, not described
     expect(props["count"]).toEqual({ type: "integer" });
@@ -59,7 +70,11 @@ describe("lowerSchemaForAnthropic", () => {
     expect(lowered["additionalProperties"]).toBe(false);
     expect(lowered["required"]).toEqual(["answer", "confidence"]);
     expect(moved).toEqual(
-      expect.arrayContaining(["properties.confidence.minimum", "properties.tags.maxItems", "properties.nested.properties.x.exclusiveMinimum"]),
+      expect.arrayContaining([
+        "properties.confidence.minimum",
+        "properties.tags.maxItems",
+        "properties.nested.properties.x.exclusiveMinimum",
+      ]),
     );
   });
 

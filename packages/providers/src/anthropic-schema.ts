@@ -3,7 +3,7 @@
 // lengths, most formats, ...) are not dropped silently: they move into the description, where the
 // model still reads them, and the agent validates the answer against the original schema.
 // The caller's schema is never mutated: the lowering builds a new tree.
-import type { JsonSchema } from "@kaizen/provider";
+import type { JsonSchema } from "@kaizen/contracts";
 
 const STRING_FORMATS = new Set(["date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6", "uuid"]);
 // Annotation keywords that constrain nothing and would only add noise to a description.
@@ -68,7 +68,9 @@ function lowerNode(node: unknown, path: string, moved: string[]): unknown {
       case "definitions":
       case "properties":
         if (isObject(value)) {
-          out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, lowerNode(sub, at(`${key}.${name}`), moved)]));
+          out[key] = Object.fromEntries(
+            Object.entries(value).map(([name, sub]) => [name, lowerNode(sub, at(`${key}.${name}`), moved)]),
+          );
         }
         break;
       case "items":

@@ -1,6 +1,6 @@
 // The providers `createProvider` knows without registration. One line per built-in; the
 // factories receive the options untyped (ProviderOptions) and pass them to the constructor.
-import type { ProviderFactory } from "@kaizen/provider";
+import type { ProviderFactory } from "@kaizen/contracts";
 import { createAnthropicProvider } from "./anthropic-provider.js";
 import { compatibleFactories } from "./compatible-provider.js";
 import { MockProvider } from "./mock-provider.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ConfigurationError, ProviderError, type ChatRequest, type StreamEvent } from "@kaizen/provider";
+import { ConfigurationError, ProviderError, type ChatRequest, type StreamEvent } from "@kaizen/contracts";
 import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
 import { startRecordingProxy, type RecordingProxy } from "./__fixtures__/recording-proxy.js";
 import { AnthropicProvider } from "./anthropic-provider.js";
@@ -214,7 +214,9 @@ describe("azure", () => {
     delete process.env["OPENAI_API_VERSION"];
     delete process.env["AZURE_OPENAI_ENDPOINT"];
     try {
-      expect(() => createAzureOpenAIProvider({ endpoint: azureGateway.url, apiVersion: "2024-10-21" })).toThrow(/AZURE_OPENAI_API_KEY/);
+      expect(() => createAzureOpenAIProvider({ endpoint: azureGateway.url, apiVersion: "2024-10-21" })).toThrow(
+        /AZURE_OPENAI_API_KEY/,
+      );
       expect(() => createAzureOpenAIProvider({ apiKey: AZURE_KEY, endpoint: azureGateway.url })).toThrow(/OPENAI_API_VERSION/);
       expect(() => createAzureOpenAIProvider({ apiKey: AZURE_KEY, apiVersion: "2024-10-21" })).toThrow(/AZURE_OPENAI_ENDPOINT/);
     } finally {
@@ -226,7 +228,11 @@ describe("azure", () => {
 describe("registry", () => {
   it("knows anthropic, ollama, azure and openai-compatible by name", async () => {
     expect(listProviders()).toEqual(expect.arrayContaining(["anthropic", "ollama", "azure", "openai-compatible"]));
-    const anthropic = createProvider("anthropic", { apiKey: "sk-ant-registry-0123456789", baseUrl: server.anthropicBaseUrl, useAsync: true });
+    const anthropic = createProvider("anthropic", {
+      apiKey: "sk-ant-registry-0123456789",
+      baseUrl: server.anthropicBaseUrl,
+      useAsync: true,
+    });
     expect(anthropic).toBeInstanceOf(AnthropicProvider);
     const ollama = createProvider("ollama", { baseUrl: server.openaiBaseUrl, useAsync: true });
     expect(ollama.name).toBe("ollama");

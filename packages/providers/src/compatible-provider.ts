@@ -10,7 +10,7 @@ import {
   type ChatResponse,
   type ProviderOptions,
   type StreamEvent,
-} from "@kaizen/provider";
+} from "@kaizen/contracts";
 import { OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
 
 export interface OpenAICompatibleProviderOptions extends Omit<OpenAIProviderOptions, "clientKind"> {
@@ -40,7 +40,8 @@ export class OpenAICompatibleProvider extends OpenAIProvider {
   // Auto mode after a rejection: json_object. A mode the caller forced is left alone.
   #adapt(request: ChatRequest): ChatRequest {
     const output = request.output;
-    if (!this.#jsonSchemaRejected || output === undefined || (output.mode !== undefined && output.mode !== "auto")) return request;
+    if (!this.#jsonSchemaRejected || output === undefined || (output.mode !== undefined && output.mode !== "auto"))
+      return request;
     return { ...request, output: { ...output, mode: "json_object" } };
   }
 

@@ -1,8 +1,8 @@
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
-import type { ProviderError} from "@kaizen/provider";
-import { AbortError, AuthenticationError, InvalidResponseError, RateLimitError, TimeoutError } from "@kaizen/provider";
+import type { ProviderError } from "@kaizen/contracts";
+import { AbortError, AuthenticationError, InvalidResponseError, RateLimitError, TimeoutError } from "@kaizen/contracts";
 import { mapProviderError, parseRetryAfterMs } from "./errors-map.js";
 
 const KEY = "sk-errors-map-DISTINCTIVE-KEY-123456";
@@ -40,12 +40,17 @@ describe("mapProviderError (openai SDK)", () => {
   });
 
   it("marks 408, 409, 5xx retryable and 400, 404, 422 not", () => {
-    for (const status of [408, 409, 500, 502, 503, 529]) expect((mapProviderError(openaiError(status), ctx) as ProviderError).retryable).toBe(true);
-    for (const status of [400, 404, 422]) expect((mapProviderError(openaiError(status), ctx) as ProviderError).retryable).toBe(false);
+    for (const status of [408, 409, 500, 502, 503, 529])
+      expect((mapProviderError(openaiError(status), ctx) as ProviderError).retryable).toBe(true);
+    for (const status of [400, 404, 422])
+      expect((mapProviderError(openaiError(status), ctx) as ProviderError).retryable).toBe(false);
   });
 
   it("maps connection errors, timeouts and user aborts", () => {
-    expect(mapProviderError(new OpenAI.APIConnectionError({ message: "Connection error." }), ctx)).toMatchObject({ retryable: true, code: "connection_error" });
+    expect(mapProviderError(new OpenAI.APIConnectionError({ message: "Connection error." }), ctx)).toMatchObject({
+      retryable: true,
+      code: "connection_error",
+    });
     expect(mapProviderError(new OpenAI.APIConnectionTimeoutError(), { ...ctx, timeoutMs: 5 })).toBeInstanceOf(TimeoutError);
     expect(mapProviderError(new OpenAI.APIUserAbortError(), ctx)).toBeInstanceOf(AbortError);
   });
@@ -71,8 +76,17 @@ describe("mapProviderError (openai SDK)", () => {
 
 describe("mapProviderError (Anthropic SDK)", () => {
   it("maps the same shapes, reading request-id", () => {
-    const limited = Anthropic.APIError.generate(429, { error: { message: "slow" } }, "slow", new Headers({ "retry-after": "3", "request-id": "req_a" }));
-    expect(mapProviderError(limited, { provider: "anthropic" })).toMatchObject({ retryAfterMs: 3000, requestId: "req_a", provider: "anthropic" });
+    const limited = Anthropic.APIError.generate(
+      429,
+      { error: { message: "slow" } },
+      "slow",
+      new Headers({ "retry-after": "3", "request-id": "req_a" }),
+    );
+    expect(mapProviderError(limited, { provider: "anthropic" })).toMatchObject({
+      retryAfterMs: 3000,
+      requestId: "req_a",
+      provider: "anthropic",
+    });
     const overloaded = Anthropic.APIError.generate(529, { error: { message: "overloaded" } }, "overloaded", new Headers());
     expect(mapProviderError(overloaded, { provider: "anthropic" })).toMatchObject({ retryable: true, status: 529 });
     expect(mapProviderError(new Anthropic.APIConnectionTimeoutError(), { provider: "anthropic" })).toBeInstanceOf(TimeoutError);
@@ -82,12 +96,28 @@ describe("mapProviderError (Anthropic SDK)", () => {
 describe("mapProviderError (serialised across the sync bridge)", () => {
   it("reads the serialised shape", () => {
     const mapped = mapProviderError(
-      { __kaizenSerializedError: true, errorClass: "RateLimitError", name: "Error", message: "429", status: 429, headers: { "retry-after-ms": "20" } },
+      {
+        __kaizenSerializedError: true,
+        errorClass: "RateLimitError",
+        name: "Error",
+        message: "429",
+        status: 429,
+        headers: { "retry-after-ms": "20" },
+      },
       ctx,
     );
     expect(mapped).toMatchObject({ retryAfterMs: 20, retryable: true });
     expect(
-      mapProviderError({ __kaizenSerializedError: true, errorClass: "APIConnectionError", name: "Error", message: "Connection error.", causeCode: "ECONNREFUSED" }, ctx),
+      mapProviderError(
+        {
+          __kaizenSerializedError: true,
+          errorClass: "APIConnectionError",
+          name: "Error",
+          message: "Connection error.",
+          causeCode: "ECONNREFUSED",
+        },
+        ctx,
+      ),
     ).toMatchObject({ code: "connection_error", retryable: true });
   });
 });

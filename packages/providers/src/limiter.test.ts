@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AbortError } from "@kaizen/provider";
+import { AbortError } from "@kaizen/contracts";
 import { ConcurrencyLimiter, mapWithConcurrency } from "./limiter.js";
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

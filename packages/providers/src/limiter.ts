@@ -1,6 +1,6 @@
 // A per-provider cap on in-flight requests; callers beyond it wait in FIFO order. Waiting honours
 // the caller's AbortSignal so a queued call can be cancelled before it ever reaches the network.
-import { AbortError } from "@kaizen/provider";
+import { AbortError } from "@kaizen/contracts";
 
 export class ConcurrencyLimiter {
   readonly limit: number;
@@ -61,7 +61,11 @@ export class ConcurrencyLimiter {
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; results keep the input order. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {

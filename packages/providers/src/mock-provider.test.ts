@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { AbortError, ConfigurationError, RateLimitError } from "@kaizen/provider";
-import type { ChatRequest, StreamEvent } from "@kaizen/provider";
+import { AbortError, ConfigurationError, RateLimitError } from "@kaizen/contracts";
+import type { ChatRequest, StreamEvent } from "@kaizen/contracts";
 import { MockProvider, mockResponse } from "./mock-provider.js";
 
-const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: "m", messages: [{ role: "user", content }], ...extra });
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: "m",
+  messages: [{ role: "user", content }],
+  ...extra,
+});
 const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
 
 describe("MockProvider", () => {
@@ -35,7 +39,13 @@ describe("MockProvider", () => {
   });
 
   it("parses JSON text only when an output was asked, and takes full response fields", () => {
-    const mock = new MockProvider({ responses: ['{"answer":"4"}', '{"answer":"4"}', mockResponse({ content: "cut", finishReason: "length", usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 } })] });
+    const mock = new MockProvider({
+      responses: [
+        '{"answer":"4"}',
+        '{"answer":"4"}',
+        mockResponse({ content: "cut", finishReason: "length", usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 } }),
+      ],
+    });
     expect(mock.chat(ask("a")).parsed).toBeUndefined();
     expect(mock.chat(ask("a", { output: { name: "QA", schema } })).parsed).toEqual({ answer: "4" });
     expect(mock.chat(ask("a"))).toMatchObject({ content: "cut", finishReason: "length", usage: { totalTokens: 3 } });
@@ -54,7 +64,12 @@ describe("MockProvider", () => {
     const mock = new MockProvider({ responses: ["hello streaming world"] });
     const events: StreamEvent[] = [];
     for await (const event of mock.streamAsync(ask("a"))) events.push(event);
-    expect(events.filter((e) => e.type === "text-delta").map((e) => (e.type === "text-delta" ? e.delta : "")).join("")).toBe("hello streaming world");
+    expect(
+      events
+        .filter((e) => e.type === "text-delta")
+        .map((e) => (e.type === "text-delta" ? e.delta : ""))
+        .join(""),
+    ).toBe("hello streaming world");
     expect(events.at(-1)?.type).toBe("finish");
     await expect(mock.chatAsync(ask("a", { signal: AbortSignal.abort() }))).rejects.toBeInstanceOf(AbortError);
   });

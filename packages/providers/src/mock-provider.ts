@@ -1,7 +1,7 @@
 // MockProvider: an in-process provider for users' own unit tests. Deterministic, no network,
 // scripted with a queue of replies or a function, and it records every request it was given.
-import { AbortError, ConfigurationError, ProviderError } from "@kaizen/provider";
-import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent, Usage } from "@kaizen/provider";
+import { AbortError, ConfigurationError, ProviderError } from "@kaizen/contracts";
+import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent, Usage } from "@kaizen/contracts";
 import { sleep, sleepSync } from "./retry.js";
 
 const FULL_RESPONSE = Symbol("kaizen.mockResponse");
@@ -123,7 +123,11 @@ export class MockProvider implements LLMProvider {
   #toResponse(request: ChatRequest, reply: MockReply): ChatResponse {
     if (reply instanceof Error) throw reply;
     const prompt = request.messages.map((m) => m.content).join("\n");
-    const structured = request.output ? (request.output.mode && request.output.mode !== "auto" ? request.output.mode : "json_schema") : "none";
+    const structured = request.output
+      ? request.output.mode && request.output.mode !== "auto"
+        ? request.output.mode
+        : "json_schema"
+      : "none";
     let content: string;
     let parsed: unknown;
     let fields: Partial<ChatResponse> = {};
@@ -139,7 +143,11 @@ export class MockProvider implements LLMProvider {
       content = JSON.stringify(reply);
       parsed = reply;
     }
-    const usage: Usage = { inputTokens: tokens(prompt), outputTokens: tokens(content), totalTokens: tokens(prompt) + tokens(content) };
+    const usage: Usage = {
+      inputTokens: tokens(prompt),
+      outputTokens: tokens(content),
+      totalTokens: tokens(prompt) + tokens(content),
+    };
     const response: ChatResponse = {
       content,
       model: request.model,
@@ -157,9 +165,12 @@ export class MockProvider implements LLMProvider {
     if (request.signal?.aborted) throw new AbortError();
     const reply = this.#next(request);
     if (reply instanceof Promise) {
-      throw new ConfigurationError(`${this.name}: the respond function returned a Promise, which chat() cannot wait for. Return the reply directly, or call chatAsync().`, {
-        field: "respond",
-      });
+      throw new ConfigurationError(
+        `${this.name}: the respond function returned a Promise, which chat() cannot wait for. Return the reply directly, or call chatAsync().`,
+        {
+          field: "respond",
+        },
+      );
     }
     sleepSync(this.#latencyMs);
     return this.#toResponse(request, reply);

@@ -71,7 +71,9 @@ function toBodyBuffer(body) {
  */
 function decoded(res) {
   // Only when the caller asked for compression (fetch would decode it; node:http does not).
-  const encoding = String(res.headers["content-encoding"] ?? "").trim().toLowerCase();
+  const encoding = String(res.headers["content-encoding"] ?? "")
+    .trim()
+    .toLowerCase();
   /** @type {import("node:stream").Transform | undefined} */
   let decoder;
   if (encoding === "gzip" || encoding === "x-gzip") decoder = zlib.createGunzip();
@@ -139,7 +141,8 @@ export function createNodeFetch(options = {}) {
         /** @type {Array<[string, string]>} */
         const responseHeaders = [];
         const raw = res.rawHeaders;
-        for (let i = 0; i < raw.length; i += 2) responseHeaders.push([/** @type {string} */ (raw[i]), /** @type {string} */ (raw[i + 1])]);
+        for (let i = 0; i < raw.length; i += 2)
+          responseHeaders.push([/** @type {string} */ (raw[i]), /** @type {string} */ (raw[i + 1])]);
         const noBody = method === "HEAD" || NULL_BODY_STATUS.has(status);
         res.once("close", cleanup);
         if (noBody) res.resume();

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLLMServerThread } from "@kaizen/testing";
 import type { FakeLLMServerThread } from "@kaizen/testing";
-import { ConfigurationError } from "@kaizen/provider";
+import { ConfigurationError } from "@kaizen/contracts";
 import { createNodeFetch } from "./node-fetch.js";
 import { OpenAIProvider } from "./openai-provider.js";
 import { AnthropicProvider } from "./anthropic-provider.js";
@@ -30,7 +30,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      seen.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
       const path = req.url ?? "/";
       if (path === "/no-content") {
         res.writeHead(204).end();
@@ -73,7 +78,11 @@ describe("createNodeFetch", () => {
   it("sends a string body with its length and headers given as Headers, array or record", async () => {
     const lean = createNodeFetch();
     try {
-      for (const headers of [new Headers({ "X-Form": "headers" }), [["X-Form", "array"]] as Array<[string, string]>, { "X-Form": "record" }]) {
+      for (const headers of [
+        new Headers({ "X-Form": "headers" }),
+        [["X-Form", "array"]] as Array<[string, string]>,
+        { "X-Form": "record" },
+      ]) {
         const response = await lean.fetch(`${base}/echo`, { method: "post", headers, body: '{"hi":"é"}' });
         expect(response.status).toBe(201);
         expect(response.headers.get("x-request-id")).toBe("req_123");
@@ -93,7 +102,9 @@ describe("createNodeFetch", () => {
     try {
       const bytes = new TextEncoder().encode("bytes!");
       expect(await (await lean.fetch(`${base}/echo`, { method: "POST", body: bytes })).json()).toEqual({ echo: "bytes!" });
-      expect(await (await lean.fetch(`${base}/echo`, { method: "POST", body: bytes.slice().buffer })).json()).toEqual({ echo: "bytes!" });
+      expect(await (await lean.fetch(`${base}/echo`, { method: "POST", body: bytes.slice().buffer })).json()).toEqual({
+        echo: "bytes!",
+      });
       const form = new FormData();
       form.set("field", "value");
       await (await lean.fetch(`${base}/echo`, { method: "POST", body: form })).arrayBuffer();
@@ -156,7 +167,9 @@ describe("createNodeFetch", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const lean = createNodeFetch();
     try {
-      const error = (await lean.fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e)) as TypeError & { cause?: { code?: string } };
+      const error = (await lean.fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e)) as TypeError & {
+        cause?: { code?: string };
+      };
       expect(error).toBeInstanceOf(TypeError);
       expect(error.message).toBe("fetch failed");
       expect(error.cause?.code).toBe("ECONNREFUSED");
@@ -225,7 +238,12 @@ describe("the providers' httpClient option", () => {
 
   it("uses the lean client by default and the global fetch with httpClient: 'fetch', async and blocking", async () => {
     for (const httpClient of [undefined, "node", "fetch"] as const) {
-      const provider = new OpenAIProvider({ apiKey: KEY, baseUrl: fake.openaiBaseUrl, useAsync: true, ...(httpClient ? { httpClient } : {}) });
+      const provider = new OpenAIProvider({
+        apiKey: KEY,
+        baseUrl: fake.openaiBaseUrl,
+        useAsync: true,
+        ...(httpClient ? { httpClient } : {}),
+      });
       try {
         expect((await provider.chatAsync(ask)).content.length).toBeGreaterThan(0);
         expect(await viaFetch()).toBe(httpClient === "fetch");

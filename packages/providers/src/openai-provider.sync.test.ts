@@ -1,7 +1,7 @@
 // The blocking path over real HTTP: chat() and embed() through the sync bridge's worker and the
 // real openai SDK, against the fake LLM server running on another thread.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthenticationError, InvalidResponseError, RateLimitError, TimeoutError } from "@kaizen/provider";
+import { AuthenticationError, InvalidResponseError, RateLimitError, TimeoutError } from "@kaizen/contracts";
 import { OpenAIProvider } from "./openai-provider.js";
 import { startFakeLLMServerThread } from "@kaizen/testing";
 import type { FakeLLMServerThread } from "@kaizen/testing";
@@ -72,7 +72,9 @@ describe("OpenAIProvider.chat (sync, over the bridge)", () => {
     const strict = new OpenAIProvider({ apiKey: KEY, baseUrl: server.openaiBaseUrl, maxRetries: 0 });
     try {
       await server.fault({ type: "malformed_json" });
-      expect(() => strict.chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })).toThrow(InvalidResponseError);
+      expect(() => strict.chat({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })).toThrow(
+        InvalidResponseError,
+      );
     } finally {
       await strict.close();
     }

@@ -1,5 +1,5 @@
 import { expectTypeOf } from "vitest";
-import type { ChatResponse, EmbedResponse, LLMProvider } from "@kaizen/provider";
+import type { ChatResponse, EmbedResponse, LLMProvider } from "@kaizen/contracts";
 import { MockProvider, OpenAIProvider } from "./index.js";
 
 declare const provider: OpenAIProvider;

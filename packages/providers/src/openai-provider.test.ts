@@ -3,8 +3,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLLMServer } from "@kaizen/testing";
 import type { FakeLLMServer } from "@kaizen/testing";
-import { AbortError, AuthenticationError, ConfigurationError, RateLimitError } from "@kaizen/provider";
-import type { ChatRequest } from "@kaizen/provider";
+import { AbortError, AuthenticationError, ConfigurationError, RateLimitError } from "@kaizen/contracts";
+import type { ChatRequest } from "@kaizen/contracts";
 import { OpenAIProvider } from "./openai-provider.js";
 import type { OpenAIProviderOptions } from "./openai-provider.js";
 import type { RetryInfo } from "./retry.js";
@@ -87,9 +87,12 @@ describe("OpenAIProvider configuration", () => {
   it("rejects chatAsync and embedAsync with ConfigurationError when useAsync is false, before any I/O", async () => {
     const provider = make({ useAsync: false });
     await expect(provider.chatAsync(ask("hi"))).rejects.toSatisfy(
-      (error: unknown) => error instanceof ConfigurationError && error.field === "useAsync" && /set useAsync: true/i.test(error.message),
+      (error: unknown) =>
+        error instanceof ConfigurationError && error.field === "useAsync" && /set useAsync: true/i.test(error.message),
     );
-    await expect(provider.embedAsync({ texts: ["a"], model: "text-embedding-3-small" })).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(provider.embedAsync({ texts: ["a"], model: "text-embedding-3-small" })).rejects.toBeInstanceOf(
+      ConfigurationError,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
@@ -115,12 +118,28 @@ describe("OpenAIProvider.chatAsync", () => {
 
   it("maps generation config, and gives reasoning models max_completion_tokens without sampling parameters", async () => {
     const provider = make();
-    const config = { temperature: 0.3, maxTokens: 50, topP: 0.9, stop: ["END"], seed: 7, presencePenalty: 0.1, frequencyPenalty: 0.2 };
+    const config = {
+      temperature: 0.3,
+      maxTokens: 50,
+      topP: 0.9,
+      stop: ["END"],
+      seed: 7,
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.2,
+    };
     await provider.chatAsync(ask("hi", { generationConfig: config }));
     await provider.chatAsync(ask("hi", { model: "o3-mini", generationConfig: config }));
     await provider.chatAsync(ask("hi", { model: "gpt-5", generationConfig: config }));
     const [plain, o3, gpt5] = chatBodies();
-    expect(plain).toMatchObject({ temperature: 0.3, max_tokens: 50, top_p: 0.9, stop: ["END"], seed: 7, presence_penalty: 0.1, frequency_penalty: 0.2 });
+    expect(plain).toMatchObject({
+      temperature: 0.3,
+      max_tokens: 50,
+      top_p: 0.9,
+      stop: ["END"],
+      seed: 7,
+      presence_penalty: 0.1,
+      frequency_penalty: 0.2,
+    });
     for (const body of [o3, gpt5]) {
       expect(body).toMatchObject({ max_completion_tokens: 50, seed: 7, stop: ["END"] });
       expect(body).not.toHaveProperty("temperature");
@@ -238,7 +257,10 @@ describe("OpenAIProvider structured output", () => {
     const response = await provider.chatAsync(ask("What is 2+2?", { output: { name: "QA", schema: qa } }));
     expect(response.structuredOutput).toBe("json_schema");
     expect(response.parsed).toEqual({ answer: "4", confidence: 0.9 });
-    const format = chatBodies()[0]?.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: Record<string, unknown> } };
+    const format = chatBodies()[0]?.response_format as {
+      type: string;
+      json_schema: { name: string; strict: boolean; schema: Record<string, unknown> };
+    };
     expect(format.type).toBe("json_schema");
     expect(format.json_schema.strict).toBe(true);
     expect(format.json_schema.name).toBe("QA");
@@ -252,7 +274,11 @@ describe("OpenAIProvider structured output", () => {
 
   it("falls back to json_object with the schema in the instructions for a record schema", async () => {
     const provider = make();
-    const record = { type: "object", properties: { scores: { type: "object", additionalProperties: { type: "number" } } }, required: ["scores"] };
+    const record = {
+      type: "object",
+      properties: { scores: { type: "object", additionalProperties: { type: "number" } } },
+      required: ["scores"],
+    };
     const response = await provider.chatAsync(ask("Score these", { output: { name: "Scores", schema: record } }));
     expect(response.structuredOutput).toBe("json_object");
     const body = chatBodies()[0] as { response_format: unknown; messages: Array<{ role: string; content: string }> };
@@ -285,7 +311,7 @@ describe("OpenAIProvider embeddings", () => {
     const texts = Array.from({ length: 5000 }, (_, i) => `text number ${i}`);
     const response = await provider.embedAsync({ texts, model: "text-embedding-3-small" });
     const requests = server.requests.filter((r) => r.path.endsWith("/embeddings"));
-    expect(requests.map((r) => ((r.body as { input: string[] }).input).length)).toEqual([2048, 2048, 904]);
+    expect(requests.map((r) => (r.body as { input: string[] }).input.length)).toEqual([2048, 2048, 904]);
     expect(requests.every((r) => (r.body as { encoding_format?: string }).encoding_format === "float")).toBe(true);
     expect(response.embeddings).toHaveLength(5000);
     const single = await provider.embedAsync({ texts: ["text number 4321"], model: "text-embedding-3-small" });

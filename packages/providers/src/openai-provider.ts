@@ -5,8 +5,8 @@
 // mapping; the SDK's own retries are off so retries never multiply.
 import OpenAI, { AzureOpenAI } from "openai";
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from "openai/resources/embeddings";
-import { ConfigurationError, ProviderError } from "@kaizen/provider";
-import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent, Usage } from "@kaizen/provider";
+import { ConfigurationError, ProviderError } from "@kaizen/contracts";
+import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent, Usage } from "@kaizen/contracts";
 import { mapProviderError } from "./errors-map.js";
 import { ConcurrencyLimiter, mapWithConcurrency } from "./limiter.js";
 import { createNodeFetch } from "./node-fetch.js";
@@ -123,10 +123,16 @@ export class OpenAIProvider implements LLMProvider {
       ["concurrency", options.concurrency],
     ] as const) {
       const min = field === "maxRetries" ? 0 : 1;
-      if (value !== undefined && (!Number.isFinite(value) || value < min || (field !== "timeoutMs" && !Number.isInteger(value)))) {
-        throw new ConfigurationError(`${this.name}: ${field} must be ${field === "timeoutMs" ? "a positive number of ms" : `an integer >= ${min}`}, got ${String(value)}.`, {
-          field,
-        });
+      if (
+        value !== undefined &&
+        (!Number.isFinite(value) || value < min || (field !== "timeoutMs" && !Number.isInteger(value)))
+      ) {
+        throw new ConfigurationError(
+          `${this.name}: ${field} must be ${field === "timeoutMs" ? "a positive number of ms" : `an integer >= ${min}`}, got ${String(value)}.`,
+          {
+            field,
+          },
+        );
       }
     }
     this.#options = options;
@@ -150,7 +156,9 @@ export class OpenAIProvider implements LLMProvider {
     };
     const httpClient = options.httpClient ?? "node";
     if (httpClient !== "node" && httpClient !== "fetch") {
-      throw new ConfigurationError(`${this.name}: httpClient must be "node" or "fetch", got ${String(httpClient)}.`, { field: "httpClient" });
+      throw new ConfigurationError(`${this.name}: httpClient must be "node" or "fetch", got ${String(httpClient)}.`, {
+        field: "httpClient",
+      });
     }
     this.#bridgeClientOptions = { ...this.#clientOptions, kaizenHttpClient: httpClient };
     // The async client is made once and reused by every call (keep-alive sockets).
@@ -178,7 +186,10 @@ export class OpenAIProvider implements LLMProvider {
 
   #ensureOpen(): void {
     if (this.#closed) {
-      throw new ProviderError(`${this.name}: the provider was closed; create a new one to make more calls.`, { provider: this.name, retryable: false });
+      throw new ProviderError(`${this.name}: the provider was closed; create a new one to make more calls.`, {
+        provider: this.name,
+        retryable: false,
+      });
     }
   }
 
@@ -191,7 +202,10 @@ export class OpenAIProvider implements LLMProvider {
   #plan(request: ChatRequest): { plan: OpenAIRequestPlan; request: ChatRequest } {
     const model = request.model || this.#options.defaultModel;
     if (!model) {
-      throw new ConfigurationError(`${this.name}: the request has no model. Pass model in the request or defaultModel to the provider.`, { field: "model" });
+      throw new ConfigurationError(
+        `${this.name}: the request has no model. Pass model in the request or defaultModel to the provider.`,
+        { field: "model" },
+      );
     }
     const effective = model === request.model ? request : { ...request, model };
     return { plan: buildOpenAIChatBody(effective, { jsonSchema: this.#jsonSchema }), request: effective };
@@ -199,7 +213,11 @@ export class OpenAIProvider implements LLMProvider {
 
   #mapError(error: unknown, timeoutMs: number | undefined): unknown {
     const source = error instanceof SyncBridgeError ? error.serialized : error;
-    return mapProviderError(source, { provider: this.name, secrets: this.#secrets, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+    return mapProviderError(source, {
+      provider: this.name,
+      secrets: this.#secrets,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
   }
 
   #retryOptions(request: { signal?: AbortSignal; timeoutMs?: number }) {
@@ -316,11 +334,14 @@ export class OpenAIProvider implements LLMProvider {
     answers.forEach((answer, b) => {
       const batch = batches[b] as EmbeddingBatch;
       if (!answer || !Array.isArray(answer.data) || answer.data.length !== batch.texts.length) {
-        throw new ProviderError(`${this.name}: the embeddings answer holds ${Array.isArray(answer?.data) ? answer.data.length : 0} vectors for ${batch.texts.length} inputs.`, {
-          provider: this.name,
-          retryable: false,
-          code: "invalid_response",
-        });
+        throw new ProviderError(
+          `${this.name}: the embeddings answer holds ${Array.isArray(answer?.data) ? answer.data.length : 0} vectors for ${batch.texts.length} inputs.`,
+          {
+            provider: this.name,
+            retryable: false,
+            code: "invalid_response",
+          },
+        );
       }
       for (const item of answer.data) embeddings[batch.start + item.index] = item.embedding as number[];
       inputTokens += answer.usage?.prompt_tokens ?? 0;
@@ -332,21 +353,24 @@ export class OpenAIProvider implements LLMProvider {
   async embedAsync(request: EmbedRequest): Promise<EmbedResponse> {
     const client = this.#requireAsync("embedAsync");
     const batches = this.#batches(request);
-    const answers = await mapWithConcurrency(batches, Math.min(this.#limiter?.limit ?? EMBED_BATCH_CONCURRENCY, EMBED_BATCH_CONCURRENCY), (batch) =>
-      withRetry(
-        ({ signal, remainingMs }) =>
-          this.#limited(async () => {
-            try {
-              return await client.embeddings.create(this.#embedParams(request, batch), {
-                ...(signal === undefined ? {} : { signal }),
-                ...(remainingMs === undefined ? {} : { timeout: remainingMs }),
-              });
-            } catch (error) {
-              throw this.#mapError(error, remainingMs);
-            }
-          }, signal),
-        this.#retryOptions(request),
-      ),
+    const answers = await mapWithConcurrency(
+      batches,
+      Math.min(this.#limiter?.limit ?? EMBED_BATCH_CONCURRENCY, EMBED_BATCH_CONCURRENCY),
+      (batch) =>
+        withRetry(
+          ({ signal, remainingMs }) =>
+            this.#limited(async () => {
+              try {
+                return await client.embeddings.create(this.#embedParams(request, batch), {
+                  ...(signal === undefined ? {} : { signal }),
+                  ...(remainingMs === undefined ? {} : { timeout: remainingMs }),
+                });
+              } catch (error) {
+                throw this.#mapError(error, remainingMs);
+              }
+            }, signal),
+          this.#retryOptions(request),
+        ),
     );
     return this.#assemble(request, batches, answers);
   }
@@ -358,10 +382,16 @@ export class OpenAIProvider implements LLMProvider {
     const answers = batches.map((batch) =>
       withRetrySync(({ remainingMs }) => {
         try {
-          return bridge.call<CreateEmbeddingResponse>(this.#kind, this.#bridgeClientOptions, "embeddings.create", this.#embedParams(request, batch), {
-            ...(remainingMs === undefined ? {} : { timeoutMs: remainingMs }),
-            provider: this.name,
-          }).data;
+          return bridge.call<CreateEmbeddingResponse>(
+            this.#kind,
+            this.#bridgeClientOptions,
+            "embeddings.create",
+            this.#embedParams(request, batch),
+            {
+              ...(remainingMs === undefined ? {} : { timeoutMs: remainingMs }),
+              provider: this.name,
+            },
+          ).data;
         } catch (error) {
           throw this.#mapError(error, remainingMs);
         }

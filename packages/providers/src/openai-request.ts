@@ -6,8 +6,16 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import { InvalidResponseError } from "@kaizen/provider";
-import type { ChatMessage, ChatRequest, ChatResponse, JsonSchema, StructuredOutputMode, ToolCall, Usage } from "@kaizen/provider";
+import { InvalidResponseError } from "@kaizen/contracts";
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  JsonSchema,
+  StructuredOutputMode,
+  ToolCall,
+  Usage,
+} from "@kaizen/contracts";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 import { mapOpenAIFinishReason } from "./stream-openai.js";
 
@@ -81,7 +89,10 @@ export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequest
     }));
   }
   if (request.toolChoice !== undefined) {
-    body.tool_choice = typeof request.toolChoice === "string" ? request.toolChoice : { type: "function", function: { name: request.toolChoice.name } };
+    body.tool_choice =
+      typeof request.toolChoice === "string"
+        ? request.toolChoice
+        : { type: "function", function: { name: request.toolChoice.name } };
   }
 
   let structuredOutput: StructuredOutputMode | "none" = "none";
@@ -96,10 +107,13 @@ export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequest
     structuredOutput = mode;
     // Restoring only undoes the nulls strict mode forced on optional properties: with none (the
     // common case) the walk over every answer would change nothing.
-    const restore = lowering.ok && lowering.madeNullable ? (text: string) => {
-      const value = tryParse(text);
-      return value === undefined ? undefined : restoreOptionalProperties(value, output.schema);
-    } : tryParse;
+    const restore =
+      lowering.ok && lowering.madeNullable
+        ? (text: string) => {
+            const value = tryParse(text);
+            return value === undefined ? undefined : restoreOptionalProperties(value, output.schema);
+          }
+        : tryParse;
     parseOutput = tryParse;
     switch (mode) {
       case "json_schema":
@@ -170,7 +184,10 @@ export interface ParseCompletionContext {
 /** Throws InvalidResponseError when the body is not a chat completion (e.g. an HTML error page). */
 export function parseOpenAIChatCompletion(data: unknown, context: ParseCompletionContext): ChatResponse {
   const completion = data as Partial<ChatCompletion> | null | undefined;
-  const choice = typeof completion === "object" && completion !== null && Array.isArray(completion.choices) ? completion.choices[0] : undefined;
+  const choice =
+    typeof completion === "object" && completion !== null && Array.isArray(completion.choices)
+      ? completion.choices[0]
+      : undefined;
   if (!choice || typeof choice !== "object" || !choice.message) {
     const seen = typeof data === "string" ? "text that is not a chat completion" : "JSON without choices[0].message";
     throw new InvalidResponseError(`${context.provider}: the API answered with ${seen}.`, {

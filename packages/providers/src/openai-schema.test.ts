@@ -29,7 +29,11 @@ describe("lowerToStrictSchema", () => {
     const lowering = lowerToStrictSchema(person);
     expect(lowering.ok).toBe(true);
     if (!lowering.ok) return;
-    const schema = lowering.schema as { required: string[]; additionalProperties: boolean; properties: Record<string, Record<string, unknown>> };
+    const schema = lowering.schema as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, Record<string, unknown>>;
+    };
     expect(schema).not.toHaveProperty("$schema");
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(["name", "age", "email", "nickname", "tags", "pet", "note", "mood"]);
@@ -39,7 +43,11 @@ describe("lowerToStrictSchema", () => {
     expect(schema.properties.mood).toEqual({ anyOf: [{ type: "string", enum: ["happy", "sad"] }, { type: "null" }] });
     // Already nullable: left as it was.
     expect(schema.properties.note).toEqual({ anyOf: [{ type: "string" }, { type: "null" }] });
-    const pet = schema.properties.pet as { type: unknown; required: string[]; properties: Record<string, Record<string, unknown>> };
+    const pet = schema.properties.pet as {
+      type: unknown;
+      required: string[];
+      properties: Record<string, Record<string, unknown>>;
+    };
     expect(pet.type).toEqual(["object", "null"]);
     expect(pet.required).toEqual(["kind", "name"]);
     expect(pet.properties.name?.type).toEqual(["string", "null"]);
@@ -50,7 +58,7 @@ describe("lowerToStrictSchema", () => {
     if (!lowering.ok) throw new Error(lowering.reason);
     const props = (lowering.schema as { properties: Record<string, Record<string, unknown>> }).properties;
     expect(props.name).not.toHaveProperty("minLength");
-    expect(props.name?.description).toBe('Constraints: minLength: 1; maxLength: 40.');
+    expect(props.name?.description).toBe("Constraints: minLength: 1; maxLength: 40.");
     expect(props.age).toMatchObject({ minimum: 0 });
     expect(props.nickname).not.toHaveProperty("format");
     expect(props.nickname?.description).toContain("my-custom-format");
@@ -59,13 +67,23 @@ describe("lowerToStrictSchema", () => {
   });
 
   it("says why a schema cannot be strict", () => {
-    const record = { type: "object", properties: { m: { type: "object", additionalProperties: { type: "number" } } }, required: ["m"] };
+    const record = {
+      type: "object",
+      properties: { m: { type: "object", additionalProperties: { type: "number" } } },
+      required: ["m"],
+    };
     expect(lowerToStrictSchema(record)).toMatchObject({ ok: false, reason: expect.stringContaining("additionalProperties") });
     expect(lowerToStrictSchema({ type: "object", properties: { x: {} } })).toMatchObject({ ok: false });
-    expect(lowerToStrictSchema({ type: "array", items: { type: "string" } })).toMatchObject({ ok: false, reason: expect.stringContaining("root") });
-    expect(lowerToStrictSchema({ type: "object", properties: { x: { allOf: [{ type: "string" }] } } })).toMatchObject({ ok: false });
+    expect(lowerToStrictSchema({ type: "array", items: { type: "string" } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("root"),
+    });
+    expect(lowerToStrictSchema({ type: "object", properties: { x: { allOf: [{ type: "string" }] } } })).toMatchObject({
+      ok: false,
+    });
     let deep: Record<string, unknown> = { type: "string" };
-    for (let i = 0; i < 12; i++) deep = { type: "object", properties: { child: deep }, required: ["child"], additionalProperties: false };
+    for (let i = 0; i < 12; i++)
+      deep = { type: "object", properties: { child: deep }, required: ["child"], additionalProperties: false };
     expect(lowerToStrictSchema(deep)).toMatchObject({ ok: false, reason: expect.stringContaining("nesting") });
   });
 
@@ -73,11 +91,16 @@ describe("lowerToStrictSchema", () => {
     const schema = {
       type: "object",
       properties: { friend: { $ref: "#/$defs/Person" } },
-      $defs: { Person: { type: "object", properties: { name: { type: "string" }, age: { type: "number" } }, required: ["name"] } },
+      $defs: {
+        Person: { type: "object", properties: { name: { type: "string" }, age: { type: "number" } }, required: ["name"] },
+      },
     };
     const lowering = lowerToStrictSchema(schema);
     if (!lowering.ok) throw new Error(lowering.reason);
-    const lowered = lowering.schema as { properties: Record<string, unknown>; $defs: { Person: { required: string[]; additionalProperties: boolean } } };
+    const lowered = lowering.schema as {
+      properties: Record<string, unknown>;
+      $defs: { Person: { required: string[]; additionalProperties: boolean } };
+    };
     expect(lowered.properties.friend).toEqual({ anyOf: [{ $ref: "#/$defs/Person" }, { type: "null" }] });
     expect(lowered.$defs.Person).toMatchObject({ required: ["name", "age"], additionalProperties: false });
     expect(restoreOptionalProperties({ friend: { name: "a", age: null } }, schema)).toEqual({ friend: { name: "a" } });
@@ -97,11 +120,27 @@ describe("restoreOptionalProperties", () => {
         a: { type: "string" },
         b: { type: "string" },
         c: { anyOf: [{ type: "string" }, { type: "null" }] },
-        list: { type: "array", items: { type: "object", properties: { x: { type: "number" }, y: { type: "number" } }, required: ["x"] } },
+        list: {
+          type: "array",
+          items: { type: "object", properties: { x: { type: "number" }, y: { type: "number" } }, required: ["x"] },
+        },
       },
       required: ["a"],
     };
-    expect(restoreOptionalProperties({ a: null, b: null, c: null, list: [{ x: 1, y: null }, { x: 2, y: 3 }] }, schema)).toEqual({
+    expect(
+      restoreOptionalProperties(
+        {
+          a: null,
+          b: null,
+          c: null,
+          list: [
+            { x: 1, y: null },
+            { x: 2, y: 3 },
+          ],
+        },
+        schema,
+      ),
+    ).toEqual({
       a: null,
       c: null,
       list: [{ x: 1 }, { x: 2, y: 3 }],
@@ -111,7 +150,8 @@ describe("restoreOptionalProperties", () => {
 
 describe("buildOpenAIChatBody", () => {
   it("recognises reasoning models", () => {
-    for (const m of ["o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-mini", "openai/gpt-5"]) expect(isReasoningModel(m)).toBe(true);
+    for (const m of ["o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-mini", "openai/gpt-5"])
+      expect(isReasoningModel(m)).toBe(true);
     for (const m of ["gpt-4o", "gpt-4.1-mini", "llama3", "omni-model"]) expect(isReasoningModel(m)).toBe(false);
   });
 
@@ -136,10 +176,17 @@ describe("buildOpenAIChatBody", () => {
 
   it("restores optional properties only when strict mode made some nullable", () => {
     const ask = (schema: Record<string, unknown>) =>
-      buildOpenAIChatBody({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema } }, { jsonSchema: true });
+      buildOpenAIChatBody(
+        { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema } },
+        { jsonSchema: true },
+      );
     const withOptional = ask(person);
     expect(lowerToStrictSchema(person)).toMatchObject({ ok: true, madeNullable: true });
-    expect(withOptional.parseOutput?.('{"name":"Ann","age":3,"email":null,"note":null}')).toEqual({ name: "Ann", age: 3, note: null });
+    expect(withOptional.parseOutput?.('{"name":"Ann","age":3,"email":null,"note":null}')).toEqual({
+      name: "Ann",
+      age: 3,
+      note: null,
+    });
 
     const allRequired = {
       type: "object",
@@ -157,10 +204,16 @@ describe("buildOpenAIChatBody", () => {
   });
 
   it("forces a strict tool in tool mode and uses prompt mode without response_format", () => {
-    const tool = buildOpenAIChatBody({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema: person, mode: "tool" } }, { jsonSchema: true });
+    const tool = buildOpenAIChatBody(
+      { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema: person, mode: "tool" } },
+      { jsonSchema: true },
+    );
     expect(tool.body.tool_choice).toEqual({ type: "function", function: { name: "X" } });
     expect(tool.outputToolName).toBe("X");
-    const prompt = buildOpenAIChatBody({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema: person, mode: "prompt" } }, { jsonSchema: true });
+    const prompt = buildOpenAIChatBody(
+      { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], output: { name: "X", schema: person, mode: "prompt" } },
+      { jsonSchema: true },
+    );
     expect(prompt.body).not.toHaveProperty("response_format");
     expect(prompt.structuredOutput).toBe("prompt");
   });

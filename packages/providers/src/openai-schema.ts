@@ -4,7 +4,7 @@
 // required-but-nullable, and a null the model sends for it is removed again from `parsed`.
 // Keywords strict mode rejects are moved into the description; the agent still validates the
 // answer against the original schema, so nothing is lost but the API-side guarantee.
-import type { JsonSchema } from "@kaizen/provider";
+import type { JsonSchema } from "@kaizen/contracts";
 
 export type StrictLowering =
   | {
@@ -42,7 +42,17 @@ const PASS_THROUGH = new Set([
 /** Dropped silently: annotations with no meaning for generation. */
 const DROPPED = new Set(["$schema", "$id", "$comment", "readOnly", "writeOnly", "deprecated", "contentMediaType"]);
 /** Cannot be expressed in strict mode nor moved into words safely: use the json_object fallback. */
-const UNSUPPORTED = new Set(["allOf", "not", "if", "then", "else", "prefixItems", "patternProperties", "dependentSchemas", "unevaluatedProperties"]);
+const UNSUPPORTED = new Set([
+  "allOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "prefixItems",
+  "patternProperties",
+  "dependentSchemas",
+  "unevaluatedProperties",
+]);
 
 class NotStrict extends Error {}
 
@@ -134,10 +144,12 @@ function lowerNode(node: unknown, depth: number, counters: Counters): JsonSchema
   }
 
   const type = node.type;
-  const isObjectType = type === "object" || (Array.isArray(type) && type.includes("object")) || (type === undefined && isObject(node.properties));
+  const isObjectType =
+    type === "object" || (Array.isArray(type) && type.includes("object")) || (type === undefined && isObject(node.properties));
   if (isObjectType) {
     const additional = node.additionalProperties;
-    if (additional !== undefined && additional !== false) throw new NotStrict("an object with additionalProperties (a record/map)");
+    if (additional !== undefined && additional !== false)
+      throw new NotStrict("an object with additionalProperties (a record/map)");
     if (!isObject(node.properties) || Object.keys(node.properties).length === 0) {
       if (additional !== false) throw new NotStrict("an object without declared properties");
     }
@@ -232,7 +244,8 @@ function restoreNode(value: unknown, schema: JsonSchema, root: JsonSchema, depth
     if (Array.isArray(union)) {
       // The branch whose declared properties cover the value's keys; ambiguous values stay as they are.
       const branch = union.find(
-        (b): b is JsonSchema => isObject(b) && isObject(b.properties) && Object.keys(value).every((k) => k in (b.properties as object)),
+        (b): b is JsonSchema =>
+          isObject(b) && isObject(b.properties) && Object.keys(value).every((k) => k in (b.properties as object)),
       );
       return branch ? restoreNode(value, branch, root, depth + 1) : value;
     }

@@ -79,7 +79,7 @@ describe("PartialJsonParser", () => {
     expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0.9, pending: null, tags: ["a", "b"] });
     parser.push('c"], "ok": tr');
     expect(parser.value).toEqual({ answer: "The answer is 4", confidence: 0.9, pending: null, tags: ["a", "bc"] });
-    parser.push("ue, \"nested\": {\"x\": [1, {\"y\": nu");
+    parser.push('ue, "nested": {"x": [1, {"y": nu');
     expect(parser.value).toEqual({
       answer: "The answer is 4",
       confidence: 0.9,

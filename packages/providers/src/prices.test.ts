@@ -13,7 +13,12 @@ describe("prices", () => {
 
   it("computes cost with cached input billed at the cached rate", () => {
     // gpt-4o: 2.5 in, 10 out, 1.25 cached per 1M
-    const cost = computeCost("gpt-4o", { inputTokens: 1_000_000, outputTokens: 100_000, totalTokens: 1_100_000, cachedInputTokens: 400_000 });
+    const cost = computeCost("gpt-4o", {
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      totalTokens: 1_100_000,
+      cachedInputTokens: 400_000,
+    });
     expect(cost).toBeCloseTo(0.6 * 2.5 + 0.4 * 1.25 + 0.1 * 10, 10);
     expect(computeCost("nope", { inputTokens: 1, outputTokens: 1, totalTokens: 2 })).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 // Prices in US dollars per 1M tokens. Defaults as published by OpenAI and Anthropic, checked
 // 2025-11; prices change, so pass your own table (`prices` option) where it matters.
-import type { Usage } from "@kaizen/provider";
+import type { Usage } from "@kaizen/contracts";
 
 export interface ModelPrice {
   /** USD per 1M input tokens (uncached). */

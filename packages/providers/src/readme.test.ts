@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLLMServer } from "@kaizen/testing";
 import type { FakeLLMServer } from "@kaizen/testing";
-import { RateLimitError } from "@kaizen/provider";
+import { RateLimitError } from "@kaizen/contracts";
 import { MockProvider, OpenAIProvider, computeCost, mockResponse } from "./index.js";
 
 let server: FakeLLMServer;
@@ -16,7 +16,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const [name, value] of [["OPENAI_API_KEY", saved.key], ["OPENAI_BASE_URL", saved.base]] as const) {
+  for (const [name, value] of [
+    ["OPENAI_API_KEY", saved.key],
+    ["OPENAI_BASE_URL", saved.base],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -44,7 +47,10 @@ describe("README examples", () => {
     const res = await provider.chatAsync({
       model: "gpt-4o-mini",
       messages: [{ role: "user", content: "What is 2+2?" }],
-      output: { name: "QA", schema: { type: "object", properties: { answer: { type: "string" }, note: { type: "string" } }, required: ["answer"] } },
+      output: {
+        name: "QA",
+        schema: { type: "object", properties: { answer: { type: "string" }, note: { type: "string" } }, required: ["answer"] },
+      },
     });
     expect(res.structuredOutput).toBe("json_schema");
     expect(res.parsed).toEqual({ answer: "4" });
@@ -54,7 +60,11 @@ describe("README examples", () => {
   it("prices and the mock", () => {
     expect(computeCost("gpt-4o-mini", { inputTokens: 1000, outputTokens: 200, totalTokens: 1200 })).toBeCloseTo(0.00027, 10);
     const mock = new MockProvider({
-      responses: [{ answer: "4", confidence: 0.9 }, new RateLimitError("slow down", { provider: "mock" }), mockResponse({ content: "cut off", finishReason: "length" })],
+      responses: [
+        { answer: "4", confidence: 0.9 },
+        new RateLimitError("slow down", { provider: "mock" }),
+        mockResponse({ content: "cut off", finishReason: "length" }),
+      ],
       respond: (_request, index) => `reply #${index}`,
     });
     const first = mock.chat({ model: "m", messages: [{ role: "user", content: "What is 2+2?" }] });

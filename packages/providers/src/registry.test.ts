@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "@kaizen/provider";
-import type { LLMProvider } from "@kaizen/provider";
+import { ConfigurationError } from "@kaizen/contracts";
+import type { LLMProvider } from "@kaizen/contracts";
 import { MockProvider } from "./mock-provider.js";
 import { OpenAIProvider } from "./openai-provider.js";
 import { createProvider, listProviders, registerProvider, unregisterProvider } from "./registry.js";

@@ -1,7 +1,7 @@
 // A name -> factory registry, so configuration can say `llmProvider: "openai"` and users can add
 // their own providers under their own names (or replace a built-in).
-import { ConfigurationError } from "@kaizen/provider";
-import type { LLMProvider, ProviderFactory, ProviderOptions } from "@kaizen/provider";
+import { ConfigurationError } from "@kaizen/contracts";
+import type { LLMProvider, ProviderFactory, ProviderOptions } from "@kaizen/contracts";
 import { BUILTIN_PROVIDERS } from "./builtin-providers.js";
 
 const factories = new Map<string, ProviderFactory>(BUILTIN_PROVIDERS);
@@ -12,7 +12,9 @@ export function registerProvider(name: string, factory: ProviderFactory): void {
     throw new ConfigurationError("registerProvider: the name must be a non-empty string.", { field: "name" });
   }
   if (typeof factory !== "function") {
-    throw new ConfigurationError(`registerProvider("${name}"): the factory must be a function (options) => LLMProvider.`, { field: "factory" });
+    throw new ConfigurationError(`registerProvider("${name}"): the factory must be a function (options) => LLMProvider.`, {
+      field: "factory",
+    });
   }
   factories.set(name, factory);
 }
@@ -22,7 +24,9 @@ export function createProvider(name: string, options: ProviderOptions = {}): LLM
   const factory = factories.get(name);
   if (!factory) {
     throw new ConfigurationError(
-      `Unknown LLM provider "${name}". Known providers: ${listProviders().map((n) => `"${n}"`).join(", ")}. Register your own with registerProvider(name, factory).`,
+      `Unknown LLM provider "${name}". Known providers: ${listProviders()
+        .map((n) => `"${n}"`)
+        .join(", ")}. Register your own with registerProvider(name, factory).`,
       { field: "llmProvider" },
     );
   }

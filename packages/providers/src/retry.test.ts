@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AbortError, AuthenticationError, ProviderError, RateLimitError, TimeoutError } from "@kaizen/provider";
+import { AbortError, AuthenticationError, ProviderError, RateLimitError, TimeoutError } from "@kaizen/contracts";
 import { computeRetryDelayMs, sleepSync, withRetry, withRetrySync } from "./retry.js";
 import type { RetryInfo } from "./retry.js";
 
@@ -41,10 +41,13 @@ describe("withRetry", () => {
   it("gives up after maxRetries with the last error", async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
-        calls++;
-        throw transient();
-      }, { maxRetries: 1, baseDelayMs: 1 }),
+      withRetry(
+        async () => {
+          calls++;
+          throw transient();
+        },
+        { maxRetries: 1, baseDelayMs: 1 },
+      ),
     ).rejects.toThrow("boom");
     expect(calls).toBe(2);
   });
@@ -128,10 +131,13 @@ describe("withRetry", () => {
   it("passes the caller's own signal to attempts when there is no budget", async () => {
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
-    await withRetry(async ({ signal, remainingMs }) => {
-      seen = signal;
-      expect(remainingMs).toBeUndefined();
-    }, { signal: controller.signal });
+    await withRetry(
+      async ({ signal, remainingMs }) => {
+        seen = signal;
+        expect(remainingMs).toBeUndefined();
+      },
+      { signal: controller.signal },
+    );
     expect(seen).toBe(controller.signal);
   });
 
@@ -143,10 +149,13 @@ describe("withRetry", () => {
 
   it("stops at the total time budget with a TimeoutError", async () => {
     const started = Date.now();
-    const promise = withRetry(({ signal }) => new Promise((_r, reject) => signal?.addEventListener("abort", () => reject(new Error("cut")))), {
-      timeoutMs: 100,
-      provider: "t",
-    });
+    const promise = withRetry(
+      ({ signal }) => new Promise((_r, reject) => signal?.addEventListener("abort", () => reject(new Error("cut")))),
+      {
+        timeoutMs: 100,
+        provider: "t",
+      },
+    );
     await expect(promise).rejects.toBeInstanceOf(TimeoutError);
     expect(Date.now() - started).toBeLessThan(1_000);
   });

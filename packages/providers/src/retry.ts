@@ -1,6 +1,6 @@
 // The one retry authority of every provider. The SDK clients are created with `maxRetries: 0`
 // so that retries never multiply (SDK retries x ours); everything about waiting lives here.
-import { AbortError, KaizenError, ProviderError, RateLimitError, TimeoutError } from "@kaizen/provider";
+import { AbortError, KaizenError, ProviderError, RateLimitError, TimeoutError } from "@kaizen/contracts";
 
 export interface RetryInfo {
   /** The attempt that failed (1 for the first). */
@@ -91,7 +91,7 @@ function budgetError(provider: string | undefined, timeoutMs: number, cause: unk
 }
 
 /**
- * Runs `fn` with retries. `fn` must throw errors already mapped to the @kaizen/provider family
+ * Runs `fn` with retries. `fn` must throw errors already mapped to the @kaizen/contracts family
  * (see mapProviderError): only those marked retryable are retried. The caller's AbortSignal
  * rejects at once, also in the middle of a backoff wait.
  */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { InvalidResponseError, TimeoutError, type ChatRequest, type ChatResponse, type StreamEvent } from "@kaizen/provider";
+import { InvalidResponseError, TimeoutError, type ChatRequest, type ChatResponse, type StreamEvent } from "@kaizen/contracts";
 import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
 import { startRecordingProxy, type RecordingProxy } from "./__fixtures__/recording-proxy.js";
 import { AnthropicProvider } from "./anthropic-provider.js";
@@ -40,14 +40,22 @@ beforeEach(() => {
 });
 
 function plainRequest(question = "What is 2+2?"): ChatRequest {
-  return { model: "claude-haiku-4-5", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: question }] };
+  return {
+    model: "claude-haiku-4-5",
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: question },
+    ],
+  };
 }
 
 function structuredRequest(): ChatRequest {
   return { ...plainRequest(), output: { name: "QAOutput", schema: SCHEMA } };
 }
 
-async function collect(events: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; at: number[]; finish: ChatResponse }> {
+async function collect(
+  events: AsyncIterable<StreamEvent>,
+): Promise<{ events: StreamEvent[]; at: number[]; finish: ChatResponse }> {
   const out: StreamEvent[] = [];
   const at: number[] = [];
   for await (const event of events) {
@@ -107,7 +115,9 @@ describe("AnthropicProvider.streamAsync", () => {
       provider.streamAsync({
         model: "claude-haiku-4-5",
         messages: [{ role: "user", content: "What is the weather in Paris? Use get_weather." }],
-        tools: [{ name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }],
+        tools: [
+          { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+        ],
         toolChoice: "required",
       }),
     );

@@ -2,10 +2,16 @@
 // forced output tool its input_json_delta events carry the JSON, which becomes partial objects.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
-import type { ChatResponse, StreamEvent, Usage } from "@kaizen/provider";
+import type { ChatResponse, StreamEvent, Usage } from "@kaizen/contracts";
 import { toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
 import { requestIdFrom } from "./errors-map.js";
-import { PartialObjectEmitter, runProviderStream, truncatedStreamError, type ProviderStreamOptions, type StreamDriver } from "./stream-core.js";
+import {
+  PartialObjectEmitter,
+  runProviderStream,
+  truncatedStreamError,
+  type ProviderStreamOptions,
+  type StreamDriver,
+} from "./stream-core.js";
 
 export interface AnthropicStreamOptions extends ProviderStreamOptions {
   client: Anthropic;
@@ -118,7 +124,8 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
     for (const index of [...this.blocks.keys()].sort((a, b) => a - b)) {
       const block = this.blocks.get(index) as Block;
       if (block.type === "text") content.push({ type: "text", text: block.text ?? "" });
-      else if (block.type === "tool_use") content.push({ type: "tool_use", id: block.id, name: block.name, input: block.input, json: block.json });
+      else if (block.type === "tool_use")
+        content.push({ type: "tool_use", id: block.id, name: block.name, input: block.input, json: block.json });
     }
     const message: AnthropicMessageLike = { model: this.model, stop_reason: this.stopReason, content, usage: this.usage };
     return toChatResponse(message, this.options.plan, { ...info, costOf: this.options.costOf });

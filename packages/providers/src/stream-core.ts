@@ -11,7 +11,7 @@ import {
   TimeoutError,
   type ChatResponse,
   type StreamEvent,
-} from "@kaizen/provider";
+} from "@kaizen/contracts";
 import { mapProviderError } from "./errors-map.js";
 import { PartialJsonParser } from "./partial-json.js";
 import { withRetry, type RetryInfo } from "./retry.js";
@@ -40,7 +40,7 @@ export interface StreamRunOptions {
   timeoutMs?: number | undefined;
   maxRetries?: number | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
-  /** Maps an SDK error to the @kaizen/provider family (the shared mapping). */
+  /** Maps an SDK error to the @kaizen/contracts family (the shared mapping). */
   mapError: (error: unknown) => unknown;
 }
 
@@ -58,7 +58,10 @@ export interface ProviderStreamOptions {
 }
 
 /** Runs a provider's driver with the shared time budget, retries and error mapping. */
-export function runProviderStream<Chunk>(driver: StreamDriver<Chunk>, options: ProviderStreamOptions): AsyncIterable<StreamEvent> {
+export function runProviderStream<Chunk>(
+  driver: StreamDriver<Chunk>,
+  options: ProviderStreamOptions,
+): AsyncIterable<StreamEvent> {
   const secrets = options.secrets ?? [];
   return runStream(driver, {
     provider: options.provider,

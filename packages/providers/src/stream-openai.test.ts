@@ -9,7 +9,7 @@ import {
   type ChatRequest,
   type ChatResponse,
   type StreamEvent,
-} from "@kaizen/provider";
+} from "@kaizen/contracts";
 import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
 import { startRecordingProxy, type RecordingProxy } from "./__fixtures__/recording-proxy.js";
 import { OpenAIProvider } from "./openai-provider.js";
@@ -60,7 +60,10 @@ function structuredRequest(): ChatRequest {
 function bodyOf(request: ChatRequest): ChatCompletionCreateParamsNonStreaming {
   const body: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages: request.messages };
   if (request.output) {
-    body.response_format = { type: "json_schema", json_schema: { name: request.output.name, schema: request.output.schema, strict: true } };
+    body.response_format = {
+      type: "json_schema",
+      json_schema: { name: request.output.name, schema: request.output.schema, strict: true },
+    };
   }
   return body;
 }
@@ -78,7 +81,9 @@ function stream(request: ChatRequest, extra: Partial<OpenAIStreamOptions> = {}):
   });
 }
 
-async function collect(events: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; at: number[]; finish: ChatResponse }> {
+async function collect(
+  events: AsyncIterable<StreamEvent>,
+): Promise<{ events: StreamEvent[]; at: number[]; finish: ChatResponse }> {
   const out: StreamEvent[] = [];
   const at: number[] = [];
   for await (const event of events) {
@@ -158,7 +163,8 @@ describe("streamOpenAIChat", () => {
     const seen: StreamEvent[] = [];
     const started = Date.now();
     const error = await (async () => {
-      for await (const event of stream(plainRequest("Tell me a long story about the number four."), { timeoutMs: 1_000 })) seen.push(event);
+      for await (const event of stream(plainRequest("Tell me a long story about the number four."), { timeoutMs: 1_000 }))
+        seen.push(event);
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(seen.some((e) => e.type === "text-delta")).toBe(true);

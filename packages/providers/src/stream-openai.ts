@@ -2,17 +2,16 @@
 // provider builds the request body as for chatAsync; this turns the SSE chunks into StreamEvents.
 import type OpenAI from "openai";
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
-import type {
-  ChatResponse,
-  FinishReason,
-  StreamEvent,
-  StructuredOutputMode,
-  ToolCall,
-  Usage,
-} from "@kaizen/provider";
+import type { ChatResponse, FinishReason, StreamEvent, StructuredOutputMode, ToolCall, Usage } from "@kaizen/contracts";
 import { requestIdFrom } from "./errors-map.js";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
-import { PartialObjectEmitter, runProviderStream, truncatedStreamError, type ProviderStreamOptions, type StreamDriver } from "./stream-core.js";
+import {
+  PartialObjectEmitter,
+  runProviderStream,
+  truncatedStreamError,
+  type ProviderStreamOptions,
+  type StreamDriver,
+} from "./stream-core.js";
 
 export interface OpenAIStreamOptions extends ProviderStreamOptions {
   /** The provider's async client (created once, keep-alive). */
@@ -96,7 +95,9 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
       (options.structuredOutput === "json_schema" || options.structuredOutput === "tool") &&
       lowerToStrictSchema(output.schema).ok;
     this.partial =
-      output === undefined ? undefined : new PartialObjectEmitter(strict ? (v) => restoreOptionalProperties(v, output.schema) : undefined);
+      output === undefined
+        ? undefined
+        : new PartialObjectEmitter(strict ? (v) => restoreOptionalProperties(v, output.schema) : undefined);
   }
 
   private answerText(text: string, emit: (event: StreamEvent) => void): void {

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RateLimitError } from "@kaizen/provider";
+import { RateLimitError } from "@kaizen/contracts";
 import { mapProviderError } from "./errors-map.js";
 import { SyncBridge, SyncBridgeError } from "./sync-bridge.js";
 
@@ -54,12 +54,21 @@ describe("SyncBridge", () => {
     try {
       let caught: unknown;
       try {
-        bridge.call("openai", { apiKey: KEY, baseURL }, "chat.completions.create", { model: "rate-limited", messages: [] }, { timeoutMs: 5_000 });
+        bridge.call(
+          "openai",
+          { apiKey: KEY, baseURL },
+          "chat.completions.create",
+          { model: "rate-limited", messages: [] },
+          { timeoutMs: 5_000 },
+        );
       } catch (error) {
         caught = error;
       }
       expect(caught).toBeInstanceOf(SyncBridgeError);
-      const mapped = mapProviderError(caught instanceof SyncBridgeError ? caught.serialized : caught, { provider: "openai", secrets: [KEY] });
+      const mapped = mapProviderError(caught instanceof SyncBridgeError ? caught.serialized : caught, {
+        provider: "openai",
+        secrets: [KEY],
+      });
       expect(mapped).toBeInstanceOf(RateLimitError);
       expect((mapped as RateLimitError).retryAfterMs).toBe(2_000);
       expect((mapped as RateLimitError).requestId).toBe("req_429");
@@ -74,7 +83,13 @@ describe("SyncBridge", () => {
       const started = Date.now();
       let caught: unknown;
       try {
-        bridge.call("openai", { apiKey: KEY, baseURL }, "chat.completions.create", { model: "stall", messages: [] }, { timeoutMs: 300 });
+        bridge.call(
+          "openai",
+          { apiKey: KEY, baseURL },
+          "chat.completions.create",
+          { model: "stall", messages: [] },
+          { timeoutMs: 300 },
+        );
       } catch (error) {
         caught = error;
       }
@@ -84,7 +99,13 @@ describe("SyncBridge", () => {
       expect(elapsed).toBeGreaterThanOrEqual(250);
       expect(elapsed).toBeLessThan(5_000);
       // The bridge is still usable afterwards (late replies are dropped by id).
-      const ok = bridge.call<{ model: string }>("openai", { apiKey: KEY, baseURL }, "chat.completions.create", { model: "m", messages: [] }, { timeoutMs: 5_000 });
+      const ok = bridge.call<{ model: string }>(
+        "openai",
+        { apiKey: KEY, baseURL },
+        "chat.completions.create",
+        { model: "m", messages: [] },
+        { timeoutMs: 5_000 },
+      );
       expect(ok.data.model).toBe("m");
     } finally {
       await bridge.close();
@@ -95,7 +116,9 @@ describe("SyncBridge", () => {
     const bridge = new SyncBridge({ workerUrl: new URL("./__fixtures__/does-not-exist.js", import.meta.url) });
     try {
       const started = Date.now();
-      expect(() => bridge.call("openai", { apiKey: KEY, baseURL }, "chat.completions.create", {}, { timeoutMs: 30_000 })).toThrow(/failed to start/);
+      expect(() => bridge.call("openai", { apiKey: KEY, baseURL }, "chat.completions.create", {}, { timeoutMs: 30_000 })).toThrow(
+        /failed to start/,
+      );
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(bridge.started).toBe(false);
     } finally {
@@ -114,7 +137,9 @@ describe("SyncBridge", () => {
     const bridge = new SyncBridge();
     try {
       const before = (await ask<{ hits: number }>("hits")).hits;
-      expect(() => bridge.call("openai", { apiKey: KEY, baseURL }, "chat.nope.create", {}, { timeoutMs: 2_000 })).toThrow(/not a method/);
+      expect(() => bridge.call("openai", { apiKey: KEY, baseURL }, "chat.nope.create", {}, { timeoutMs: 2_000 })).toThrow(
+        /not a method/,
+      );
       // The failure happened in the worker before any request was sent.
       expect((await ask<{ hits: number }>("hits")).hits).toBe(before);
     } finally {

@@ -5,7 +5,7 @@
 // answer stay on the caller's thread. Errors cross serialised and are mapped by errors-map.ts.
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
-import { ProviderError, TimeoutError } from "@kaizen/provider";
+import { KaizenError, ProviderError, TimeoutError } from "@kaizen/contracts";
 import type { SerializedError } from "./errors-map.js";
 
 /** Which SDK client the worker builds: "openai" (openai.OpenAI), "azure-openai" (openai.AzureOpenAI), "anthropic". */
@@ -30,11 +30,10 @@ export interface SyncCallResult<T> {
 }
 
 /** Thrown (not mapped) when the worker reports an SDK error: feed it to mapProviderError. */
-export class SyncBridgeError extends Error {
+export class SyncBridgeError extends KaizenError {
   readonly serialized: SerializedError;
   constructor(serialized: SerializedError) {
-    super(serialized.message);
-    this.name = "SyncBridgeError";
+    super("sync_bridge_error", serialized.message);
     this.serialized = serialized;
   }
 }
@@ -64,7 +63,10 @@ export class SyncBridge {
 
   #start(): void {
     if (this.#closed) {
-      throw new ProviderError("The provider was closed; create a new one to make more calls.", { provider: "sync-bridge", retryable: false });
+      throw new ProviderError("The provider was closed; create a new one to make more calls.", {
+        provider: "sync-bridge",
+        retryable: false,
+      });
     }
     if (this.#worker) return;
     const signal = new SharedArrayBuffer(4);
@@ -109,7 +111,10 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
     const port = this.#port as MessagePort;
     const counter = this.#counter as Int32Array;
     const id = this.#nextId++;
-    const requestOptions = { ...options.requestOptions, ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }) };
+    const requestOptions = {
+      ...options.requestOptions,
+      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+    };
     port.postMessage({ type: "call", id, kind, clientOptions, method, params, requestOptions });
 
     const waitBudget = options.timeoutMs === undefined ? NO_TIMEOUT_WAIT_MS : options.timeoutMs + GRACE_MS;
@@ -122,11 +127,14 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
         const reply = message.message as Reply;
         if (reply.fatal) {
           this.#discardWorker();
-          throw new ProviderError(`${options.provider ?? "provider"}: the sync bridge's worker thread failed to start: ${reply.message}`, {
-            provider: options.provider ?? "unknown",
-            retryable: false,
-            code: "sync_bridge_error",
-          });
+          throw new ProviderError(
+            `${options.provider ?? "provider"}: the sync bridge's worker thread failed to start: ${reply.message}`,
+            {
+              provider: options.provider ?? "unknown",
+              retryable: false,
+              code: "sync_bridge_error",
+            },
+          );
         }
         // Late replies of calls we gave up on are dropped here.
         if (reply.id !== id) continue;
@@ -138,7 +146,11 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
         port.postMessage({ type: "abort", id });
         throw new TimeoutError(
           `${options.provider ?? "provider"}: no answer within ${waitBudget} ms on the synchronous path. Raise timeoutMs if the provider is slow.`,
-          { provider: options.provider ?? "unknown", retryable: true, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) },
+          {
+            provider: options.provider ?? "unknown",
+            retryable: true,
+            ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          },
         );
       }
       Atomics.wait(counter, 0, seen, remaining);

@@ -3,7 +3,7 @@
 const MAX_STRING = 60;
 
 // Issue messages quote received values and end up in logs; an API key passed in the wrong input must not.
-// (The same patterns as @kaizen/provider's redactSecrets; this package depends on zod only.)
+// (The same patterns as @kaizen/contracts's redactSecrets; this package depends on zod only.)
 const SECRET = /\bsk-[A-Za-z0-9_-]{8,}|\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 
 function redact(text: string): string {

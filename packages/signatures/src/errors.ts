@@ -1,5 +1,6 @@
-// Errors of @kaizen/signatures. This package depends on zod only, so these extend Error directly;
-// they carry the same `code` convention as @kaizen/provider's KaizenError so callers can switch on it.
+// Errors of @kaizen/signatures. Like every Kaizen error they extend KaizenError, so one
+// `instanceof KaizenError` (or `isKaizenError`) catches bad input as well as provider failures.
+import { KaizenError } from "@kaizen/contracts";
 
 /** One problem found while validating inputs or a model's outputs. Precise enough to send back to the model. */
 export interface OutputIssue {
@@ -14,15 +15,14 @@ export interface OutputIssue {
 }
 
 /** A signature is defined wrongly (no output field, a reserved or duplicate name, a schema that is not zod...). */
-export class SignatureDefinitionError extends Error {
-  readonly code = "signature_definition_error";
+export class SignatureDefinitionError extends KaizenError {
+  declare readonly code: "signature_definition_error";
   /** The signature at fault (class name or `name`), when known. */
   readonly signature: string | undefined;
   /** The field at fault, when the problem is about one field. */
   readonly field: string | undefined;
   constructor(message: string, options: { signature?: string; field?: string } = {}) {
-    super(message);
-    this.name = "SignatureDefinitionError";
+    super("signature_definition_error", message);
     this.signature = options.signature;
     this.field = options.field;
   }
@@ -40,8 +40,8 @@ export interface InputValidationErrorOptions {
  * The inputs given to a signature are wrong: a missing or unknown input, or a value of the wrong type.
  * `field`, `expected`, `received` and `suggestion` describe the first problem; `issues` lists them all.
  */
-export class InputValidationError extends Error {
-  readonly code = "input_validation_error";
+export class InputValidationError extends KaizenError {
+  declare readonly code: "input_validation_error";
   /** The input at fault (`"(inputs)"` when the inputs are not an object at all). */
   readonly field: string;
   readonly expected: string | undefined;
@@ -50,8 +50,7 @@ export class InputValidationError extends Error {
   readonly suggestion: string | undefined;
   readonly issues: OutputIssue[];
   constructor(message: string, options: InputValidationErrorOptions) {
-    super(message);
-    this.name = "InputValidationError";
+    super("input_validation_error", message);
     this.field = options.field;
     this.expected = options.expected;
     this.received = options.received;

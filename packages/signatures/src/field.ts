@@ -83,7 +83,7 @@ function checkOptions(kind: "InputField" | "OutputField", options: unknown): { d
   if (schema === undefined) return { description, schema: z.string() };
   if (!isZodSchema(schema)) {
     const hint = looksLikeZod3(schema)
-      ? " It looks like a zod 3 schema: import { z } from \"zod\" (version 4)."
+      ? ' It looks like a zod 3 schema: import { z } from "zod" (version 4).'
       : " Pass a zod 4 schema such as z.number() or z.enum([...]).";
     throw new SignatureDefinitionError(
       `${kind}({ description: ${JSON.stringify(description)} }): \`schema\` is not a zod schema (received ${describeValueKind(
@@ -100,7 +100,9 @@ function checkOptions(kind: "InputField" | "OutputField", options: unknown): { d
  */
 // NoInfer in the return types: inside `signature({ inputs: { q: InputField(...) } })` TypeScript would otherwise
 // infer S from the contextual type (any) instead of falling back to the z.ZodString default.
-export function InputField<S extends z.ZodType = z.ZodString>(options: InputFieldWithDefaultOptions<S>): InputFieldDef<NoInfer<S>, true>;
+export function InputField<S extends z.ZodType = z.ZodString>(
+  options: InputFieldWithDefaultOptions<S>,
+): InputFieldDef<NoInfer<S>, true>;
 export function InputField<S extends z.ZodType = z.ZodString>(options: InputFieldOptions<S>): InputFieldDef<NoInfer<S>, false>;
 export function InputField(options: InputFieldOptions<z.ZodType> & { default?: unknown }): AnyInputFieldDef {
   const { description, schema } = checkOptions("InputField", options);

@@ -51,9 +51,7 @@ describe("validateInputs", () => {
 
   it("a missing input names it and lists the expected ones", () => {
     const error = inputError(() => validateInputs(new QASignature(), {}));
-    expect(error.message).toBe(
-      'QASignature is missing the input "question" (User question; string). Expected inputs: question.',
-    );
+    expect(error.message).toBe('QASignature is missing the input "question" (User question; string). Expected inputs: question.');
     expect(error).toMatchObject({ field: "question", expected: "string", received: "nothing (missing)", suggestion: undefined });
     expect(error.issues).toHaveLength(1);
     const search = inputError(() => validateInputs(new SearchSignature(), { query: "q" }));

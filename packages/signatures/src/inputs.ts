@@ -98,7 +98,9 @@ export function validateInputs<S extends Signature>(sig: S, inputs: unknown): In
     for (const issue of typeIssues) {
       const fieldName = String(issue.path[0] ?? "(inputs)");
       const field = compiled.shape.inputs[fieldName];
-      const fix = field ? ` Pass ${issue.path.length > 1 ? `${fieldName} as` : `a value of type`} ${field.type}${issue.path.length > 1 ? "" : ` for ${fieldName}`}.` : "";
+      const fix = field
+        ? ` Pass ${issue.path.length > 1 ? `${fieldName} as` : `a value of type`} ${field.type}${issue.path.length > 1 ? "" : ` for ${fieldName}`}.`
+        : "";
       messages.push(`${name} input ${issue.message.replace(/^([^:]+):/, '"$1":')}.${fix}`);
       issues.push(issue);
     }
@@ -107,7 +109,10 @@ export function validateInputs<S extends Signature>(sig: S, inputs: unknown): In
   if (issues.length > 0) {
     const first = issues[0] as OutputIssue;
     const field = String(first.path[0] ?? "(inputs)");
-    const message = messages.length === 1 ? (messages[0] as string) : `${messages[0]}\nAll problems:\n${issues.map((i) => `- ${i.message}`).join("\n")}`;
+    const message =
+      messages.length === 1
+        ? (messages[0] as string)
+        : `${messages[0]}\nAll problems:\n${issues.map((i) => `- ${i.message}`).join("\n")}`;
     throw new InputValidationError(message, {
       field,
       expected: first.expected,

@@ -31,13 +31,21 @@ function valueAt(data: unknown, path: Path): { value: unknown; present: boolean 
   return { value: current, present: true };
 }
 
-function bound(issue: { origin: string; inclusive?: boolean; exact?: boolean }, value: number | bigint | Date | string, big: boolean): string {
+function bound(
+  issue: { origin: string; inclusive?: boolean; exact?: boolean },
+  value: number | bigint | Date | string,
+  big: boolean,
+): string {
   const n = value instanceof Date ? value.toISOString() : String(value);
   const inclusive = issue.inclusive !== false;
   switch (issue.origin) {
     case "string":
       if (issue.exact) return `string of exactly ${n} characters`;
-      return big ? `string of at most ${n} characters` : n === "1" && inclusive ? "non-empty string" : `string of at least ${n} characters`;
+      return big
+        ? `string of at most ${n} characters`
+        : n === "1" && inclusive
+          ? "non-empty string"
+          : `string of at least ${n} characters`;
     case "array":
     case "set":
       if (issue.exact) return `${issue.origin} of exactly ${n} items`;
@@ -120,7 +128,11 @@ function expandUnions(issues: readonly Issue[], prefix: Path): Array<{ issue: Is
  * rendered type of each top-level field: zod reports `expected string` for a `z.string().nullable()` that got a
  * number, while `string | null` is what the model needs to hear.
  */
-export function toOutputIssues(issues: readonly Issue[], data: unknown, fieldTypes: Readonly<Record<string, string>> = {}): OutputIssue[] {
+export function toOutputIssues(
+  issues: readonly Issue[],
+  data: unknown,
+  fieldTypes: Readonly<Record<string, string>> = {},
+): OutputIssue[] {
   return expandUnions(issues, []).map(({ issue, path }) => {
     const where = formatPath(path);
     const { value, present } = valueAt(data, path);
@@ -128,10 +140,20 @@ export function toOutputIssues(issues: readonly Issue[], data: unknown, fieldTyp
     const expected = issue.code === "invalid_type" && fieldType !== undefined ? fieldType : expectedOf(issue);
     if (issue.code === "unrecognized_keys") {
       const keys = issue.keys.map((k) => JSON.stringify(k)).join(", ");
-      return { path, expected, received: `keys ${keys}`, message: `${where}: unexpected key${issue.keys.length === 1 ? "" : "s"} ${keys}; remove ${issue.keys.length === 1 ? "it" : "them"}` };
+      return {
+        path,
+        expected,
+        received: `keys ${keys}`,
+        message: `${where}: unexpected key${issue.keys.length === 1 ? "" : "s"} ${keys}; remove ${issue.keys.length === 1 ? "it" : "them"}`,
+      };
     }
     if (!present && issue.code === "invalid_type") {
-      return { path, expected, received: "nothing (missing)", message: `${where}: required field is missing (expected ${expected})` };
+      return {
+        path,
+        expected,
+        received: "nothing (missing)",
+        message: `${where}: required field is missing (expected ${expected})`,
+      };
     }
     const received = present ? describeReceived(value) : "nothing (missing)";
     if (issue.code === "custom") {

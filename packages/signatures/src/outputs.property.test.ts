@@ -152,7 +152,9 @@ describe.each(cases)("property: $name", ({ sig, valid }) => {
 });
 
 function parseOutputsFields(sig: Signature): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(sig).filter(([, v]) => typeof v === "object" && v !== null && "kind" in v && v.kind === "output"));
+  return Object.fromEntries(
+    Object.entries(sig).filter(([, v]) => typeof v === "object" && v !== null && "kind" in v && v.kind === "output"),
+  );
 }
 
 // Whether the field's own schema accepts the replacement (undefined = the field removed).

@@ -106,7 +106,12 @@ describe("parseOutputs: issues", () => {
         received: "nothing (missing)",
         message: "answer: required field is missing (expected string)",
       },
-      { path: ["confidence"], expected: "number <= 1", received: "number 1.5", message: "confidence: expected number <= 1, received number 1.5" },
+      {
+        path: ["confidence"],
+        expected: "number <= 1",
+        received: "number 1.5",
+        message: "confidence: expected number <= 1, received number 1.5",
+      },
     ]);
   });
 
@@ -114,7 +119,10 @@ describe("parseOutputs: issues", () => {
     const bad = {
       verdict: "maybe",
       score: 4.5,
-      issues: [{ line: 1, note: "" }, { line: "2", note: "x" }],
+      issues: [
+        { line: 1, note: "" },
+        { line: "2", note: "x" },
+      ],
       summary: 3,
       tags: "a,b",
       level: "high",
@@ -210,7 +218,8 @@ describe("parseOutputs: issues", () => {
     for (const text of ["42", '"4"', '[{"answer":"4","confidence":1}]', "null"]) {
       const result = parseOutputs(qa, text);
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.issues[0]?.message).toMatch(/^expected a JSON object with the fields answer, confidence, received /);
+      if (!result.ok)
+        expect(result.issues[0]?.message).toMatch(/^expected a JSON object with the fields answer, confidence, received /);
     }
   });
 
@@ -222,7 +231,17 @@ describe("parseOutputs: issues", () => {
         throw new Error("boom");
       },
     };
-    for (const value of [undefined, null, 1n, Symbol("s"), circular, throwing, () => 1, "{".repeat(50_000), "}{".repeat(10_000)]) {
+    for (const value of [
+      undefined,
+      null,
+      1n,
+      Symbol("s"),
+      circular,
+      throwing,
+      () => 1,
+      "{".repeat(50_000),
+      "}{".repeat(10_000),
+    ]) {
       const result = parseOutputs(qa, value);
       expect(result.ok).toBe(false);
     }
@@ -244,7 +263,9 @@ describe("formatIssuesForReask", () => {
 
   it("one problem", () => {
     expect(
-      formatIssuesForReask([{ path: ["a"], expected: "string", received: "number 1", message: "a: expected string, received number 1" }]),
+      formatIssuesForReask([
+        { path: ["a"], expected: "string", received: "number 1", message: "a: expected string, received number 1" },
+      ]),
     ).toMatchInlineSnapshot(`
       "Your previous answer did not match the required output format. Problem:
       - a: expected string, received number 1

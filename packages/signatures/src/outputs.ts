@@ -26,7 +26,10 @@ function expectedObject(compiled: CompiledSignature): string {
   return `a JSON object with the fields ${compiled.outputFields.map((f) => `${f.name}${f.optional ? "?" : ""}`).join(", ")}`;
 }
 
-function validateCandidate(compiled: CompiledSignature, candidate: unknown): { ok: true; value: unknown } | { ok: false; issues: OutputIssue[] } {
+function validateCandidate(
+  compiled: CompiledSignature,
+  candidate: unknown,
+): { ok: true; value: unknown } | { ok: false; issues: OutputIssue[] } {
   if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate)) {
     const expected = expectedObject(compiled);
     const received = describeReceived(candidate);
@@ -76,7 +79,14 @@ export function parseOutputs<S extends Signature>(sig: S, text: unknown): ParseR
     const message = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
-      issues: [{ path: [], expected: "a valid signature and outputs", received: "an error while validating", message: truncate(message, 300) }],
+      issues: [
+        {
+          path: [],
+          expected: "a valid signature and outputs",
+          received: "an error while validating",
+          message: truncate(message, 300),
+        },
+      ],
       raw,
     };
   }

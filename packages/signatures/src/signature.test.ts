@@ -186,7 +186,11 @@ describe("definition errors", () => {
 
   it("a field name that is not an identifier", () => {
     const error = definitionError(() =>
-      signature({ description: "d", inputs: { "user question": InputField({ description: "q" }) }, outputs: { a: OutputField({ description: "a" }) } }),
+      signature({
+        description: "d",
+        inputs: { "user question": InputField({ description: "q" }) },
+        outputs: { a: OutputField({ description: "a" }) },
+      }),
     );
     expect(error.message).toMatch(/field name "user question" is not allowed/);
   });
@@ -231,7 +235,9 @@ describe("definition errors", () => {
       answer = OutputField({ description: "a" });
     }
     const error = definitionError(() => describeSignature(new BadDefault()));
-    expect(error.message).toMatch(/^BadDefault: the default of input "limit" does not match its schema \(Too big: expected number to be <=5\)\. Fix the default or the schema\.$/);
+    expect(error.message).toMatch(
+      /^BadDefault: the default of input "limit" does not match its schema \(Too big: expected number to be <=5\)\. Fix the default or the schema\.$/,
+    );
     expect(error.field).toBe("limit");
     // A transformed schema's default is an output value: it is not checked against the input side.
     class Transformed extends Signature {
@@ -257,7 +263,12 @@ describe("definition errors", () => {
 describe("outputSchemaName", () => {
   it("is the class name, safe for provider schema names", () => {
     expect(outputSchemaName(new QASignature())).toBe("QASignature");
-    const long = signature({ name: "x".repeat(100), description: "d", inputs: {}, outputs: { a: OutputField({ description: "a" }) } });
+    const long = signature({
+      name: "x".repeat(100),
+      description: "d",
+      inputs: {},
+      outputs: { a: OutputField({ description: "a" }) },
+    });
     expect(outputSchemaName(long)).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
   });
 });

@@ -27,7 +27,6 @@ export class Signature {
 /** Any signature instance (class or functional form). */
 export type AnySignature = Signature;
 
-
 export interface SignatureSpec<I extends Record<string, AnyInputFieldDef>, O extends Record<string, AnyOutputFieldDef>> {
   /** Used for the output schema name; defaults to "Signature". */
   name?: string;

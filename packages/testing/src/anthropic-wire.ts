@@ -2,7 +2,16 @@
 // SSE event sequence), tools with tool_choice, output_config JSON schema, /v1/models, and
 // Anthropic-shaped errors, so the official `@anthropic-ai/sdk` client parses them unchanged.
 import { composeCompletion, countTokens, chunkText, type Completion } from "./fake-completion.js";
-import { asRecord, jsonResponse, makeId, sse, textOf, toolMentioned, type PlannedResponse, type RequestFlags } from "./fake-http.js";
+import {
+  asRecord,
+  jsonResponse,
+  makeId,
+  sse,
+  textOf,
+  toolMentioned,
+  type PlannedResponse,
+  type RequestFlags,
+} from "./fake-http.js";
 import type { Schema } from "./schema-sample.js";
 
 export const ANTHROPIC_MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1", "claude-3-5-haiku-latest"];
@@ -20,7 +29,10 @@ function baseHeaders(): Record<string, string> {
 
 export type AnthropicErrorKind = "rate_limit" | "server_error" | "auth" | "bad_request" | "not_found";
 
-export function anthropicError(kind: AnthropicErrorKind, extra: { status?: number; message?: string; retryAfterMs?: number } = {}): PlannedResponse {
+export function anthropicError(
+  kind: AnthropicErrorKind,
+  extra: { status?: number; message?: string; retryAfterMs?: number } = {},
+): PlannedResponse {
   const headers = baseHeaders();
   const body = (status: number, type: string, message: string): PlannedResponse =>
     jsonResponse(status, headers, { type: "error", error: { type, message }, request_id: headers["request-id"] });
@@ -30,7 +42,11 @@ export function anthropicError(kind: AnthropicErrorKind, extra: { status?: numbe
       headers["retry-after"] = String(Math.max(0, Math.ceil(ms / 1000)));
       headers["retry-after-ms"] = String(ms);
       headers["anthropic-ratelimit-requests-remaining"] = "0";
-      return body(429, "rate_limit_error", "This request would exceed the rate limit for your organization. Please try again later.");
+      return body(
+        429,
+        "rate_limit_error",
+        "This request would exceed the rate limit for your organization. Please try again later.",
+      );
     }
     case "server_error": {
       const status = extra.status ?? 500;
@@ -65,7 +81,8 @@ function usageOf(input: number, output: number): Record<string, unknown> {
 
 export function anthropicMessages(rawBody: unknown, flags: RequestFlags): PlannedResponse {
   const body = asRecord(rawBody);
-  if (typeof body.model !== "string" || body.model === "") return anthropicError("bad_request", { message: "model: Field required" });
+  if (typeof body.model !== "string" || body.model === "")
+    return anthropicError("bad_request", { message: "model: Field required" });
   if (typeof body.max_tokens !== "number") return anthropicError("bad_request", { message: "max_tokens: Field required" });
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return anthropicError("bad_request", { message: "messages: at least one message is required" });
@@ -90,14 +107,18 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     }
   }
   const tools: AnthropicTool[] = Array.isArray(body.tools)
-    ? body.tools.map(asRecord).filter((t) => typeof t.name === "string").map((t) => ({ name: t.name as string, schema: asRecord(t.input_schema) }))
+    ? body.tools
+        .map(asRecord)
+        .filter((t) => typeof t.name === "string")
+        .map((t) => ({ name: t.name as string, schema: asRecord(t.input_schema) }))
     : [];
   const choice = asRecord(body.tool_choice);
   let tool: AnthropicTool | undefined;
   if (tools.length > 0 && choice.type !== "none" && toolResult === undefined) {
     if (choice.type === "tool") {
       tool = tools.find((t) => t.name === choice.name);
-      if (!tool) return anthropicError("bad_request", { message: `tool_choice: tool '${String(choice.name)}' not found in tools` });
+      if (!tool)
+        return anthropicError("bad_request", { message: `tool_choice: tool '${String(choice.name)}' not found in tools` });
     } else if (choice.type === "any") tool = toolMentioned(tools, question) ?? tools[0];
     else tool = toolMentioned(tools, question);
   }
@@ -125,7 +146,14 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
   const outText = completion.kind === "text" ? completion.text : completion.arguments;
   const outputTokens = Math.max(1, countTokens(outText));
   const stopSequence = completion.kind === "text" ? (completion.stopSequence ?? null) : null;
-  const stopReason = completion.kind === "tool" ? "tool_use" : completion.truncated ? "max_tokens" : stopSequence !== null ? "stop_sequence" : "end_turn";
+  const stopReason =
+    completion.kind === "tool"
+      ? "tool_use"
+      : completion.truncated
+        ? "max_tokens"
+        : stopSequence !== null
+          ? "stop_sequence"
+          : "end_turn";
   const id = makeId("msg_01", 22);
   const headers = baseHeaders();
 
@@ -138,7 +166,14 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
   }
   const content =
     completion.kind === "tool"
-      ? [{ type: "tool_use", id: makeId("toolu_01", 22), name: completion.name, input: JSON.parse(completion.arguments) as unknown }]
+      ? [
+          {
+            type: "tool_use",
+            id: makeId("toolu_01", 22),
+            name: completion.name,
+            input: JSON.parse(completion.arguments) as unknown,
+          },
+        ]
       : [{ type: "text", text: completion.text }];
   const response = {
     id,
@@ -152,7 +187,11 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
   };
   const json = JSON.stringify(response);
   if (flags.malformed) {
-    return { status: 200, headers: { ...headers, "content-type": "application/json" }, body: `${json.slice(0, Math.floor(json.length / 2))}<!-- upstream error -->` };
+    return {
+      status: 200,
+      headers: { ...headers, "content-type": "application/json" },
+      body: `${json.slice(0, Math.floor(json.length / 2))}<!-- upstream error -->`,
+    };
   }
   const planned: PlannedResponse = { status: 200, headers: { ...headers, "content-type": "application/json" }, body: json };
   if (flags.truncate) planned.cutAfter = Math.floor(json.length / 2);
@@ -198,20 +237,39 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
   ];
   if (completion.kind === "tool") {
     events.push(
-      sse({ type: "content_block_start", index: 0, content_block: { type: "tool_use", id: makeId("toolu_01", 22), name: completion.name, input: {} } }, "content_block_start"),
+      sse(
+        {
+          type: "content_block_start",
+          index: 0,
+          content_block: { type: "tool_use", id: makeId("toolu_01", 22), name: completion.name, input: {} },
+        },
+        "content_block_start",
+      ),
     );
     events.push(sse({ type: "ping" }, "ping"));
     for (const piece of chunkText(completion.arguments)) {
-      events.push(sse({ type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: piece } }, "content_block_delta"));
+      events.push(
+        sse(
+          { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: piece } },
+          "content_block_delta",
+        ),
+      );
     }
   } else {
     events.push(sse({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, "content_block_start"));
     events.push(sse({ type: "ping" }, "ping"));
     for (const piece of chunkText(completion.text)) {
-      events.push(sse({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } }, "content_block_delta"));
+      events.push(
+        sse({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: piece } }, "content_block_delta"),
+      );
     }
   }
-  if (flags.malformed) events.splice(Math.max(2, Math.floor(events.length / 2)), 0, "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"index\n\n");
+  if (flags.malformed)
+    events.splice(
+      Math.max(2, Math.floor(events.length / 2)),
+      0,
+      'event: content_block_delta\ndata: {"type": "content_block_delta", "index\n\n',
+    );
   const contentEvents = events.length;
   events.push(sse({ type: "content_block_stop", index: 0 }, "content_block_stop"));
   events.push(
@@ -219,7 +277,12 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
       {
         type: "message_delta",
         delta: { stop_reason: meta.stopReason, stop_sequence: meta.stopSequence },
-        usage: { input_tokens: meta.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: meta.outputTokens },
+        usage: {
+          input_tokens: meta.inputTokens,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          output_tokens: meta.outputTokens,
+        },
       },
       "message_delta",
     ),
@@ -232,5 +295,10 @@ export function anthropicModels(id?: string): PlannedResponse {
   const model = (name: string) => ({ type: "model", id: name, display_name: name, created_at: "2025-01-01T00:00:00Z" });
   if (id !== undefined) return jsonResponse(200, baseHeaders(), model(id));
   const data = ANTHROPIC_MODELS.map(model);
-  return jsonResponse(200, baseHeaders(), { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });
+  return jsonResponse(200, baseHeaders(), {
+    data,
+    has_more: false,
+    first_id: data[0]?.id ?? null,
+    last_id: data[data.length - 1]?.id ?? null,
+  });
 }

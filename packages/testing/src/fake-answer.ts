@@ -86,7 +86,12 @@ export function findArithmetic(text: string): ArithmeticResult | undefined {
     const balanced = balanceParentheses(raw.trim());
     const value = evaluateArithmetic(balanced);
     if (value === undefined) continue;
-    const expression = balanced.replace(/\s+/g, "").replace(/([-+*/])/g, " $1 ").replace(/\(\s/g, "(").replace(/\s\)/g, ")").trim();
+    const expression = balanced
+      .replace(/\s+/g, "")
+      .replace(/([-+*/])/g, " $1 ")
+      .replace(/\(\s/g, "(")
+      .replace(/\s\)/g, ")")
+      .trim();
     if (!best || expression.length > best.expression.length) best = { expression, value };
   }
   return best;
@@ -122,7 +127,10 @@ export function extractTopic(question: string): string {
     .map((line) => line.trim())
     .filter((line) => line.length > 0 && !/^[#>*-]*\s*[\w ]{1,40}:$/.test(line));
   let topic = (lines[lines.length - 1] ?? question).replace(/\s+/g, " ").trim();
-  topic = topic.replace(/^[{["']+|[}\]"']+$/g, "").replace(/[?.!:;,]+$/, "").trim();
+  topic = topic
+    .replace(/^[{["']+|[}\]"']+$/g, "")
+    .replace(/[?.!:;,]+$/, "")
+    .trim();
   if (topic.length > 80) topic = `${topic.slice(0, 77).trimEnd()}...`;
   return topic || "your question";
 }

@@ -65,7 +65,9 @@ export function composeCompletion(input: CompletionInput): Completion {
   if (budget !== undefined && budget > 0 && countTokens(text) > budget) {
     return { kind: "text", text: text.slice(0, budget * 4), truncated: true };
   }
-  return stopSequence === undefined ? { kind: "text", text, truncated: false } : { kind: "text", text, truncated: false, stopSequence };
+  return stopSequence === undefined
+    ? { kind: "text", text, truncated: false }
+    : { kind: "text", text, truncated: false, stopSequence };
 }
 
 function plainAnswer(input: CompletionInput): string {

@@ -31,8 +31,7 @@ beforeEach(() => {
   server.clearRequests();
 });
 
-const textOf = (message: Anthropic.Message): string =>
-  message.content.map((b) => (b.type === "text" ? b.text : "")).join("");
+const textOf = (message: Anthropic.Message): string => message.content.map((b) => (b.type === "text" ? b.text : "")).join("");
 
 describe("Anthropic messages", () => {
   it("answers arithmetic, with usage, ids and the request-id header", async () => {
@@ -74,7 +73,9 @@ describe("Anthropic messages", () => {
       model: "m",
       max_tokens: 512,
       messages: [{ role: "user", content: "What is 5 * 5?" }],
-      tools: [{ name: "answer_question", description: "Record the answer", input_schema: answerSchema as Anthropic.Tool.InputSchema }],
+      tools: [
+        { name: "answer_question", description: "Record the answer", input_schema: answerSchema as Anthropic.Tool.InputSchema },
+      ],
       tool_choice: { type: "tool", name: "answer_question" },
     });
     expect(res.stop_reason).toBe("tool_use");
@@ -98,19 +99,32 @@ describe("Anthropic messages", () => {
   });
 
   it("stops at max_tokens with stop_reason max_tokens", async () => {
-    const res = await client.messages.create({ model: "m", max_tokens: 2, messages: [{ role: "user", content: "Tell me a long story about dragons" }] });
+    const res = await client.messages.create({
+      model: "m",
+      max_tokens: 2,
+      messages: [{ role: "user", content: "Tell me a long story about dragons" }],
+    });
     expect(res.stop_reason).toBe("max_tokens");
   });
 
   it("ends the answer before a stop sequence, naming it", async () => {
-    const res = await client.messages.create({ model: "m", max_tokens: 100, stop_sequences: [" = "], messages: [{ role: "user", content: "What is 2+2?" }] });
+    const res = await client.messages.create({
+      model: "m",
+      max_tokens: 100,
+      stop_sequences: [" = "],
+      messages: [{ role: "user", content: "What is 2+2?" }],
+    });
     expect(textOf(res)).toBe("2 + 2");
     expect(res.stop_reason).toBe("stop_sequence");
     expect(res.stop_sequence).toBe(" = ");
   });
 
   it("streams the real event sequence, reassembling to the plain answer", async () => {
-    const params = { model: "m", max_tokens: 300, messages: [{ role: "user" as const, content: "Describe a quiet forest in winter" }] };
+    const params = {
+      model: "m",
+      max_tokens: 300,
+      messages: [{ role: "user" as const, content: "Describe a quiet forest in winter" }],
+    };
     const plain = await client.messages.create(params);
     const stream = await client.messages.create({ ...params, stream: true });
     const types: string[] = [];
@@ -159,7 +173,10 @@ describe("Anthropic messages", () => {
       messages: [
         { role: "user", content: "use lookup for otters" },
         { role: "assistant", content: [{ type: "tool_use", id: "toolu_1", name: "lookup", input: { q: "otters" } }] },
-        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "Otters hold hands while sleeping." }] },
+        {
+          role: "user",
+          content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "Otters hold hands while sleeping." }],
+        },
       ],
     });
     expect(textOf(res)).toContain("Otters hold hands");
@@ -173,7 +190,8 @@ describe("Anthropic messages", () => {
 });
 
 describe("Anthropic faults surface as the SDK's errors", () => {
-  const ask = () => client.messages.create({ model: "m", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+  const ask = () =>
+    client.messages.create({ model: "m", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
 
   it("rate_limit -> RateLimitError with retry-after", async () => {
     server.fault({ type: "rate_limit", retryAfterMs: 1500 });
@@ -223,7 +241,9 @@ describe("Anthropic faults surface as the SDK's errors", () => {
   it("stall -> APIConnectionTimeoutError with a client timeout", async () => {
     const impatient = new Anthropic({ apiKey: KEY, baseURL: server.anthropicBaseUrl, maxRetries: 0, timeout: 200 });
     server.fault({ type: "stall" });
-    const err = await impatient.messages.create({ model: "m", max_tokens: 50, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await impatient.messages
+      .create({ model: "m", max_tokens: 50, messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.APIConnectionTimeoutError);
   });
 
@@ -234,7 +254,12 @@ describe("Anthropic faults surface as the SDK's errors", () => {
 
   it("truncated_stream -> events stop before message_stop", async () => {
     server.fault({ type: "truncated_stream" });
-    const stream = await client.messages.create({ model: "m", max_tokens: 300, stream: true, messages: [{ role: "user", content: "Describe a long voyage at sea" }] });
+    const stream = await client.messages.create({
+      model: "m",
+      max_tokens: 300,
+      stream: true,
+      messages: [{ role: "user", content: "Describe a long voyage at sea" }],
+    });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types[0]).toBe("message_start");
@@ -246,7 +271,11 @@ describe("Anthropic faults surface as the SDK's errors", () => {
   it("the SDK retries a 429 by itself, honouring retry-after-ms", async () => {
     const retrying = new Anthropic({ apiKey: KEY, baseURL: server.anthropicBaseUrl, maxRetries: 2 });
     server.fault({ type: "rate_limit", retryAfterMs: 20 });
-    const res = await retrying.messages.create({ model: "m", max_tokens: 50, messages: [{ role: "user", content: "What is 3+3?" }] });
+    const res = await retrying.messages.create({
+      model: "m",
+      max_tokens: 50,
+      messages: [{ role: "user", content: "What is 3+3?" }],
+    });
     expect(textOf(res)).toContain("6");
     expect(server.requests).toHaveLength(2);
     const auth = server.requests[0]?.headers["x-api-key"] ?? server.requests[0]?.headers.authorization;

@@ -31,7 +31,9 @@ it("starts with --port 0 --latency, prints its URLs, answers, and exits 0 on SIG
       body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "What is 2+2?" }] }),
     });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(95);
-    expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toContain("4");
+    expect(((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toContain(
+      "4",
+    );
     proc.child.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
     expect(proc.out()).toContain("SIGTERM, shutting down");

@@ -23,11 +23,17 @@ it("answers 100 concurrent requests at 200 ms latency in under 3 latencies (real
   server.setLatency(0);
   // Warm the client's code paths and open its 100 keep-alive connections, so the timing is about
   // the server answering concurrently rather than about TCP handshakes and JIT warm-up.
-  await Promise.all(Array.from({ length: 100 }, () => client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "warm up" }] })));
+  await Promise.all(
+    Array.from({ length: 100 }, () =>
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "warm up" }] }),
+    ),
+  );
   server.setLatency(200);
   const started = Date.now();
   const results = await Promise.all(
-    Array.from({ length: 100 }, (_, i) => client.chat.completions.create({ model: "m", messages: [{ role: "user", content: `What is ${i}+1?` }] })),
+    Array.from({ length: 100 }, (_, i) =>
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: `What is ${i}+1?` }] }),
+    ),
   );
   const elapsed = Date.now() - started;
   results.forEach((r, i) => expect(r.choices[0]?.message.content).toContain(String(i + 1)));
@@ -41,7 +47,9 @@ it("answers 1000 concurrent requests, all successfully (real openai client)", as
   server.clearRequests();
   const started = Date.now();
   const results = await Promise.allSettled(
-    Array.from({ length: 1000 }, (_, i) => client.chat.completions.create({ model: "m", messages: [{ role: "user", content: `q${i}` }] })),
+    Array.from({ length: 1000 }, (_, i) =>
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: `q${i}` }] }),
+    ),
   );
   console.info(`1000 concurrent requests at 50 ms latency: ${Date.now() - started} ms`);
   expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1000);

@@ -35,7 +35,10 @@ beforeEach(() => {
 
 describe("OpenAI chat completions", () => {
   it("answers arithmetic with the right number and plausible usage", async () => {
-    const res = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "What is 2+2?" }] });
+    const res = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "What is 2+2?" }],
+    });
     expect(res.object).toBe("chat.completion");
     expect(res.id).toMatch(/^chatcmpl-/);
     expect(res.model).toBe("gpt-4o-mini");
@@ -51,7 +54,8 @@ describe("OpenAI chat completions", () => {
 
   it("answers word arithmetic and decimals", async () => {
     const ask = async (q: string) =>
-      (await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] })).choices[0]?.message.content;
+      (await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] })).choices[0]?.message
+        .content;
     expect(await ask("what is 12 times 3")).toContain("36");
     expect(await ask("Compute 1.5 + 2.25 please")).toContain("3.75");
     expect(await ask("What is 10 / 4?")).toContain("2.5");
@@ -90,7 +94,11 @@ describe("OpenAI chat completions", () => {
       response_format: { type: "json_object" },
     });
     expect(JSON.parse(plain.choices[0]?.message.content ?? "")).toEqual({ answer: "1 + 1 = 2" });
-    const schema = { type: "object", properties: { city: { type: "string" }, population: { type: "integer", minimum: 1000 } }, required: ["city", "population"] };
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, population: { type: "integer", minimum: 1000 } },
+      required: ["city", "population"],
+    };
     const withSchema = await client.chat.completions.create({
       model: "gpt-4o",
       messages: [
@@ -104,11 +112,19 @@ describe("OpenAI chat completions", () => {
   });
 
   it("follows a JSON Schema written in the system prompt, even without JSON mode", async () => {
-    const schema = { type: "object", properties: { answer: { type: "string" }, confidence: { type: "number", minimum: 0, maximum: 1 } }, required: ["answer", "confidence"], additionalProperties: false };
+    const schema = {
+      type: "object",
+      properties: { answer: { type: "string" }, confidence: { type: "number", minimum: 0, maximum: 1 } },
+      required: ["answer", "confidence"],
+      additionalProperties: false,
+    };
     const res = await client.chat.completions.create({
       model: "gpt-4o",
       messages: [
-        { role: "system", content: `Answer the user's question.\n\nRespond with a single JSON object. The object must match this JSON Schema:\n${JSON.stringify(schema)}` },
+        {
+          role: "system",
+          content: `Answer the user's question.\n\nRespond with a single JSON object. The object must match this JSON Schema:\n${JSON.stringify(schema)}`,
+        },
         { role: "user", content: "User question (question):\nWhat is 2+2?" },
       ],
     });
@@ -118,7 +134,12 @@ describe("OpenAI chat completions", () => {
   });
 
   it("calls a forced tool with schema-valid arguments", async () => {
-    const parameters = { type: "object", properties: { city: { type: "string" }, unit: { enum: ["c", "f"] } }, required: ["city", "unit"], additionalProperties: false };
+    const parameters = {
+      type: "object",
+      properties: { city: { type: "string" }, unit: { enum: ["c", "f"] } },
+      required: ["city", "unit"],
+      additionalProperties: false,
+    };
     const res = await client.chat.completions.create({
       model: "gpt-4o",
       messages: [{ role: "user", content: "Weather in Paris?" }],
@@ -135,17 +156,34 @@ describe("OpenAI chat completions", () => {
   });
 
   it("with tool_choice auto calls a tool only when the question names it, and answers a tool result in text", async () => {
-    const tools = [{ type: "function" as const, function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } } }];
-    const noTool = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "Hello there" }], tools });
+    const tools = [
+      {
+        type: "function" as const,
+        function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } },
+      },
+    ];
+    const noTool = await client.chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "Hello there" }],
+      tools,
+    });
     expect(noTool.choices[0]?.message.tool_calls).toBeUndefined();
-    const named = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "Please use lookup for cats" }], tools });
+    const named = await client.chat.completions.create({
+      model: "m",
+      messages: [{ role: "user", content: "Please use lookup for cats" }],
+      tools,
+    });
     expect(named.choices[0]?.finish_reason).toBe("tool_calls");
     const after = await client.chat.completions.create({
       model: "m",
       tools,
       messages: [
         { role: "user", content: "Please use lookup for cats" },
-        { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"cats"}' } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: '{"q":"cats"}' } }],
+        },
         { role: "tool", tool_call_id: "call_1", content: "Cats sleep 16 hours a day." },
       ],
     });
@@ -163,7 +201,11 @@ describe("OpenAI chat completions", () => {
   });
 
   it("ends the answer before a stop sequence", async () => {
-    const res = await client.chat.completions.create({ model: "m", stop: [" = "], messages: [{ role: "user", content: "What is 2+2?" }] });
+    const res = await client.chat.completions.create({
+      model: "m",
+      stop: [" = "],
+      messages: [{ role: "user", content: "What is 2+2?" }],
+    });
     expect(res.choices[0]?.message.content).toBe("2 + 2");
     expect(res.choices[0]?.finish_reason).toBe("stop");
   });
@@ -171,7 +213,9 @@ describe("OpenAI chat completions", () => {
   it("answers scripted replies exactly, for the scripted number of matching requests", async () => {
     server.reply("scripted!", { times: 2, match: (r) => JSON.stringify(r.body).includes("script me") });
     server.reply({ answer: "object reply", confidence: 0.5 });
-    const ask = async (q: string) => (await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] })).choices[0]?.message.content;
+    const ask = async (q: string) =>
+      (await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] })).choices[0]?.message
+        .content;
     expect(await ask("script me")).toBe("scripted!");
     expect(await ask("anything else")).toBe('{"answer":"object reply","confidence":0.5}');
     expect(await ask("script me")).toBe("scripted!");
@@ -181,7 +225,12 @@ describe("OpenAI chat completions", () => {
   it("streams chunks that reassemble to the plain answer, with a final usage chunk", async () => {
     const messages = [{ role: "user" as const, content: "Describe a sunrise over the mountains" }];
     const plain = await client.chat.completions.create({ model: "gpt-4o", messages });
-    const stream = await client.chat.completions.create({ model: "gpt-4o", messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = "";
     let chunks = 0;
     let finish: string | null | undefined;
@@ -227,10 +276,18 @@ describe("OpenAI chat completions", () => {
 
   it("works with the SDK's stream helper and parse(): final completion, parsed JSON", async () => {
     const response_format = { type: "json_schema" as const, json_schema: { name: "qa", strict: true, schema: qaSchema } };
-    const stream = client.chat.completions.stream({ model: "gpt-4o", messages: [{ role: "user", content: "What is 8 - 3?" }], response_format });
+    const stream = client.chat.completions.stream({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "What is 8 - 3?" }],
+      response_format,
+    });
     const final = await stream.finalChatCompletion();
     expect(JSON.parse(final.choices[0]?.message.content ?? "")).toMatchObject({ answer: "8 - 3 = 5", confidence: 0.9 });
-    const parsed = await client.chat.completions.parse({ model: "gpt-4o", messages: [{ role: "user", content: "What is 8 - 3?" }], response_format });
+    const parsed = await client.chat.completions.parse({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "What is 8 - 3?" }],
+      response_format,
+    });
     expect(parsed.choices[0]?.message.parsed).toMatchObject({ answer: "8 - 3 = 5" });
     expect(validatorFor(qaSchema)(parsed.choices[0]?.message.parsed)).toEqual([]);
   });
@@ -259,7 +316,9 @@ describe("OpenAI chat completions", () => {
 describe("OpenAI faults surface as the SDK's errors", () => {
   it("rate_limit -> RateLimitError with Retry-After headers", async () => {
     server.fault({ type: "rate_limit", retryAfterSeconds: 2 });
-    const err = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     const e = err as InstanceType<typeof OpenAI.RateLimitError>;
     expect(e.status).toBe(429);
@@ -281,14 +340,18 @@ describe("OpenAI faults surface as the SDK's errors", () => {
 
   it.each([500, 502, 503] as const)("server_error %i -> InternalServerError", async (status) => {
     server.fault({ type: "server_error", status });
-    const err = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
   });
 
   it("auth -> AuthenticationError whose message masks the key", async () => {
     server.fault({ type: "auth" });
-    const err = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((err as Error).message).not.toContain(KEY);
     expect((err as Error).message).toContain("Incorrect API key provided");
@@ -296,7 +359,9 @@ describe("OpenAI faults surface as the SDK's errors", () => {
 
   it("malformed_json -> a JSON parse error", async () => {
     server.fault({ type: "malformed_json" });
-    const err = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SyntaxError);
   });
 
@@ -316,14 +381,18 @@ describe("OpenAI faults surface as the SDK's errors", () => {
     const impatient = new OpenAI({ apiKey: KEY, baseURL: server.openaiBaseUrl, maxRetries: 0, timeout: 200 });
     server.fault({ type: "stall" });
     const started = Date.now();
-    const err = await impatient.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await impatient.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("disconnect -> APIConnectionError", async () => {
     server.fault({ type: "disconnect" });
-    const err = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIConnectionError);
   });
 
@@ -345,7 +414,9 @@ describe("OpenAI faults surface as the SDK's errors", () => {
 
   it("truncated_stream on a plain request cuts the body half-way: the client fails", async () => {
     server.fault({ type: "truncated_stream" });
-    const err = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: "m", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(server.requests).toHaveLength(1);
   });
@@ -360,7 +431,11 @@ describe("OpenAI faults surface as the SDK's errors", () => {
 
   it("scripted faults apply to the next N matching requests only", async () => {
     server.fault({ type: "server_error" }, { times: 2, match: (r) => r.path === "/v1/chat/completions" });
-    const call = () => client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).then(() => "ok", () => "err");
+    const call = () =>
+      client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "hi" }] }).then(
+        () => "ok",
+        () => "err",
+      );
     await client.models.list();
     expect([await call(), await call(), await call()]).toEqual(["err", "err", "ok"]);
   });
@@ -386,8 +461,18 @@ describe("OpenAI embeddings and models", () => {
   });
 
   it("honours dimensions and is stable across calls", async () => {
-    const a = await client.embeddings.create({ model: "text-embedding-3-small", input: "hello world", dimensions: 64, encoding_format: "float" });
-    const b = await client.embeddings.create({ model: "text-embedding-3-small", input: "hello world", dimensions: 64, encoding_format: "float" });
+    const a = await client.embeddings.create({
+      model: "text-embedding-3-small",
+      input: "hello world",
+      dimensions: 64,
+      encoding_format: "float",
+    });
+    const b = await client.embeddings.create({
+      model: "text-embedding-3-small",
+      input: "hello world",
+      dimensions: 64,
+      encoding_format: "float",
+    });
     expect(a.data[0]?.embedding).toHaveLength(64);
     expect(a.data[0]?.embedding).toEqual(b.data[0]?.embedding);
   });
@@ -418,7 +503,10 @@ describe("recording and latency", () => {
 
   it("applies per-request latency from x-fake-latency-ms", async () => {
     const started = Date.now();
-    await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "slow" }] }, { headers: { "x-fake-latency-ms": "150" } });
+    await client.chat.completions.create(
+      { model: "m", messages: [{ role: "user", content: "slow" }] },
+      { headers: { "x-fake-latency-ms": "150" } },
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 });

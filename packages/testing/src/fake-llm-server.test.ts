@@ -21,8 +21,16 @@ async function waitFor(condition: () => boolean): Promise<void> {
   }
 }
 
-const chat = (server: FakeLLMServer, headers: Record<string, string> = {}, body: unknown = { model: "m", messages: [{ role: "user", content: "What is 2+2?" }] }) =>
-  fetch(`${server.openaiBaseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const chat = (
+  server: FakeLLMServer,
+  headers: Record<string, string> = {},
+  body: unknown = { model: "m", messages: [{ role: "user", content: "What is 2+2?" }] },
+) =>
+  fetch(`${server.openaiBaseUrl}/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe("the fake LLM server", () => {
   it("listens on 127.0.0.1 on a free port and exposes both base URLs", async () => {
@@ -70,11 +78,18 @@ describe("the fake LLM server", () => {
 
   it("answers a body that is not JSON, or a missing model, with a 400", async () => {
     const server = await start();
-    const bad = await fetch(`${server.openaiBaseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const bad = await fetch(`${server.openaiBaseUrl}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(bad.status).toBe(400);
     const noModel = await chat(server, {}, { messages: [{ role: "user", content: "hi" }] });
     expect(noModel.status).toBe(400);
-    const anthropic = await fetch(`${server.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }) });
+    const anthropic = await fetch(`${server.url}/v1/messages`, {
+      method: "POST",
+      body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+    });
     expect(anthropic.status).toBe(400);
     expect(((await anthropic.json()) as { error: { message: string } }).error.message).toContain("max_tokens");
   });
@@ -107,7 +122,11 @@ describe("the fake LLM server", () => {
   it("spaces streamed chunks by the per-request x-fake-stream-delay-ms", async () => {
     const server = await start();
     const t0 = Date.now();
-    const res = await chat(server, { "x-fake-stream-delay-ms": "20" }, { model: "m", stream: true, messages: [{ role: "user", content: "Tell me about rivers" }] });
+    const res = await chat(
+      server,
+      { "x-fake-stream-delay-ms": "20" },
+      { model: "m", stream: true, messages: [{ role: "user", content: "Tell me about rivers" }] },
+    );
     const text = await res.text();
     const events = text.split("\n\n").filter(Boolean);
     expect(events.at(-1)).toBe("data: [DONE]");

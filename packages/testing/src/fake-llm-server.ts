@@ -5,7 +5,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import { anthropicError, anthropicMessages, anthropicModels } from "./anthropic-wire.js";
 import { asRecord, jsonResponse, textOf, type PlannedResponse, type RequestFlags } from "./fake-http.js";
-import type { FakeFault, FakeFaultType, FakeLLMServer, FakeLLMServerOptions, RecordedRequest, ScriptOptions } from "./fake-llm-types.js";
+import type {
+  FakeFault,
+  FakeFaultType,
+  FakeLLMServer,
+  FakeLLMServerOptions,
+  RecordedRequest,
+  ScriptOptions,
+} from "./fake-llm-types.js";
 import { openaiChat, openaiEmbeddings, openaiError, openaiModels } from "./openai-wire.js";
 
 const FAULT_TYPES: readonly FakeFaultType[] = [
@@ -55,7 +62,10 @@ function isChatRoute(route: Route): boolean {
 
 /** Parses `x-fake-fault: rate_limit`, with an optional parameter: `rate_limit:250` (ms), `server_error:503`. */
 export function parseFaultHeader(value: string): FakeFault | undefined {
-  const [name = "", param] = value.trim().split(":", 2).map((s) => s.trim());
+  const [name = "", param] = value
+    .trim()
+    .split(":", 2)
+    .map((s) => s.trim());
   const n = param === undefined || param === "" ? undefined : Number(param);
   switch (name as FakeFaultType) {
     case "rate_limit":
@@ -251,14 +261,22 @@ class FakeLLMServerImpl implements FakeLLMServer {
       if (this.recorded.length > this.maxRecorded) this.recorded.shift();
     }
     const route = routeOf(method, path);
-    const api: Api = route?.kind.startsWith("anthropic") || req.headers["anthropic-version"] !== undefined ? "anthropic" : "openai";
+    const api: Api =
+      route?.kind.startsWith("anthropic") || req.headers["anthropic-version"] !== undefined ? "anthropic" : "openai";
     const flags: RequestFlags = { violate: false, truncate: false, malformed: false, startedAt };
     const headerLatency = Number(req.headers["x-fake-latency-ms"]);
-    const latency = req.headers["x-fake-latency-ms"] !== undefined && Number.isFinite(headerLatency) ? Math.max(0, headerLatency) : this.latencyMs;
+    const latency =
+      req.headers["x-fake-latency-ms"] !== undefined && Number.isFinite(headerLatency)
+        ? Math.max(0, headerLatency)
+        : this.latencyMs;
 
     if (!route) {
       const message = `Unknown request URL: ${method} ${path}. The fake LLM server speaks POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models and POST /v1/messages.`;
-      this.send(res, api === "anthropic" ? anthropicError("not_found", { message }) : openaiError("not_found", flags, { message }), 0);
+      this.send(
+        res,
+        api === "anthropic" ? anthropicError("not_found", { message }) : openaiError("not_found", flags, { message }),
+        0,
+      );
       return;
     }
     const faultHeader = req.headers["x-fake-fault"];
@@ -267,7 +285,11 @@ class FakeLLMServerImpl implements FakeLLMServer {
       fault = parseFaultHeader(faultHeader);
       if (!fault) {
         const message = `Unknown x-fake-fault "${faultHeader}". Use one of: ${FAULT_TYPES.join(", ")}.`;
-        this.send(res, api === "anthropic" ? anthropicError("bad_request", { message }) : openaiError("bad_request", flags, { message }), 0);
+        this.send(
+          res,
+          api === "anthropic" ? anthropicError("bad_request", { message }) : openaiError("bad_request", flags, { message }),
+          0,
+        );
         return;
       }
     } else if (this.faults.length > 0) fault = this.take(this.faults, recorded);
@@ -275,7 +297,10 @@ class FakeLLMServerImpl implements FakeLLMServer {
 
     if (fault?.type === "stall") return; // Held open until the client gives up or close() runs.
     const chunkHeader = Number(req.headers["x-fake-stream-delay-ms"]);
-    const chunkDelay = req.headers["x-fake-stream-delay-ms"] !== undefined && Number.isFinite(chunkHeader) ? Math.max(0, chunkHeader) : this.chunkDelayMs;
+    const chunkDelay =
+      req.headers["x-fake-stream-delay-ms"] !== undefined && Number.isFinite(chunkHeader)
+        ? Math.max(0, chunkHeader)
+        : this.chunkDelayMs;
     this.later(latency, () => {
       if (res.destroyed) return;
       if (fault?.type === "disconnect") {
@@ -284,22 +309,40 @@ class FakeLLMServerImpl implements FakeLLMServer {
       }
       if (badJson) {
         const message = "We could not parse the JSON body of your request. Send valid JSON.";
-        this.send(res, api === "anthropic" ? anthropicError("bad_request", { message }) : openaiError("bad_request", flags, { message }), 0);
+        this.send(
+          res,
+          api === "anthropic" ? anthropicError("bad_request", { message }) : openaiError("bad_request", flags, { message }),
+          0,
+        );
         return;
       }
       switch (fault?.type) {
         case "rate_limit": {
           const retryAfterMs = retryAfterMsOf(fault);
-          this.send(res, api === "anthropic" ? anthropicError("rate_limit", { retryAfterMs }) : openaiError("rate_limit", flags, { retryAfterMs }), 0);
+          this.send(
+            res,
+            api === "anthropic"
+              ? anthropicError("rate_limit", { retryAfterMs })
+              : openaiError("rate_limit", flags, { retryAfterMs }),
+            0,
+          );
           return;
         }
         case "server_error": {
           const status = fault.status ?? 500;
-          this.send(res, api === "anthropic" ? anthropicError("server_error", { status }) : openaiError("server_error", flags, { status }), 0);
+          this.send(
+            res,
+            api === "anthropic" ? anthropicError("server_error", { status }) : openaiError("server_error", flags, { status }),
+            0,
+          );
           return;
         }
         case "auth":
-          this.send(res, api === "anthropic" ? anthropicError("auth") : openaiError("auth", flags, { apiKeyHint: maskKey(req) }), 0);
+          this.send(
+            res,
+            api === "anthropic" ? anthropicError("auth") : openaiError("auth", flags, { apiKeyHint: maskKey(req) }),
+            0,
+          );
           return;
         case "malformed_json":
           flags.malformed = true;

@@ -29,7 +29,9 @@ it("takes scripted faults and replies across the thread", async () => {
   const client = new OpenAI({ apiKey: "sk-thread-test-0000000000", baseURL: server.openaiBaseUrl, maxRetries: 0 });
   await server.setLatency(0);
   await server.fault({ type: "auth" }, { path: "/v1/chat/completions" });
-  await expect(client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  await expect(client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] })).rejects.toBeInstanceOf(
+    OpenAI.AuthenticationError,
+  );
   await server.reply("from the thread");
   const res = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] });
   expect(res.choices[0]?.message.content).toBe("from the thread");

@@ -47,7 +47,8 @@ function tsxEsmApiUrl(from: string): string {
   const pkgPath = require.resolve("tsx/package.json");
   const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, unknown> };
   const entry = (pkg.exports?.["./esm/api"] as { import?: unknown } | undefined)?.import;
-  const relative = typeof entry === "string" ? entry : (entry as { default?: string } | undefined)?.default ?? "./dist/esm/api/index.mjs";
+  const relative =
+    typeof entry === "string" ? entry : ((entry as { default?: string } | undefined)?.default ?? "./dist/esm/api/index.mjs");
   return pathToFileURL(join(dirname(pkgPath), relative)).href;
 }
 
@@ -55,7 +56,8 @@ function tsxEsmApiUrl(from: string): string {
 export async function startFakeLLMServerThread(options: FakeLLMServerOptions = {}): Promise<FakeLLMServerThread> {
   const worker = createWorker(options);
   const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
-    const onExit = (code: number): void => reject(new Error(`The fake LLM server thread exited (code ${code}) before it listened.`));
+    const onExit = (code: number): void =>
+      reject(new Error(`The fake LLM server thread exited (code ${code}) before it listened.`));
     worker.once("error", reject);
     worker.once("exit", onExit);
     worker.once("message", (message: { url: string; port: number }) => {

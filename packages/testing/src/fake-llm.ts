@@ -3,4 +3,11 @@
 export { parseFaultHeader, startFakeLLMServer } from "./fake-llm-server.js";
 export { startFakeLLMServerThread } from "./fake-llm-thread.js";
 export type { FakeLLMServerThread, ThreadScriptOptions } from "./fake-llm-thread.js";
-export type { FakeFault, FakeFaultType, FakeLLMServer, FakeLLMServerOptions, RecordedRequest, ScriptOptions } from "./fake-llm-types.js";
+export type {
+  FakeFault,
+  FakeFaultType,
+  FakeLLMServer,
+  FakeLLMServerOptions,
+  RecordedRequest,
+  ScriptOptions,
+} from "./fake-llm-types.js";

@@ -17,7 +17,12 @@ runMemoryConformance({ name: "buffer", create: (retention) => new BufferMemory(r
 // SummaryMemory passes too, with keepLast above what the suite appends (folding itself is tested in @kaizen/memory).
 runMemoryConformance({
   name: "summary over buffer",
-  create: (retention) => new SummaryMemory({ store: new BufferMemory(retention), keepLast: 1000, summarize: (turns, previous) => `${previous ?? ""}+${turns.length}` }),
+  create: (retention) =>
+    new SummaryMemory({
+      store: new BufferMemory(retention),
+      keepLast: 1000,
+      summarize: (turns, previous) => `${previous ?? ""}+${turns.length}`,
+    }),
   sync: true,
 });
 
@@ -27,7 +32,8 @@ let sqliteFiles = 0;
 runMemoryConformance({
   name: "sqlite",
   // Instances with retention get a file of their own, so their policy applies to their data only.
-  create: (retention) => new SqliteMemory({ path: join(sqliteDir, retention ? `retention-${++sqliteFiles}.db` : "shared.db"), ...retention }),
+  create: (retention) =>
+    new SqliteMemory({ path: join(sqliteDir, retention ? `retention-${++sqliteFiles}.db` : "shared.db"), ...retention }),
   sync: true,
   shared: true,
 });

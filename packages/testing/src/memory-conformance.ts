@@ -58,7 +58,11 @@ export function runMemoryConformance(options: MemoryConformanceOptions): void {
       const memory = await create();
       const id = session("append");
       const before = Date.now();
-      const turn = await memory.appendAsync(id, { inputs: { question: "q1" }, outputs: { answer: "a1" }, metadata: { model: "m" } });
+      const turn = await memory.appendAsync(id, {
+        inputs: { question: "q1" },
+        outputs: { answer: "a1" },
+        metadata: { model: "m" },
+      });
       const after = Date.now();
       expect(turn.sessionId).toBe(id);
       expect(turn.seq).toBe(1);
@@ -97,7 +101,10 @@ export function runMemoryConformance(options: MemoryConformanceOptions): void {
     it("round-trips JSON data exactly (unicode, nesting, arrays, numbers, null)", async () => {
       const memory = await create();
       const id = session("json");
-      const inputs = { text: "héllo wörld 你好 🎉 \"quoted\" \\ \n new line", nested: { a: [1, 2.5, -3e10, true, false, null], b: { c: "" } } };
+      const inputs = {
+        text: 'héllo wörld 你好 🎉 "quoted" \\ \n new line',
+        nested: { a: [1, 2.5, -3e10, true, false, null], b: { c: "" } },
+      };
       const outputs = { answer: "ok", confidence: 0.9, list: [{ x: 1 }, { y: [2] }], empty: {} };
       await memory.appendAsync(id, { inputs, outputs, metadata: { tags: ["a"], n: 0 } });
       const { turns } = await memory.loadAsync(id);
@@ -208,7 +215,8 @@ export function runMemoryConformance(options: MemoryConformanceOptions): void {
       const memory = await create();
       const id = session("budget");
       const appended: Turn[] = [];
-      for (let i = 1; i <= 5; i++) appended.push(await memory.appendAsync(id, { inputs: { text: "x".repeat(40 * i) }, outputs: { i } }));
+      for (let i = 1; i <= 5; i++)
+        appended.push(await memory.appendAsync(id, { inputs: { text: "x".repeat(40 * i) }, outputs: { i } }));
       expect((await memory.loadAsync(id, { maxTurns: 2 })).turns.map((t) => t.seq)).toEqual([4, 5]);
       expect((await memory.loadAsync(id, { maxTurns: 0 })).turns).toEqual([]);
       expect((await memory.loadAsync(id, { maxTurns: 50 })).turns).toHaveLength(5);
@@ -224,7 +232,10 @@ export function runMemoryConformance(options: MemoryConformanceOptions): void {
       const memory = await create();
       const bad: unknown[] = ["", "has space", "a/b", "x".repeat(129), "ünïcode", 42, null, undefined];
       for (const id of bad) {
-        await expect(memory.loadAsync(id as string)).rejects.toMatchObject({ name: "SessionIdError", code: "invalid_session_id" });
+        await expect(memory.loadAsync(id as string)).rejects.toMatchObject({
+          name: "SessionIdError",
+          code: "invalid_session_id",
+        });
         await expect(memory.appendAsync(id as string, turnOf(1))).rejects.toMatchObject({ name: "SessionIdError" });
         await expect(memory.clearAsync(id as string)).rejects.toMatchObject({ name: "SessionIdError" });
       }

@@ -3,10 +3,27 @@
 // API so the official `openai` client parses them unchanged.
 import { composeCompletion, countTokens, chunkText, type Completion } from "./fake-completion.js";
 import { DEFAULT_EMBEDDING_DIMENSIONS, embedText, toBase64Float32 } from "./fake-embeddings.js";
-import { asRecord, jsonResponse, makeId, sse, textOf, toolMentioned, type PlannedResponse, type RequestFlags } from "./fake-http.js";
+import {
+  asRecord,
+  jsonResponse,
+  makeId,
+  sse,
+  textOf,
+  toolMentioned,
+  type PlannedResponse,
+  type RequestFlags,
+} from "./fake-http.js";
 import type { Schema } from "./schema-sample.js";
 
-export const OPENAI_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "o3-mini", "text-embedding-3-small", "text-embedding-3-large"];
+export const OPENAI_MODELS = [
+  "gpt-4o",
+  "gpt-4o-mini",
+  "gpt-4.1",
+  "gpt-4.1-mini",
+  "o3-mini",
+  "text-embedding-3-small",
+  "text-embedding-3-large",
+];
 
 function baseHeaders(flags: RequestFlags): Record<string, string> {
   return {
@@ -67,7 +84,12 @@ export function openaiError(
       });
     case "not_found":
       return jsonResponse(404, headers, {
-        error: { message: extra.message ?? "Unknown request URL.", type: "invalid_request_error", param: null, code: "unknown_url" },
+        error: {
+          message: extra.message ?? "Unknown request URL.",
+          type: "invalid_request_error",
+          param: null,
+          code: "unknown_url",
+        },
       });
     default:
       return jsonResponse(extra.status ?? 400, headers, {
@@ -97,7 +119,12 @@ function usageOf(promptTokens: number, completionTokens: number): Record<string,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -131,13 +158,21 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
     if (choice && typeof choice === "object") {
       const name = asRecord(asRecord(choice).function).name;
       tool = tools.find((t) => t.name === name);
-      if (!tool) return openaiError("bad_request", flags, { message: `Invalid value for 'tool_choice': no function named '${String(name)}'.` });
+      if (!tool)
+        return openaiError("bad_request", flags, {
+          message: `Invalid value for 'tool_choice': no function named '${String(name)}'.`,
+        });
     } else if (choice === "required") tool = toolMentioned(tools, question) ?? tools[0];
     else tool = toolMentioned(tools, question);
   }
   for (const t of tools) promptChars += t.name.length + JSON.stringify(t.schema).length;
   if (jsonSchema) promptChars += JSON.stringify(jsonSchema).length;
-  const maxTokens = typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : undefined;
+  const maxTokens =
+    typeof body.max_completion_tokens === "number"
+      ? body.max_completion_tokens
+      : typeof body.max_tokens === "number"
+        ? body.max_tokens
+        : undefined;
   const completion = composeCompletion({
     question,
     toolResult,
@@ -148,7 +183,12 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
     reply: flags.reply,
     violate: flags.violate,
     maxTokens,
-    stop: typeof body.stop === "string" ? [body.stop] : Array.isArray(body.stop) ? body.stop.filter((x): x is string => typeof x === "string") : undefined,
+    stop:
+      typeof body.stop === "string"
+        ? [body.stop]
+        : Array.isArray(body.stop)
+          ? body.stop.filter((x): x is string => typeof x === "string")
+          : undefined,
   });
   const model = body.model;
   const promptTokens = Math.ceil(promptChars / 4) + 3;
@@ -164,7 +204,11 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
     return {
       status: 200,
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-      ...streamEvents(completion, { id, created, model, finishReason, includeUsage, usage: usageOf(promptTokens, completionTokens) }, flags),
+      ...streamEvents(
+        completion,
+        { id, created, model, finishReason, includeUsage, usage: usageOf(promptTokens, completionTokens) },
+        flags,
+      ),
     };
   }
   const message: Record<string, unknown> =
@@ -172,7 +216,9 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
       ? {
           role: "assistant",
           content: null,
-          tool_calls: [{ id: makeId("call_", 24), type: "function", function: { name: completion.name, arguments: completion.arguments } }],
+          tool_calls: [
+            { id: makeId("call_", 24), type: "function", function: { name: completion.name, arguments: completion.arguments } },
+          ],
           refusal: null,
           annotations: [],
         }
@@ -195,7 +241,11 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
 
 function malformed(headers: Record<string, string>, json: string): PlannedResponse {
   // Valid-looking start, then cut: what a proxy that died mid-body sends.
-  return { status: 200, headers: { ...headers, "content-type": "application/json" }, body: `${json.slice(0, Math.floor(json.length / 2))}<!-- upstream error -->` };
+  return {
+    status: 200,
+    headers: { ...headers, "content-type": "application/json" },
+    body: `${json.slice(0, Math.floor(json.length / 2))}<!-- upstream error -->`,
+  };
 }
 
 interface StreamMeta {
@@ -208,7 +258,14 @@ interface StreamMeta {
 }
 
 function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFlags): { events: string[]; cutAfter?: number } {
-  const base = { id: meta.id, object: "chat.completion.chunk", created: meta.created, model: meta.model, service_tier: "default", system_fingerprint: "fp_fake0001" };
+  const base = {
+    id: meta.id,
+    object: "chat.completion.chunk",
+    created: meta.created,
+    model: meta.model,
+    service_tier: "default",
+    system_fingerprint: "fp_fake0001",
+  };
   const usageField = meta.includeUsage ? { usage: null } : {};
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
     sse({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageField });
@@ -222,12 +279,14 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
         refusal: null,
       }),
     );
-    for (const piece of chunkText(completion.arguments)) events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+    for (const piece of chunkText(completion.arguments))
+      events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
   } else {
     events.push(chunk({ role: "assistant", content: "", refusal: null }));
     for (const piece of chunkText(completion.text)) events.push(chunk({ content: piece }));
   }
-  if (flags.malformed) events.splice(Math.max(1, Math.floor(events.length / 2)), 0, "data: {\"id\": \"chatcmpl-broken\", \"choices\": [\n\n");
+  if (flags.malformed)
+    events.splice(Math.max(1, Math.floor(events.length / 2)), 0, 'data: {"id": "chatcmpl-broken", "choices": [\n\n');
   const contentEvents = events.length;
   events.push(chunk({}, meta.finishReason));
   if (meta.includeUsage) events.push(sse({ ...base, choices: [], usage: meta.usage }));
@@ -239,10 +298,16 @@ export function openaiEmbeddings(rawBody: unknown, flags: RequestFlags): Planned
   const body = asRecord(rawBody);
   const input = body.input;
   const texts: string[] =
-    typeof input === "string" ? [input] : Array.isArray(input) ? input.map((x) => (typeof x === "string" ? x : JSON.stringify(x))) : [];
-  if (texts.length === 0) return openaiError("bad_request", flags, { message: "'input' is a required property and must not be empty." });
+    typeof input === "string"
+      ? [input]
+      : Array.isArray(input)
+        ? input.map((x) => (typeof x === "string" ? x : JSON.stringify(x)))
+        : [];
+  if (texts.length === 0)
+    return openaiError("bad_request", flags, { message: "'input' is a required property and must not be empty." });
   if (typeof body.model !== "string") return openaiError("bad_request", flags, { message: "you must provide a model parameter" });
-  const dimensions = typeof body.dimensions === "number" && body.dimensions > 0 ? Math.floor(body.dimensions) : DEFAULT_EMBEDDING_DIMENSIONS;
+  const dimensions =
+    typeof body.dimensions === "number" && body.dimensions > 0 ? Math.floor(body.dimensions) : DEFAULT_EMBEDDING_DIMENSIONS;
   const base64 = body.encoding_format === "base64";
   let tokens = 0;
   const data = texts.map((text, index) => {

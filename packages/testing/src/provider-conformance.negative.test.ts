@@ -19,7 +19,12 @@ it("fails a provider that leaks its key, and one that does not retry, on exactly
   const output = join(dir, "report.json");
   try {
     await new Promise<void>((resolve) => {
-      execFile(process.execPath, [vitestBin, "run", "--config", config, "--reporter=json", `--outputFile=${output}`], { timeout: 90_000 }, () => resolve());
+      execFile(
+        process.execPath,
+        [vitestBin, "run", "--config", config, "--reporter=json", `--outputFile=${output}`],
+        { timeout: 90_000 },
+        () => resolve(),
+      );
     });
     const report = JSON.parse(readFileSync(output, "utf8")) as JsonReport;
     const results = report.testResults.flatMap((f) => f.assertionResults);

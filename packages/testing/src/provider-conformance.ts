@@ -11,8 +11,8 @@
 //
 // It registers vitest describe/it blocks, so call it at the top level of a test file.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { AbortError, AuthenticationError, InvalidResponseError, ProviderError, TimeoutError } from "@kaizen/provider";
-import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/provider";
+import { AbortError, AuthenticationError, InvalidResponseError, ProviderError, TimeoutError } from "@kaizen/contracts";
+import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import { embedText } from "./fake-embeddings.js";
 import { startFakeLLMServer } from "./fake-llm-server.js";
 import { startFakeLLMServerThread } from "./fake-llm-thread.js";
@@ -132,7 +132,13 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
 
     beforeAll(async () => {
       server = await startFakeLLMServer();
-      ctx = { server, url: server.url, openaiBaseUrl: server.openaiBaseUrl, anthropicBaseUrl: server.anthropicBaseUrl, apiKey: CONFORMANCE_API_KEY };
+      ctx = {
+        server,
+        url: server.url,
+        openaiBaseUrl: server.openaiBaseUrl,
+        anthropicBaseUrl: server.anthropicBaseUrl,
+        apiKey: CONFORMANCE_API_KEY,
+      };
       provider = await options.createProvider(ctx);
     });
     afterAll(async () => {
@@ -329,7 +335,10 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
       if (supports.structured) {
         it("streamAsync with a schema: partial objects along the way, a valid parsed object at the end", async () => {
           const events: StreamEvent[] = [];
-          for await (const event of provider.streamAsync!(ask("What is 2+2?", { output: { name: "qa_answer", schema: QA_SCHEMA } }))) events.push(event);
+          for await (const event of provider.streamAsync!(
+            ask("What is 2+2?", { output: { name: "qa_answer", schema: QA_SCHEMA } }),
+          ))
+            events.push(event);
           const last = events.at(-1);
           expect(last?.type).toBe("finish");
           if (last?.type === "finish") expect(isQa(last.response.parsed)).toBe(true);

@@ -28,7 +28,16 @@ describe("README", () => {
   });
 
   it("lists every fault type", () => {
-    for (const fault of ["rate_limit", "server_error", "auth", "malformed_json", "schema_violation", "stall", "disconnect", "truncated_stream"]) {
+    for (const fault of [
+      "rate_limit",
+      "server_error",
+      "auth",
+      "malformed_json",
+      "schema_violation",
+      "stall",
+      "disconnect",
+      "truncated_stream",
+    ]) {
       expect(readme).toContain(`\`${fault}\``);
     }
   });

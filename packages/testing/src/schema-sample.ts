@@ -64,9 +64,15 @@ function normalise(schema: Schema, state: State, seen = 0): Schema {
       merged = {
         ...p,
         ...merged,
-        properties: { ...(isSchema(p.properties) ? p.properties : {}), ...(isSchema(merged.properties) ? merged.properties : {}) },
+        properties: {
+          ...(isSchema(p.properties) ? p.properties : {}),
+          ...(isSchema(merged.properties) ? merged.properties : {}),
+        },
         required: [
-          ...new Set([...(Array.isArray(p.required) ? p.required : []), ...(Array.isArray(merged.required) ? merged.required : [])]),
+          ...new Set([
+            ...(Array.isArray(p.required) ? p.required : []),
+            ...(Array.isArray(merged.required) ? merged.required : []),
+          ]),
         ],
       };
     }
@@ -97,8 +103,9 @@ function sample(input: Schema, state: State, name: string | undefined, variant: 
     const { anyOf: _a, oneOf: _o, ...base } = schema;
     // Prefer a branch that is not just null: a real model fills in a value when it can.
     const chosen =
-      branches.find((b) => isSchema(b) && !(b.type === "null" || (Array.isArray(b.type) && b.type.length === 1 && b.type[0] === "null"))) ??
-      branches[0];
+      branches.find(
+        (b) => isSchema(b) && !(b.type === "null" || (Array.isArray(b.type) && b.type.length === 1 && b.type[0] === "null")),
+      ) ?? branches[0];
     return sample({ ...base, ...(isSchema(chosen) ? chosen : {}) }, state, name, variant);
   }
   const inner: State = { ...state, depth: state.depth + 1 };
@@ -123,7 +130,9 @@ function sample(input: Schema, state: State, name: string | undefined, variant: 
 function sampleObject(schema: Schema, state: State): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const properties = isSchema(schema.properties) ? schema.properties : {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : []);
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : [],
+  );
   const deep = state.depth > MAX_DEPTH;
   for (const [key, sub] of Object.entries(properties)) {
     // Deep in a recursive schema only what is required, so the answer stays finite.
@@ -168,13 +177,20 @@ function sampleArray(schema: Schema, state: State, name: string | undefined): un
   return out;
 }
 
-function dedupe(values: unknown[], itemSchema: Schema | undefined, state: State, name: string | undefined, target: number): unknown[] {
+function dedupe(
+  values: unknown[],
+  itemSchema: Schema | undefined,
+  state: State,
+  name: string | undefined,
+  target: number,
+): unknown[] {
   const seen = new Set<string>();
   const out: unknown[] = [];
   let variant = values.length;
   for (let value of values) {
     let tries = 0;
-    while (seen.has(JSON.stringify(value)) && itemSchema && tries++ < 16) value = sample(itemSchema, state, singular(name), variant++);
+    while (seen.has(JSON.stringify(value)) && itemSchema && tries++ < 16)
+      value = sample(itemSchema, state, singular(name), variant++);
     const key = JSON.stringify(value);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -296,7 +312,13 @@ function sampleString(schema: Schema, name: string | undefined, ctx: SampleConte
   }
   const min = typeof schema.minLength === "number" ? schema.minLength : 0;
   const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
-  if ([...value].length > max) value = [...value].slice(0, max).join("").trimEnd().padEnd(Math.min(max, Math.max(min, 1)), "x").slice(0, max);
+  if ([...value].length > max)
+    value = [...value]
+      .slice(0, max)
+      .join("")
+      .trimEnd()
+      .padEnd(Math.min(max, Math.max(min, 1)), "x")
+      .slice(0, max);
   if ([...value].length < min) value = value + "x".repeat(min - [...value].length);
   return value;
 }
@@ -421,7 +443,8 @@ export function violateSchema(schema: unknown, valid: unknown): unknown {
     if (key === undefined) return "this is not the requested object";
     const declared = isSchema(root.properties) ? root.properties[key] : undefined;
     // An untyped property accepts anything, so only its absence breaks the schema.
-    if (isSchema(declared) && Object.keys(declared).some((k) => k !== "description" && k !== "title")) obj[key] = wrongTypeFor(obj[key]);
+    if (isSchema(declared) && Object.keys(declared).some((k) => k !== "description" && k !== "title"))
+      obj[key] = wrongTypeFor(obj[key]);
     else delete obj[key];
     return obj;
   }

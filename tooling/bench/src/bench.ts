@@ -152,7 +152,10 @@ function machine(loadAvgStart: number): Machine {
 
 function gitCommit(): string | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -181,7 +184,13 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     return r;
   };
   /** Interleaves the contenders rep by rep so drift on the machine hits them alike. */
-  const interleaved = async (modes: Mode[], calls: number, concurrency: number, latencyMs: number, reps: number): Promise<Map<Mode, Aggregate>> => {
+  const interleaved = async (
+    modes: Mode[],
+    calls: number,
+    concurrency: number,
+    latencyMs: number,
+    reps: number,
+  ): Promise<Map<Mode, Aggregate>> => {
     const runs = new Map<Mode, ScenarioResult[]>(modes.map((m) => [m, []]));
     for (let rep = 0; rep < reps; rep++) {
       for (const mode of modes) runs.get(mode)?.push(await measure(mode, calls, concurrency, latencyMs));
@@ -199,7 +208,9 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       const largest = size === Math.max(...options.sizes);
       const reps = largest ? Math.max(options.reps, options.largestSizeReps) : options.reps;
       const agg = await interleaved(["raw", "async"], size, size, options.latencyMs, reps);
-      const sync = options.syncSizes.includes(size) ? aggregate([await measure("sync", size, size, options.latencyMs)]) : undefined;
+      const sync = options.syncSizes.includes(size)
+        ? aggregate([await measure("sync", size, size, options.latencyMs)])
+        : undefined;
       concurrency.push({ size, raw: agg.get("raw") as Aggregate, async: agg.get("async") as Aggregate, sync });
     }
 
@@ -221,7 +232,9 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     }
 
     const o = options.overhead;
-    log(`[bench] overhead pass at 0 ms latency: ${o.calls} calls at concurrency ${o.concurrency}, ${o.sequentialCalls} sequential, ${o.reps} reps`);
+    log(
+      `[bench] overhead pass at 0 ms latency: ${o.calls} calls at concurrency ${o.concurrency}, ${o.sequentialCalls} sequential, ${o.reps} reps`,
+    );
     const conc = await interleaved(["raw", "async", "raw-lean"], o.calls, o.concurrency, 0, o.reps);
     const seq = await interleaved(["raw", "raw-sync", "sync"], o.sequentialCalls, 1, 0, o.reps);
     const overhead: OverheadPass = {
@@ -236,7 +249,9 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     const load: LoadRun[] = [];
     if (options.load) {
       for (const endpoint of ["async", "sync"] as const) {
-        log(`[bench] chat API load: ${endpoint} endpoint, ${options.load.connections} connections, ${options.load.durationSec} s, LLM latency ${options.load.latencyMs} ms`);
+        log(
+          `[bench] chat API load: ${endpoint} endpoint, ${options.load.connections} connections, ${options.load.durationSec} s, LLM latency ${options.load.latencyMs} ms`,
+        );
         const run = await runLoad(fake, endpoint, options.load);
         const out = run.outcome;
         log(

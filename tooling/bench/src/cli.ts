@@ -42,7 +42,10 @@ const docsPath = fileURLToPath(new URL("../../../docs/benchmarks.md", import.met
 
 const results = await runBench(options);
 const print = (title: string, body: string): void => console.log(`\n${title}\n\n${body}`);
-print(`Kaizen benchmarks: fake LLM at ${results.options.latencyMs} ms (Node ${results.machine.node}, ${results.machine.cpus} cores)`, summaryTable(results));
+print(
+  `Kaizen benchmarks: fake LLM at ${results.options.latencyMs} ms (Node ${results.machine.node}, ${results.machine.cpus} cores)`,
+  summaryTable(results),
+);
 const note = extrapolationNote(results);
 if (note) console.log(`\n${note}`);
 print("Targets", targetsTable(targets(results)));

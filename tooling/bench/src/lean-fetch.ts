@@ -12,16 +12,20 @@ export function nodeHttpFetch(agent: http.Agent = new http.Agent({ keepAlive: tr
       new Headers(init?.headers).forEach((value, key) => {
         headers[key] = value;
       });
-      const req = http.request(url, { method: init?.method ?? "GET", headers, agent, signal: init?.signal ?? undefined }, (res) => {
-        const responseHeaders = new Headers();
-        for (const [key, value] of Object.entries(res.headers)) {
-          if (value !== undefined) responseHeaders.set(key, Array.isArray(value) ? value.join(", ") : value);
-        }
-        const status = res.statusCode ?? 502;
-        // A streamed body, so SSE would work too; 204/304 may not have one.
-        const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-        resolve(new Response(body, { status, headers: responseHeaders }));
-      });
+      const req = http.request(
+        url,
+        { method: init?.method ?? "GET", headers, agent, signal: init?.signal ?? undefined },
+        (res) => {
+          const responseHeaders = new Headers();
+          for (const [key, value] of Object.entries(res.headers)) {
+            if (value !== undefined) responseHeaders.set(key, Array.isArray(value) ? value.join(", ") : value);
+          }
+          const status = res.statusCode ?? 502;
+          // A streamed body, so SSE would work too; 204/304 may not have one.
+          const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+          resolve(new Response(body, { status, headers: responseHeaders }));
+        },
+      );
       req.on("error", reject);
       req.end(typeof init?.body === "string" ? init.body : undefined);
     });

@@ -67,7 +67,10 @@ try {
     // One file per thread, named CPU.<date>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread.
     for (const file of (await readdir(profileDir)).sort()) {
       const thread = /\.\d+\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1] ?? "?";
-      await show(join(profileDir, file), thread === "0" ? "main thread (whole process life)" : `worker thread ${thread} (whole life)`);
+      await show(
+        join(profileDir, file),
+        thread === "0" ? "main thread (whole process life)" : `worker thread ${thread} (whole life)`,
+      );
     }
   } else {
     await show(profilePath, "main thread, measured phase");

@@ -14,12 +14,14 @@ const signal = new Int32Array(flag);
 const client = createRawClient(baseURL);
 
 port.on("message", (i: number) => {
-  rawContent(client, i).then(
-    (content) => port.postMessage({ ok: true, content }),
-    (err: unknown) => port.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) }),
-  ).finally(() => {
-    Atomics.store(signal, 0, 1);
-    Atomics.notify(signal, 0);
-  });
+  rawContent(client, i)
+    .then(
+      (content) => port.postMessage({ ok: true, content }),
+      (err: unknown) => port.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+    )
+    .finally(() => {
+      Atomics.store(signal, 0, 1);
+      Atomics.notify(signal, 0);
+    });
 });
 parentPort?.postMessage("ready");

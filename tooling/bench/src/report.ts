@@ -161,7 +161,21 @@ export function concurrencyTable(r: BenchResults): string {
     }
   }
   return table(
-    ["Concurrent", "Contender", "Wall", "× floor", "CPU/call", "× floor", "Peak RSS", "Δ RSS", "p50 done", "p99 done", "new conns", "ok/failed", "reps"],
+    [
+      "Concurrent",
+      "Contender",
+      "Wall",
+      "× floor",
+      "CPU/call",
+      "× floor",
+      "Peak RSS",
+      "Δ RSS",
+      "p50 done",
+      "p99 done",
+      "new conns",
+      "ok/failed",
+      "reps",
+    ],
     rows,
   );
 }
@@ -181,7 +195,18 @@ export function overheadTable(r: BenchResults): string {
     a.cpuMsPerCallRuns.map((v) => v.toFixed(3)).join(", "),
   ];
   return table(
-    ["Contender", "Calls", "Concurrency", "Wall", "Wall/call", "CPU/call", "× floor", "Peak RSS", "ok/failed", "CPU/call per rep"],
+    [
+      "Contender",
+      "Calls",
+      "Concurrency",
+      "Wall",
+      "Wall/call",
+      "CPU/call",
+      "× floor",
+      "Peak RSS",
+      "ok/failed",
+      "CPU/call per rep",
+    ],
     [
       line(o.raw, MODE_LABEL.raw, o.raw),
       line(o.async, MODE_LABEL.async, o.raw),
@@ -195,7 +220,18 @@ export function overheadTable(r: BenchResults): string {
 
 export function loadTable(r: BenchResults): string {
   return table(
-    ["Endpoint", "req/s", "p50", "p99", "max", "errors / timeouts", "/health p50", "/health p99", "/health max", "server CPU/req"],
+    [
+      "Endpoint",
+      "req/s",
+      "p50",
+      "p99",
+      "max",
+      "errors / timeouts",
+      "/health p50",
+      "/health p99",
+      "/health max",
+      "server CPU/req",
+    ],
     r.load.map((l) => [
       l.endpoint === "async" ? "POST /api/chat on runAsync()" : "POST /api/chat on run()",
       l.outcome.requestsPerSec.toFixed(1),
@@ -226,7 +262,10 @@ export function extrapolationNote(r: BenchResults): string | undefined {
     `* run() queues: ${e.spec.calls} calls were measured at ${e.spec.latencyMs} ms latency ` +
     `(${ms(e.wallMs)}, ${ms2(perCall)} per call, so ${ms2(perCall - e.spec.latencyMs)} beyond the latency) and extrapolated ` +
     `to ${r.options.latencyMs} ms as calls × (${r.options.latencyMs} ms + that overhead); measuring them would take ` +
-    `${r.concurrency.filter((c) => c.sync && "extrapolated" in c.sync).map((c) => `${((c.size * r.options.latencyMs) / 1000).toFixed(0)} s`).join(" and ")}.`
+    `${r.concurrency
+      .filter((c) => c.sync && "extrapolated" in c.sync)
+      .map((c) => `${((c.size * r.options.latencyMs) / 1000).toFixed(0)} s`)
+      .join(" and ")}.`
   );
 }
 

@@ -20,7 +20,6 @@ export interface LoadOptions {
   durationSec: number;
 }
 
-
 /** Starts the chat server, retrying a start that died (a sibling's dist may be mid-rebuild). */
 async function startServer(endpoint: "async" | "sync", llmBaseUrl: string): Promise<{ server: Child; url: unknown }> {
   for (let attempt = 1; ; attempt++) {

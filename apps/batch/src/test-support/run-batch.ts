@@ -16,7 +16,12 @@ export interface BatchRun {
 /** Runs src/main.ts as its own process, the way `pnpm start` runs dist/main.js, without any key unless given. */
 export function runBatch(args: string[], env: Record<string, string> = {}): Promise<BatchRun> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "MODEL"].includes(k) && k !== "INIT_CWD" && !k.startsWith("npm_")),
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "MODEL"].includes(k) &&
+        k !== "INIT_CWD" &&
+        !k.startsWith("npm_"),
+    ),
   );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
     cwd: appDir,

@@ -25,7 +25,12 @@ export function registerBatchRoutes({ app, deps, opts, schemas }: RouteContext):
       const results = settled.map((outcome, i) => {
         const question = questions[i] ?? "";
         if (outcome.status === "fulfilled") {
-          return { question, status: "ok" as const, response: outcome.value.answer, confidence: outcome.value.confidence ?? null };
+          return {
+            question,
+            status: "ok" as const,
+            response: outcome.value.answer,
+            confidence: outcome.value.confidence ?? null,
+          };
         }
         const failure = toHttpFailure(outcome.reason, deps.secrets);
         request.log.warn({ err: outcome.reason, index: i }, "batch item failed");

@@ -4,7 +4,13 @@ export function registerHealthRoutes({ app, deps, schemas }: RouteContext): void
   const started = Date.now();
   app.get(
     "/health",
-    { schema: { tags: ["ops"], summary: "Liveness, and which model and memory the app runs on", response: { 200: schemas.health } } },
+    {
+      schema: {
+        tags: ["ops"],
+        summary: "Liveness, and which model and memory the app runs on",
+        response: { 200: schemas.health },
+      },
+    },
     async () => ({
       status: "ok" as const,
       llm: deps.info.llm,

@@ -23,7 +23,12 @@ export interface SpawnedServer {
  */
 export async function spawnServer(env: Record<string, string>): Promise<SpawnedServer> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "REDIS_URL", "DATABASE_URL", "PORT", "HOST"].includes(k) && k !== "INIT_CWD" && !k.startsWith("npm_")),
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "REDIS_URL", "DATABASE_URL", "PORT", "HOST"].includes(k) &&
+        k !== "INIT_CWD" &&
+        !k.startsWith("npm_"),
+    ),
   );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: appDir,

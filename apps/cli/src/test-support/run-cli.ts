@@ -16,7 +16,12 @@ export interface CliRun {
 /** Runs src/main.ts as its own process with `stdin` piped in, without any key unless given. */
 export function runCli(args: string[], env: Record<string, string>, stdin = ""): Promise<CliRun> {
   const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "MODEL", "KAIZEN_DATA_DIR"].includes(k) && k !== "INIT_CWD" && !k.startsWith("npm_")),
+    Object.entries(process.env).filter(
+      ([k]) =>
+        !["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "MODEL", "KAIZEN_DATA_DIR"].includes(k) &&
+        k !== "INIT_CWD" &&
+        !k.startsWith("npm_"),
+    ),
   );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
     cwd: appDir,

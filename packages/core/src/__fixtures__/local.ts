@@ -1,6 +1,6 @@
 // Tiny in-test implementations of the provider and memory contracts, so the lifecycle can be
 // tested on its own terms. The HTTP tests use the real providers against the fake LLM server.
-import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/provider";
+import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import type { LoadOptions, Memory, MemoryContext, NewTurn, Turn } from "@kaizen/memory";
 import { z } from "zod";
 import { InputField, OutputField, Signature } from "@kaizen/signatures";

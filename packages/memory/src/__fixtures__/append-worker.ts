@@ -46,7 +46,10 @@ async function burst(): Promise<void> {
 async function loop(): Promise<void> {
   process.stdout.write("ready\n");
   for (let i = 0; ; i++) {
-    const turn = await memory.appendAsync(sessionId, { inputs: { worker: label, i, pad: "x".repeat(200) }, outputs: { ok: true } });
+    const turn = await memory.appendAsync(sessionId, {
+      inputs: { worker: label, i, pad: "x".repeat(200) },
+      outputs: { ok: true },
+    });
     process.stdout.write(`ack ${turn.seq}\n`);
   }
 }

@@ -19,9 +19,13 @@ export interface Worker {
 }
 
 export function startWorker(backend: string, options: object, sessionId: string, count: number, mode: "burst" | "loop"): Worker {
-  const child = spawn(process.execPath, ["--import", tsxLoader, workerPath, backend, JSON.stringify(options), sessionId, String(count), mode], {
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", tsxLoader, workerPath, backend, JSON.stringify(options), sessionId, String(count), mode],
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   const lines: string[] = [];
   const waiters: Array<{ prefix: string; resolve: (rest: string) => void }> = [];
   let err = "";
@@ -47,7 +51,10 @@ export function startWorker(backend: string, options: object, sessionId: string,
       const seen = lines.find((l) => l.startsWith(prefix));
       if (seen !== undefined) return Promise.resolve(seen.slice(prefix.length).trim());
       return new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker did not print "${prefix}" within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`worker did not print "${prefix}" within ${timeoutMs} ms; stderr: ${err}`)),
+          timeoutMs,
+        );
         void exited.then(({ code, signal }) => {
           clearTimeout(timer);
           reject(new Error(`worker exited (${code ?? signal}) before printing "${prefix}"; stderr: ${err}`));
@@ -71,8 +78,16 @@ export interface BurstResult {
 }
 
 /** Starts two burst workers on one session, releases them together, returns what each one got. */
-export async function twoProcessBurst(backend: string, options: object, sessionId: string, perWorker: number): Promise<BurstResult[]> {
-  const workers = [startWorker(backend, options, sessionId, perWorker, "burst"), startWorker(backend, options, sessionId, perWorker, "burst")];
+export async function twoProcessBurst(
+  backend: string,
+  options: object,
+  sessionId: string,
+  perWorker: number,
+): Promise<BurstResult[]> {
+  const workers = [
+    startWorker(backend, options, sessionId, perWorker, "burst"),
+    startWorker(backend, options, sessionId, perWorker, "burst"),
+  ];
   try {
     await Promise.all(workers.map((w) => w.waitFor("ready")));
     const startAt = Date.now() + 200;

@@ -5,7 +5,8 @@ import { FetchProvider } from "./fetch-provider.js";
 
 runProviderConformance({
   name: "leaks-key",
-  createProvider: ({ openaiBaseUrl, apiKey }) => new FetchProvider({ apiKey, baseUrl: openaiBaseUrl, maxRetries: 2, bug: "leaks-key" }),
+  createProvider: ({ openaiBaseUrl, apiKey }) =>
+    new FetchProvider({ apiKey, baseUrl: openaiBaseUrl, maxRetries: 2, bug: "leaks-key" }),
 });
 
 runProviderConformance({

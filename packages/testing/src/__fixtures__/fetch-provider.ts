@@ -9,8 +9,8 @@ import {
   RateLimitError,
   TimeoutError,
   redactSecrets,
-} from "@kaizen/provider";
-import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/provider";
+} from "@kaizen/contracts";
+import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 
 export interface FetchProviderOptions {
   apiKey: string;
@@ -33,7 +33,8 @@ export class FetchProvider implements LLMProvider {
   private error(status: number, text: string, headers: Headers): ProviderError {
     const message = redactSecrets(`HTTP ${status}: ${text.slice(0, 200)}`, [this.options.apiKey]);
     // The bug: the cause carries the request's headers, key included (messages are redacted by KaizenError, causes are not).
-    const cause = this.options.bug === "leaks-key" ? new Error(`request headers: authorization=Bearer ${this.options.apiKey}`) : undefined;
+    const cause =
+      this.options.bug === "leaks-key" ? new Error(`request headers: authorization=Bearer ${this.options.apiKey}`) : undefined;
     if (status === 401) return new AuthenticationError(message, { provider: this.name, status, cause });
     if (status === 429) {
       const ms = Number(headers.get("retry-after-ms") ?? Number(headers.get("retry-after") ?? "1") * 1000);
@@ -42,14 +43,19 @@ export class FetchProvider implements LLMProvider {
     return new ProviderError(message, { provider: this.name, status, retryable: status >= 500, cause });
   }
 
-  private async post(path: string, body: unknown, request: { signal?: AbortSignal; timeoutMs?: number }): Promise<{ response: Response; attempts: number }> {
+  private async post(
+    path: string,
+    body: unknown,
+    request: { signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<{ response: Response; attempts: number }> {
     const deadline = request.timeoutMs === undefined ? undefined : Date.now() + request.timeoutMs;
     const maxRetries = this.options.maxRetries ?? 2;
     for (let attempt = 1; ; attempt++) {
       if (request.signal?.aborted) throw new AbortError();
-      const signals = [request.signal, deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadline - Date.now()))].filter(
-        (s): s is AbortSignal => s !== undefined,
-      );
+      const signals = [
+        request.signal,
+        deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+      ].filter((s): s is AbortSignal => s !== undefined);
       let response: Response;
       try {
         response = await fetch(`${this.options.baseUrl}${path}`, {
@@ -60,7 +66,11 @@ export class FetchProvider implements LLMProvider {
         });
       } catch (err) {
         if (request.signal?.aborted) throw new AbortError();
-        if (deadline !== undefined && Date.now() >= deadline) throw new TimeoutError(`timed out after ${request.timeoutMs} ms`, { provider: this.name, timeoutMs: request.timeoutMs });
+        if (deadline !== undefined && Date.now() >= deadline)
+          throw new TimeoutError(`timed out after ${request.timeoutMs} ms`, {
+            provider: this.name,
+            timeoutMs: request.timeoutMs,
+          });
         if (attempt <= maxRetries) continue;
         throw new ProviderError("connection failed", { provider: this.name, retryable: true, cause: err });
       }
@@ -76,7 +86,14 @@ export class FetchProvider implements LLMProvider {
     return {
       model: request.model,
       messages: request.messages,
-      ...(request.output ? { response_format: { type: "json_schema", json_schema: { name: request.output.name, strict: true, schema: request.output.schema } } } : {}),
+      ...(request.output
+        ? {
+            response_format: {
+              type: "json_schema",
+              json_schema: { name: request.output.name, strict: true, schema: request.output.schema },
+            },
+          }
+        : {}),
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     };
   }
@@ -89,10 +106,22 @@ export class FetchProvider implements LLMProvider {
     } catch (err) {
       throw new InvalidResponseError("the response was not JSON", { provider: this.name, cause: err });
     }
-    return this.toResponse(raw.choices?.[0]?.message?.content ?? "", raw.choices?.[0]?.finish_reason, raw.usage, request, attempts);
+    return this.toResponse(
+      raw.choices?.[0]?.message?.content ?? "",
+      raw.choices?.[0]?.finish_reason,
+      raw.usage,
+      request,
+      attempts,
+    );
   }
 
-  private toResponse(content: string, finish: string | undefined, usage: Raw["usage"], request: ChatRequest, attempts: number): ChatResponse {
+  private toResponse(
+    content: string,
+    finish: string | undefined,
+    usage: Raw["usage"],
+    request: ChatRequest,
+    attempts: number,
+  ): ChatResponse {
     const input = usage?.prompt_tokens ?? 0;
     const output = usage?.completion_tokens ?? 0;
     return {
@@ -107,8 +136,15 @@ export class FetchProvider implements LLMProvider {
   }
 
   async embedAsync(request: EmbedRequest): Promise<EmbedResponse> {
-    const { response } = await this.post("/embeddings", { model: request.model, input: request.texts, encoding_format: "float" }, request);
-    const raw = (await response.json()) as { data: Array<{ index: number; embedding: number[] }>; usage: { prompt_tokens: number } };
+    const { response } = await this.post(
+      "/embeddings",
+      { model: request.model, input: request.texts, encoding_format: "float" },
+      request,
+    );
+    const raw = (await response.json()) as {
+      data: Array<{ index: number; embedding: number[] }>;
+      usage: { prompt_tokens: number };
+    };
     const embeddings = [...raw.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
     const t = raw.usage.prompt_tokens;
     return { embeddings, model: request.model, usage: { inputTokens: t, outputTokens: 0, totalTokens: t } };
@@ -132,7 +168,10 @@ export class FetchProvider implements LLMProvider {
           done = true;
           continue;
         }
-        const chunk = JSON.parse(line) as { choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: Raw["usage"] };
+        const chunk = JSON.parse(line) as {
+          choices: Array<{ delta: { content?: string }; finish_reason: string | null }>;
+          usage?: Raw["usage"];
+        };
         const delta = chunk.choices[0]?.delta.content;
         if (delta) {
           content += delta;
@@ -143,7 +182,8 @@ export class FetchProvider implements LLMProvider {
         if (chunk.usage) usage = chunk.usage;
       }
     }
-    if (!done || finish === undefined) throw new InvalidResponseError("the stream was cut before it finished", { provider: this.name });
+    if (!done || finish === undefined)
+      throw new InvalidResponseError("the stream was cut before it finished", { provider: this.name });
     yield { type: "finish", response: this.toResponse(content, finish, usage, request, attempts) };
   }
 
@@ -152,9 +192,13 @@ export class FetchProvider implements LLMProvider {
     const script = `const [url, key, body] = process.argv.slice(1);
 fetch(url, { method: "POST", headers: { authorization: "Bearer " + key, "content-type": "application/json" }, body })
   .then((r) => r.text()).then((t) => process.stdout.write(t), (e) => { process.stderr.write(String(e)); process.exit(1); });`;
-    const out = execFileSync(process.execPath, ["-e", script, `${this.options.baseUrl}/chat/completions`, this.options.apiKey, JSON.stringify(this.body(request, false))], {
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      process.execPath,
+      ["-e", script, `${this.options.baseUrl}/chat/completions`, this.options.apiKey, JSON.stringify(this.body(request, false))],
+      {
+        encoding: "utf8",
+      },
+    );
     const raw = JSON.parse(out) as Raw;
     return this.toResponse(raw.choices?.[0]?.message?.content ?? "", raw.choices?.[0]?.finish_reason, raw.usage, request, 1);
   }

@@ -11,5 +11,6 @@ addFormats(ajv);
 /** Returns a validator giving the list of problems (empty when valid). */
 export function validatorFor(schema: object): (value: unknown) => string[] {
   const validate = ajv.compile(schema);
-  return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "invalid"}`));
+  return (value) =>
+    validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? "invalid"}`);
 }

@@ -16,7 +16,12 @@ const agent = new BaseAgent({
       // Async hooks are awaited by runAsync, batchAsync and streamAsync.
       console.log(`run ${runId} took ${info.attempts} attempt(s), ${info.usage.totalTokens} tokens`);
     },
-    onRetry: (event) => console.log(event.kind === "reask" ? `re-asking: ${event.issues.length} issue(s)` : `provider retried (${event.attempt} HTTP attempts)`),
+    onRetry: (event) =>
+      console.log(
+        event.kind === "reask"
+          ? `re-asking: ${event.issues.length} issue(s)`
+          : `provider retried (${event.attempt} HTTP attempts)`,
+      ),
     onError: ({ runId, error }) => console.error(`run ${runId} failed:`, error),
   },
   // Failing hooks are reported here (default: console.warn) and do not fail the run,

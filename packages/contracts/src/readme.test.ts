@@ -11,7 +11,7 @@ describe("README", () => {
   });
 
   it("shows the example the package runs (import paths aside)", () => {
-    expect(readmeBlock(readme, "example")).toBe(example.replaceAll('from "../index.js"', 'from "@kaizen/provider"').trimEnd());
+    expect(readmeBlock(readme, "example")).toBe(example.replaceAll('from "../index.js"', 'from "@kaizen/contracts"').trimEnd());
   });
 
   it("prints what the README says", async () => {

@@ -71,7 +71,11 @@ export interface ChatRequest {
   timeoutMs?: number;
 }
 
-export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "other";
+/**
+ * Why the model stopped, normalised across vendors. Core turns it into a decision (a refusal is
+ * never re-asked, a cut-off answer names `maxTokens`); providers only map it.
+ */
+export type FinishReason = "stop" | "length" | "tool_calls" | "refusal" | "content_filter" | "other";
 
 export interface Usage {
   inputTokens: number;
@@ -90,6 +94,10 @@ export interface ChatResponse {
   parsed?: unknown;
   model: string;
   finishReason: FinishReason;
+  /** The vendor's own finish reason as it sent it (e.g. "end_turn", "max_tokens", "refusal"). */
+  rawFinishReason?: string;
+  /** The model's explanation when it refused or was filtered, where the API gives one. */
+  refusal?: string;
   usage: Usage;
   /** Cost in US dollars, when a price is known for the model. */
   costUsd?: number;

@@ -28,14 +28,37 @@ export interface KaizenErrorOptions {
   cause?: unknown;
 }
 
-/** Base class of every error Kaizen throws. `code` is stable and safe to switch on. */
+// A registered symbol, not a module-local one: two copies of this package (a duplicate install,
+// a bundled and an unbundled copy) mint the same symbol, so `isKaizenError` and
+// `instanceof KaizenError` agree across them.
+const KAIZEN_ERROR = Symbol.for("@kaizen/contracts.KaizenError");
+
+/**
+ * Base class of every error Kaizen throws, in every package. `code` is stable and safe to switch
+ * on; the message names the field at fault and the fix.
+ */
 export class KaizenError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options: KaizenErrorOptions = {}) {
     super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
+    Object.defineProperty(this, KAIZEN_ERROR, { value: true, enumerable: false });
   }
+
+  /**
+   * `instanceof KaizenError` checks the brand, so it holds across duplicate copies of this
+   * package; subclasses keep the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === KaizenError) return isKaizenError(value);
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+}
+
+/** True for any error thrown by any Kaizen package, whichever copy of it threw. */
+export function isKaizenError(value: unknown): value is KaizenError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[KAIZEN_ERROR] === true;
 }
 
 /** A setting is missing or wrong. The message names the setting and the fix. */
@@ -107,5 +130,53 @@ export class InvalidResponseError extends ProviderError {
 export class AbortError extends KaizenError {
   constructor(message = "The operation was aborted.", options: KaizenErrorOptions = {}) {
     super("aborted", message, options);
+  }
+}
+
+/** What the model said when it declined to answer, as the API reported it. */
+export interface RefusalErrorOptions extends KaizenErrorOptions {
+  provider: string;
+  /** The model's own explanation, when the API gave one. */
+  explanation?: string;
+  /** The vendor's raw finish reason, e.g. "refusal". */
+  rawFinishReason?: string;
+}
+
+/** The model refused to answer. Never re-asked: asking again gets the same refusal. */
+export class RefusalError extends KaizenError {
+  readonly provider: string;
+  readonly explanation: string | undefined;
+  readonly rawFinishReason: string | undefined;
+  constructor(message: string, options: RefusalErrorOptions) {
+    super("refusal", message, options);
+    this.provider = options.provider;
+    this.explanation = options.explanation;
+    this.rawFinishReason = options.rawFinishReason;
+  }
+}
+
+/** The answer was cut off at the token limit before it was complete. */
+export class OutputTruncatedError extends KaizenError {
+  readonly provider: string;
+  /** The `maxTokens` in force, when one was set. */
+  readonly maxTokens: number | undefined;
+  /** Output tokens the model used, as reported. */
+  readonly outputTokens: number | undefined;
+  constructor(message: string, options: KaizenErrorOptions & { provider: string; maxTokens?: number; outputTokens?: number }) {
+    super("output_truncated", message, options);
+    this.provider = options.provider;
+    this.maxTokens = options.maxTokens;
+    this.outputTokens = options.outputTokens;
+  }
+}
+
+/** The vendor's content filter stopped the answer. */
+export class ContentFilterError extends KaizenError {
+  readonly provider: string;
+  readonly rawFinishReason: string | undefined;
+  constructor(message: string, options: KaizenErrorOptions & { provider: string; rawFinishReason?: string }) {
+    super("content_filter", message, options);
+    this.provider = options.provider;
+    this.rawFinishReason = options.rawFinishReason;
   }
 }

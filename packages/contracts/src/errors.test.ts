@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  AuthenticationError,
-  ConfigurationError,
-  KaizenError,
-  ProviderError,
-  RateLimitError,
-  redactSecrets,
-} from "./index.js";
+import { AuthenticationError, ConfigurationError, KaizenError, ProviderError, RateLimitError, redactSecrets } from "./index.js";
 
 describe("redactSecrets", () => {
   it("removes OpenAI and Anthropic style keys and bearer tokens", () => {
@@ -40,7 +33,10 @@ describe("error classes", () => {
   });
 
   it("never put a key into a message", () => {
-    const err = new AuthenticationError("Incorrect API key provided: sk-live-1234567890abcdef", { provider: "openai", status: 401 });
+    const err = new AuthenticationError("Incorrect API key provided: sk-live-1234567890abcdef", {
+      provider: "openai",
+      status: 401,
+    });
     expect(err.message).not.toContain("1234567890abcdef");
     expect(err.retryable).toBe(false);
   });

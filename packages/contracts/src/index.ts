@@ -17,16 +17,31 @@ export type {
   ToolCall,
   ToolSpec,
   Usage,
-} from "./types.js";
+} from "./provider.js";
+export type {
+  JsonObject,
+  LoadOptions,
+  Memory,
+  MemoryContext,
+  NewSessionSummary,
+  NewTurn,
+  SessionSummary,
+  Turn,
+} from "./memory.js";
+export type { Tool, ToolExecutionContext, ToolInputCheck } from "./tools.js";
 export {
   AbortError,
   AuthenticationError,
   ConfigurationError,
+  ContentFilterError,
   InvalidResponseError,
   KaizenError,
+  OutputTruncatedError,
   ProviderError,
   RateLimitError,
+  RefusalError,
   TimeoutError,
+  isKaizenError,
   redactSecrets,
 } from "./errors.js";
-export type { KaizenErrorOptions, ProviderErrorOptions } from "./errors.js";
+export type { KaizenErrorOptions, ProviderErrorOptions, RefusalErrorOptions } from "./errors.js";
