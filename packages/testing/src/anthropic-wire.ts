@@ -1,7 +1,8 @@
 // The Anthropic Messages wire protocol as the fake speaks it: /v1/messages (plain and the real
 // SSE event sequence), tools with tool_choice, output_config JSON schema, /v1/models, and
 // Anthropic-shaped errors, so the official `@anthropic-ai/sdk` client parses them unchanged.
-import { composeCompletion, countTokens, chunkText, type Completion } from "./fake-completion.js";
+import { composeCompletion, countTokens, chunkText } from "./fake-completion.js";
+import { applyFinish, cutOutputTokens, type FinishedCompletion } from "./fake-finish.js";
 import {
   asRecord,
   jsonResponse,
@@ -141,19 +142,33 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     maxTokens: body.max_tokens,
     stop: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((x): x is string => typeof x === "string") : undefined,
   });
+  const finished = applyFinish(completion, flags.finish);
   const model = body.model;
   const inputTokens = Math.ceil(promptChars / 4) + 3;
-  const outText = completion.kind === "text" ? completion.text : completion.arguments;
-  const outputTokens = Math.max(1, countTokens(outText));
-  const stopSequence = completion.kind === "text" ? (completion.stopSequence ?? null) : null;
+  const outText =
+    finished.kind === "refusal"
+      ? ""
+      : finished.completion.kind === "text"
+        ? finished.completion.text
+        : finished.completion.arguments;
+  const outputTokens =
+    finished.kind === "answer" && flags.finish?.reason === "length"
+      ? cutOutputTokens(outText, body.max_tokens)
+      : Math.max(1, countTokens(outText));
+  const stopSequence =
+    finished.kind === "answer" && finished.completion.kind === "text" ? (finished.completion.stopSequence ?? null) : null;
   const stopReason =
-    completion.kind === "tool"
-      ? "tool_use"
-      : completion.truncated
+    finished.kind === "refusal"
+      ? "refusal"
+      : finished.cut
         ? "max_tokens"
-        : stopSequence !== null
-          ? "stop_sequence"
-          : "end_turn";
+        : finished.completion.kind === "tool"
+          ? "tool_use"
+          : stopSequence !== null
+            ? "stop_sequence"
+            : "end_turn";
+  const stopDetails =
+    finished.kind === "refusal" ? { type: "refusal", category: finished.category, explanation: finished.explanation } : null;
   const id = makeId("msg_01", 22);
   const headers = baseHeaders();
 
@@ -161,28 +176,18 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     return {
       status: 200,
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-      ...streamEvents(completion, { id, model, stopReason, stopSequence, inputTokens, outputTokens }, flags),
+      ...streamEvents(finished, { id, model, stopReason, stopSequence, stopDetails, inputTokens, outputTokens }, flags),
     };
   }
-  const content =
-    completion.kind === "tool"
-      ? [
-          {
-            type: "tool_use",
-            id: makeId("toolu_01", 22),
-            name: completion.name,
-            input: JSON.parse(completion.arguments) as unknown,
-          },
-        ]
-      : [{ type: "text", text: completion.text }];
   const response = {
     id,
     type: "message",
     role: "assistant",
     model,
-    content,
+    content: contentOf(finished),
     stop_reason: stopReason,
     stop_sequence: stopSequence,
+    stop_details: stopDetails,
     usage: usageOf(inputTokens, outputTokens),
   };
   const json = JSON.stringify(response);
@@ -196,6 +201,19 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
   const planned: PlannedResponse = { status: 200, headers: { ...headers, "content-type": "application/json" }, body: json };
   if (flags.truncate) planned.cutAfter = Math.floor(json.length / 2);
   return planned;
+}
+
+function contentOf(finished: FinishedCompletion): unknown[] {
+  if (finished.kind === "refusal") return [];
+  const completion = finished.completion;
+  if (completion.kind === "text") return [{ type: "text", text: completion.text }];
+  let input: unknown = {};
+  try {
+    input = JSON.parse(completion.arguments);
+  } catch {
+    // A tool call cut off mid-JSON: the API reports the input it could parse, here none.
+  }
+  return [{ type: "tool_use", id: makeId("toolu_01", 22), name: completion.name, input }];
 }
 
 function isJsonObject(text: string): boolean {
@@ -212,11 +230,16 @@ interface StreamMeta {
   model: string;
   stopReason: string;
   stopSequence: string | null;
+  stopDetails: Record<string, unknown> | null;
   inputTokens: number;
   outputTokens: number;
 }
 
-function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFlags): { events: string[]; cutAfter?: number } {
+function streamEvents(
+  finished: FinishedCompletion,
+  meta: StreamMeta,
+  flags: RequestFlags,
+): { events: string[]; cutAfter?: number } {
   const events: string[] = [
     sse(
       {
@@ -229,13 +252,15 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
           content: [],
           stop_reason: null,
           stop_sequence: null,
+          stop_details: null,
           usage: usageOf(meta.inputTokens, 1),
         },
       },
       "message_start",
     ),
   ];
-  if (completion.kind === "tool") {
+  const completion = finished.kind === "answer" ? finished.completion : undefined;
+  if (completion?.kind === "tool") {
     events.push(
       sse(
         {
@@ -255,7 +280,7 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
         ),
       );
     }
-  } else {
+  } else if (completion) {
     events.push(sse({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }, "content_block_start"));
     events.push(sse({ type: "ping" }, "ping"));
     for (const piece of chunkText(completion.text)) {
@@ -271,12 +296,12 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
       'event: content_block_delta\ndata: {"type": "content_block_delta", "index\n\n',
     );
   const contentEvents = events.length;
-  events.push(sse({ type: "content_block_stop", index: 0 }, "content_block_stop"));
+  if (completion) events.push(sse({ type: "content_block_stop", index: 0 }, "content_block_stop"));
   events.push(
     sse(
       {
         type: "message_delta",
-        delta: { stop_reason: meta.stopReason, stop_sequence: meta.stopSequence },
+        delta: { stop_reason: meta.stopReason, stop_sequence: meta.stopSequence, stop_details: meta.stopDetails },
         usage: {
           input_tokens: meta.inputTokens,
           cache_creation_input_tokens: 0,

@@ -1,6 +1,7 @@
 // What a handler decides to send, before the server applies latency and writes it. Keeping
 // handlers pure (no sockets) makes them cheap and easy to test.
 import { randomBytes } from "node:crypto";
+import type { FakeFinish } from "./fake-llm-types.js";
 
 export interface PlannedResponse {
   status: number;
@@ -15,6 +16,7 @@ export interface PlannedResponse {
 
 export interface RequestFlags {
   reply?: string;
+  finish?: FakeFinish;
   violate: boolean;
   truncate: boolean;
   malformed: boolean;

@@ -8,6 +8,8 @@ import { asRecord, jsonResponse, textOf, type PlannedResponse, type RequestFlags
 import type {
   FakeFault,
   FakeFaultType,
+  FakeFinish,
+  FakeFinishReason,
   FakeLLMServer,
   FakeLLMServerOptions,
   RecordedRequest,
@@ -25,6 +27,7 @@ const FAULT_TYPES: readonly FakeFaultType[] = [
   "disconnect",
   "truncated_stream",
 ];
+const FINISH_REASONS: readonly FakeFinishReason[] = ["refusal", "length", "content_filter"];
 const REDACTED_HEADERS = new Set(["authorization", "x-api-key", "api-key", "proxy-authorization"]);
 const DEFAULT_MAX_RECORDED = 10_000;
 
@@ -121,6 +124,7 @@ class FakeLLMServerImpl implements FakeLLMServer {
   private readonly maxRecorded: number;
   private readonly faults: Array<ScriptEntry<FakeFault>> = [];
   private readonly replies: Array<ScriptEntry<string>> = [];
+  private readonly finishes: Array<ScriptEntry<FakeFinish>> = [];
   private recorded: RecordedRequest[] = [];
   private nextId = 1;
   private readonly sockets = new Set<Socket>();
@@ -186,6 +190,13 @@ class FakeLLMServerImpl implements FakeLLMServer {
     this.replies.push({ value: text, remaining: opts.times ?? 1, match: opts.match });
   }
 
+  finish(finish: FakeFinish, opts: ScriptOptions = {}): void {
+    if (!FINISH_REASONS.includes(finish.reason)) {
+      throw new TypeError(`Unknown finish reason "${String(finish.reason)}". Use one of: ${FINISH_REASONS.join(", ")}.`);
+    }
+    this.finishes.push({ value: finish, remaining: opts.times ?? 1, match: opts.match });
+  }
+
   clearRequests(): void {
     this.recorded = [];
   }
@@ -193,6 +204,7 @@ class FakeLLMServerImpl implements FakeLLMServer {
   resetScript(): void {
     this.faults.length = 0;
     this.replies.length = 0;
+    this.finishes.length = 0;
   }
 
   close(): Promise<void> {
@@ -294,6 +306,7 @@ class FakeLLMServerImpl implements FakeLLMServer {
       }
     } else if (this.faults.length > 0) fault = this.take(this.faults, recorded);
     if (isChatRoute(route) && this.replies.length > 0) flags.reply = this.take(this.replies, recorded);
+    if (isChatRoute(route) && this.finishes.length > 0) flags.finish = this.take(this.finishes, recorded);
 
     if (fault?.type === "stall") return; // Held open until the client gives up or close() runs.
     const chunkHeader = Number(req.headers["x-fake-stream-delay-ms"]);

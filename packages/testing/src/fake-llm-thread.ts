@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { FakeFault, FakeLLMServerOptions, RecordedRequest } from "./fake-llm-types.js";
+import type { FakeFault, FakeFinish, FakeLLMServerOptions, RecordedRequest } from "./fake-llm-types.js";
 
 export interface ThreadScriptOptions {
   times?: number;
@@ -23,6 +23,7 @@ export interface FakeLLMServerThread {
   setStreamChunkDelay(ms: number): Promise<void>;
   fault(fault: FakeFault, opts?: ThreadScriptOptions): Promise<void>;
   reply(content: string | object, opts?: ThreadScriptOptions): Promise<void>;
+  finish(finish: FakeFinish, opts?: ThreadScriptOptions): Promise<void>;
   requests(): Promise<RecordedRequest[]>;
   clearRequests(): Promise<void>;
   resetScript(): Promise<void>;
@@ -93,6 +94,7 @@ export async function startFakeLLMServerThread(options: FakeLLMServerOptions = {
     setStreamChunkDelay: (ms) => send({ op: "setStreamChunkDelay", ms }),
     fault: (fault, opts = {}) => send({ op: "fault", fault, ...opts }),
     reply: (content, opts = {}) => send({ op: "reply", content, ...opts }),
+    finish: (finish, opts = {}) => send({ op: "finish", finish, ...opts }),
     requests: () => send({ op: "requests" }),
     clearRequests: () => send({ op: "clearRequests" }),
     resetScript: () => send({ op: "resetScript" }),

@@ -14,6 +14,35 @@ export type FakeFault =
 
 export type FakeFaultType = FakeFault["type"];
 
+/** The policy categories Anthropic's `stop_details` names for a refusal. */
+export type FakeRefusalCategory = "cyber" | "bio" | "frontier_llm" | "reasoning_extraction" | "general_harms";
+
+/**
+ * A scripted way for the model to stop, sent as each API sends it: a 200 whose finish reason is
+ * not a normal end. Unlike faults these are answers, so SDKs parse them without error.
+ */
+export type FakeFinish =
+  /**
+   * OpenAI: `message.content: null` with `message.refusal` (streamed as `delta.refusal`) and
+   * `finish_reason: "stop"`. Anthropic: `stop_reason: "refusal"` with
+   * `stop_details: { type: "refusal", category, explanation }` and no content.
+   */
+  | { reason: "refusal"; explanation?: string; category?: FakeRefusalCategory | null }
+  /**
+   * The answer cut off at the token budget: the first half of the normal answer (partial JSON
+   * for structured output), `finish_reason: "length"` / `stop_reason: "max_tokens"`. Output
+   * tokens are reported as the request's `max_tokens` when it set one.
+   */
+  | { reason: "length" }
+  /**
+   * OpenAI (and Azure): `finish_reason: "content_filter"` with no content. Anthropic has no such
+   * reason; it answers as its API does when a classifier stops the answer: `stop_reason:
+   * "refusal"` with `stop_details.explanation: null`.
+   */
+  | { reason: "content_filter" };
+
+export type FakeFinishReason = FakeFinish["reason"];
+
 /** What the server saw: enough to assert on what a client sent, or that nothing was sent. */
 export interface RecordedRequest {
   /** 1-based, in arrival order. */
@@ -66,9 +95,11 @@ export interface FakeLLMServer {
   fault(fault: FakeFault, opts?: ScriptOptions): void;
   /** The next matching requests answer with this exact content (objects are sent as JSON text). */
   reply(content: string | object, opts?: ScriptOptions): void;
+  /** The next matching chat requests (default 1) end with this finish reason. */
+  finish(finish: FakeFinish, opts?: ScriptOptions): void;
   readonly requests: RecordedRequest[];
   clearRequests(): void;
-  /** Drops every scripted fault and reply not yet used. */
+  /** Drops every scripted fault, reply and finish not yet used. */
   resetScript(): void;
   /** Stops listening and ends every connection, stalled ones included. Idempotent. */
   close(): Promise<void>;

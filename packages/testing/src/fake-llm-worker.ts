@@ -2,11 +2,12 @@
 // so code that blocks its own thread (a sync `chat()` in Atomics.wait) still gets answers.
 import { parentPort, workerData } from "node:worker_threads";
 import { startFakeLLMServer } from "./fake-llm-server.js";
-import type { FakeFault, FakeLLMServerOptions } from "./fake-llm-types.js";
+import type { FakeFault, FakeFinish, FakeLLMServerOptions } from "./fake-llm-types.js";
 
 export type ThreadControl =
   | { id: number; op: "fault"; fault: FakeFault; times?: number; path?: string }
   | { id: number; op: "reply"; content: string | object; times?: number; path?: string }
+  | { id: number; op: "finish"; finish: FakeFinish; times?: number; path?: string }
   | { id: number; op: "setLatency"; ms: number }
   | { id: number; op: "setStreamChunkDelay"; ms: number }
   | { id: number; op: "requests" }
@@ -30,6 +31,9 @@ if (port) {
         return done();
       case "reply":
         server.reply(message.content, opts(message));
+        return done();
+      case "finish":
+        server.finish(message.finish, opts(message));
         return done();
       case "setLatency":
         server.setLatency(message.ms);

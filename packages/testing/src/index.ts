@@ -2,6 +2,9 @@ export { startFakeLLMServer, parseFaultHeader } from "./fake-llm-server.js";
 export type {
   FakeFault,
   FakeFaultType,
+  FakeFinish,
+  FakeFinishReason,
+  FakeRefusalCategory,
   FakeLLMServer,
   FakeLLMServerOptions,
   RecordedRequest,

@@ -1,7 +1,8 @@
 // The OpenAI wire protocol as the fake speaks it: /v1/chat/completions (plain and SSE),
 // /v1/embeddings, /v1/models, and OpenAI-shaped errors. Field names and headers follow the real
 // API so the official `openai` client parses them unchanged.
-import { composeCompletion, countTokens, chunkText, type Completion } from "./fake-completion.js";
+import { composeCompletion, countTokens, chunkText } from "./fake-completion.js";
+import { applyFinish, cutOutputTokens, type FinishedCompletion } from "./fake-finish.js";
 import { DEFAULT_EMBEDDING_DIMENSIONS, embedText, toBase64Float32 } from "./fake-embeddings.js";
 import {
   asRecord,
@@ -190,11 +191,20 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
           ? body.stop.filter((x): x is string => typeof x === "string")
           : undefined,
   });
+  const finished = applyFinish(completion, flags.finish);
   const model = body.model;
   const promptTokens = Math.ceil(promptChars / 4) + 3;
-  const outText = completion.kind === "text" ? completion.text : completion.arguments;
-  const completionTokens = Math.max(1, countTokens(outText));
-  const finishReason = completion.kind === "tool" ? "tool_calls" : completion.truncated ? "length" : "stop";
+  const outText =
+    finished.kind === "refusal"
+      ? (finished.explanation ?? "")
+      : finished.completion.kind === "text"
+        ? finished.completion.text
+        : finished.completion.arguments;
+  const completionTokens =
+    finished.kind === "answer" && flags.finish?.reason === "length"
+      ? cutOutputTokens(outText, maxTokens)
+      : Math.max(1, countTokens(outText));
+  const finishReason = finishReasonOf(finished);
   const id = makeId("chatcmpl-", 29);
   const created = Math.floor(Date.now() / 1000);
   const headers = baseHeaders(flags);
@@ -205,30 +215,18 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
       status: 200,
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
       ...streamEvents(
-        completion,
+        finished,
         { id, created, model, finishReason, includeUsage, usage: usageOf(promptTokens, completionTokens) },
         flags,
       ),
     };
   }
-  const message: Record<string, unknown> =
-    completion.kind === "tool"
-      ? {
-          role: "assistant",
-          content: null,
-          tool_calls: [
-            { id: makeId("call_", 24), type: "function", function: { name: completion.name, arguments: completion.arguments } },
-          ],
-          refusal: null,
-          annotations: [],
-        }
-      : { role: "assistant", content: completion.text, refusal: null, annotations: [] };
   const response = {
     id,
     object: "chat.completion",
     created,
     model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: 0, message: messageOf(finished), logprobs: null, finish_reason: finishReason }],
     usage: usageOf(promptTokens, completionTokens),
     service_tier: "default",
     system_fingerprint: "fp_fake0001",
@@ -237,6 +235,31 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
   const planned = jsonResponse(200, headers, response);
   if (flags.truncate) planned.cutAfter = Math.floor((planned.body?.length ?? 0) / 2);
   return planned;
+}
+
+// A refusal finishes with "stop" on OpenAI: the refusal field, not the finish reason, says so.
+function finishReasonOf(finished: FinishedCompletion): string {
+  if (finished.kind === "refusal") return finished.filtered ? "content_filter" : "stop";
+  if (finished.completion.kind === "tool") return finished.cut ? "length" : "tool_calls";
+  return finished.cut ? "length" : "stop";
+}
+
+function messageOf(finished: FinishedCompletion): Record<string, unknown> {
+  if (finished.kind === "refusal") {
+    return { role: "assistant", content: null, refusal: finished.filtered ? null : finished.explanation, annotations: [] };
+  }
+  const completion = finished.completion;
+  return completion.kind === "tool"
+    ? {
+        role: "assistant",
+        content: null,
+        tool_calls: [
+          { id: makeId("call_", 24), type: "function", function: { name: completion.name, arguments: completion.arguments } },
+        ],
+        refusal: null,
+        annotations: [],
+      }
+    : { role: "assistant", content: completion.text, refusal: null, annotations: [] };
 }
 
 function malformed(headers: Record<string, string>, json: string): PlannedResponse {
@@ -257,7 +280,11 @@ interface StreamMeta {
   usage: Record<string, unknown>;
 }
 
-function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFlags): { events: string[]; cutAfter?: number } {
+function streamEvents(
+  finished: FinishedCompletion,
+  meta: StreamMeta,
+  flags: RequestFlags,
+): { events: string[]; cutAfter?: number } {
   const base = {
     id: meta.id,
     object: "chat.completion.chunk",
@@ -270,7 +297,11 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
     sse({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageField });
   const events: string[] = [];
-  if (completion.kind === "tool") {
+  if (finished.kind === "refusal") {
+    events.push(chunk({ role: "assistant", content: null, refusal: finished.filtered ? null : "" }));
+    for (const piece of chunkText(finished.explanation ?? "")) events.push(chunk({ refusal: piece }));
+  } else if (finished.completion.kind === "tool") {
+    const completion = finished.completion;
     events.push(
       chunk({
         role: "assistant",
@@ -283,7 +314,7 @@ function streamEvents(completion: Completion, meta: StreamMeta, flags: RequestFl
       events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
   } else {
     events.push(chunk({ role: "assistant", content: "", refusal: null }));
-    for (const piece of chunkText(completion.text)) events.push(chunk({ content: piece }));
+    for (const piece of chunkText(finished.completion.text)) events.push(chunk({ content: piece }));
   }
   if (flags.malformed)
     events.splice(Math.max(1, Math.floor(events.length / 2)), 0, 'data: {"id": "chatcmpl-broken", "choices": [\n\n');
