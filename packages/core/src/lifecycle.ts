@@ -4,6 +4,7 @@ import type { MemoryContext, NewTurn } from "@kaizen/memory";
 import { formatIssuesForReask, parseOutputs, validateInputs } from "@kaizen/signatures";
 import type { AnySignature } from "@kaizen/signatures";
 import { OutputValidationError } from "./errors.js";
+import { finishError } from "./finish-decision.js";
 import type { HookName, RunEventBase } from "./hooks.js";
 import { buildMessages } from "./messages.js";
 import { addUsage, emptyUsage, recordRunInfo } from "./run-info.js";
@@ -91,6 +92,12 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
       }
 
       const parsed = parseOutputs(plan.signature, response.parsed ?? response.content);
+      const stopped = finishError(response, {
+        provider: plan.providerName,
+        maxTokens: plan.generationConfig?.maxTokens,
+        parsed: parsed.ok,
+      });
+      if (stopped) throw stopped;
       if (parsed.ok) {
         outputs = parsed.value as Record<string, unknown>;
         break;

@@ -132,7 +132,7 @@ export function mapAnthropicFinishReason(reason: string | null | undefined, forc
     case "tool_use":
       return forcedOutputTool ? "stop" : "tool_calls";
     case "refusal":
-      return "content_filter";
+      return "refusal";
     default:
       return "other";
   }
@@ -166,6 +166,8 @@ export function normalizeAnthropicUsage(usage: AnthropicUsageLike | null | undef
 export interface AnthropicMessageLike {
   model: string;
   stop_reason: string | null;
+  /** Why it stopped, in detail: a refusal's category and explanation. */
+  stop_details?: { explanation?: string | null } | null;
   /** `json`: the tool input's JSON text as streamed (so the content equals the streamed deltas). */
   content: Array<{ type: string; text?: string; id?: string; name?: string; input?: unknown; json?: string }>;
   usage: AnthropicUsageLike;
@@ -210,6 +212,9 @@ export function toChatResponse(
     attempts: extra.attempts,
   };
   if (parsed !== undefined) response.parsed = parsed;
+  if (message.stop_reason) response.rawFinishReason = message.stop_reason;
+  const explanation = message.stop_details?.explanation;
+  if (typeof explanation === "string" && explanation !== "") response.refusal = explanation;
   if (toolCalls.length > 0) response.toolCalls = toolCalls;
   if (extra.requestId !== undefined) response.requestId = extra.requestId;
   const cost = extra.costOf(message.model, usage);

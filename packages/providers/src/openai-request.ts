@@ -17,6 +17,7 @@ import type {
   Usage,
 } from "@kaizen/contracts";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
+import { markRefusal } from "./openai-refusal.js";
 import { mapOpenAIFinishReason } from "./stream-openai.js";
 
 export interface OpenAIRequestOptions {
@@ -227,6 +228,7 @@ export function parseOpenAIChatCompletion(data: unknown, context: ParseCompletio
     const parsed = plan.parseOutput(content);
     if (parsed !== undefined) response.parsed = parsed;
   }
+  markRefusal(response, message.refusal, choice.finish_reason);
   const cost = context.computeCost?.(model, usage);
   if (cost !== undefined) response.costUsd = cost;
   if (remainingCalls.length > 0) response.toolCalls = remainingCalls;

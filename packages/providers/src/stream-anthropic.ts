@@ -31,6 +31,7 @@ interface Block {
 class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
   private model: string;
   private stopReason: string | null = null;
+  private stopDetails: AnthropicMessageLike["stop_details"] = null;
   private stopped = false;
   private usage: AnthropicMessageLike["usage"] = {};
   private readonly blocks = new Map<number, Block>();
@@ -98,6 +99,7 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
       }
       case "message_delta":
         this.stopReason = event.delta.stop_reason ?? this.stopReason;
+        this.stopDetails = event.delta.stop_details ?? this.stopDetails;
         // message_delta carries cumulative counts; keep message_start's input side when absent.
         for (const [key, value] of Object.entries(event.usage)) {
           if (value !== null && value !== undefined) (this.usage as Record<string, unknown>)[key] = value;
@@ -127,7 +129,13 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
       else if (block.type === "tool_use")
         content.push({ type: "tool_use", id: block.id, name: block.name, input: block.input, json: block.json });
     }
-    const message: AnthropicMessageLike = { model: this.model, stop_reason: this.stopReason, content, usage: this.usage };
+    const message: AnthropicMessageLike = {
+      model: this.model,
+      stop_reason: this.stopReason,
+      stop_details: this.stopDetails,
+      content,
+      usage: this.usage,
+    };
     return toChatResponse(message, this.options.plan, { ...info, costOf: this.options.costOf });
   }
 }

@@ -12,6 +12,7 @@ import {
   type ProviderStreamOptions,
   type StreamDriver,
 } from "./stream-core.js";
+import { markRefusal } from "./openai-refusal.js";
 
 export interface OpenAIStreamOptions extends ProviderStreamOptions {
   /** The provider's async client (created once, keep-alive). */
@@ -75,6 +76,7 @@ function defaultParse(content: string): unknown {
 
 class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
   private content = "";
+  private refusal = "";
   private model: string;
   private finishReason: string | null | undefined;
   private usage: Usage | undefined;
@@ -126,6 +128,7 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
     const delta = choice.delta;
     const text = delta?.content;
     if (typeof text === "string") this.answerText(text, emit);
+    if (typeof delta?.refusal === "string") this.refusal += delta.refusal;
     for (const call of delta?.tool_calls ?? []) {
       let entry = this.toolCalls.get(call.index);
       if (!entry) {
@@ -167,6 +170,7 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
     }
     if (calls.length > 0) response.toolCalls = calls;
     if (info.requestId !== undefined) response.requestId = info.requestId;
+    markRefusal(response, this.refusal, this.finishReason);
     const cost = this.options.computeCost?.(this.model, usage);
     if (cost !== undefined) response.costUsd = cost;
     return response;
