@@ -86,7 +86,8 @@ describe("KaizenQueue across worker processes", () => {
     expectAnsweredInOrder(results, 300);
     const final = await queue.progress(batchId);
     expect(final).toMatchObject({ total: 300, done: 300, failed: 0, inFlight: 0, waiting: 0 });
-    // The killed worker's items in flight were asked again: more requests than items, one result each.
-    expect(chatRequests().length).toBeGreaterThan(300);
+    // Items the killed worker had in flight are asked again, so the server may see more requests than
+    // items (not always: on a fast machine the kill can land between items); never fewer.
+    expect(chatRequests().length).toBeGreaterThanOrEqual(300);
   }, 90_000);
 });
