@@ -67,19 +67,26 @@ export class MemoryBusyError extends MemoryError {
   }
 }
 
-/** The optional driver package (ioredis, pg) is not installed. */
+/** The optional driver package (better-sqlite3, ioredis, pg) is not installed. `packageName` is what to install. */
 export class MissingDriverError extends MemoryError {
   readonly packageName: string;
   constructor(packageName: string, backend: string, cause?: unknown) {
+    const fix = backend === "sqlite" ? "" : backend === "redis" ? " (or pass your own client)" : " (or pass your own pool)";
     super(
       "missing_driver",
-      `${backend === "redis" ? "RedisMemory" : "PostgresMemory"} needs the "${packageName}" package, which is not installed. ` +
-        `Fix: npm install ${packageName} (or pass a ready client).`,
+      `${BACKEND_CLASS[backend] ?? "This memory backend"} needs the "${packageName}" package, which is not installed. ` +
+        `Fix: npm install ${packageName}${fix}; it is an optional peer dependency of @kaizen/memory.`,
       { backend, cause },
     );
     this.packageName = packageName;
   }
 }
+
+const BACKEND_CLASS: Readonly<Record<string, string>> = {
+  sqlite: "SqliteMemory",
+  redis: "RedisMemory",
+  postgres: "PostgresMemory",
+};
 
 /** A call came after `close()`. */
 export class MemoryClosedError extends MemoryError {

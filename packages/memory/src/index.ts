@@ -30,6 +30,7 @@ export { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 export { RedisMemory } from "./redis-memory.js";
 export type { RedisMemoryOptions } from "./redis-memory.js";
 export { PostgresMemory } from "./postgres-memory.js";
+export type { PgPoolLike, PgPoolOptions, RedisClientLike, RedisClientOptions } from "./driver-types.js";
 export type { PostgresMemoryOptions } from "./postgres-memory.js";
 export { POSTGRES_SCHEMA_VERSION } from "./postgres-schema.js";
 export { SummaryMemory } from "./summary-memory.js";

@@ -1,7 +1,19 @@
 // Type tests (checked by `tsc --noEmit`): which backends offer the sync API, and the shapes core relies on.
+import type { Redis, RedisOptions } from "ioredis";
+import type { Pool, PoolConfig } from "pg";
 import { expectTypeOf } from "vitest";
 import { BufferMemory, PostgresMemory, RedisMemory, SqliteMemory } from "./index.js";
-import type { Memory, MemoryContext, Summarize, SummaryMemory, Turn } from "./index.js";
+import type {
+  Memory,
+  MemoryContext,
+  PgPoolLike,
+  PgPoolOptions,
+  RedisClientLike,
+  RedisClientOptions,
+  Summarize,
+  SummaryMemory,
+  Turn,
+} from "./index.js";
 
 expectTypeOf<BufferMemory>().toExtend<Memory>();
 expectTypeOf<SqliteMemory>().toExtend<Memory>();
@@ -28,3 +40,9 @@ expectTypeOf(summary.load).toEqualTypeOf<
 // summarize may be sync or async.
 expectTypeOf<() => string>().toExtend<Summarize>();
 expectTypeOf<(turns: Turn[], previous: string | undefined) => Promise<string>>().toExtend<Summarize>();
+
+// The structural driver types accept the real drivers' objects (the public types name neither).
+expectTypeOf<Redis>().toExtend<RedisClientLike>();
+expectTypeOf<Pool>().toExtend<PgPoolLike>();
+expectTypeOf<RedisOptions>().toExtend<RedisClientOptions>();
+expectTypeOf<PoolConfig>().toExtend<PgPoolOptions>();

@@ -11,14 +11,9 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import type { Pool, PoolClient, PoolConfig } from "pg";
-import {
-  MemoryClosedError,
-  MemoryConnectionError,
-  MemoryError,
-  MemoryOptionsError,
-  MissingDriverError,
-  toMemoryError,
-} from "./errors.js";
+import type { PgPoolLike, PgPoolOptions } from "./driver-types.js";
+import { loadPg } from "./drivers.js";
+import { MemoryClosedError, MemoryConnectionError, MemoryError, MemoryOptionsError, toMemoryError } from "./errors.js";
 import { passwordOf, redactConnectionString } from "./redact.js";
 import { POSTGRES_MIGRATIONS, isValidIdentifier, postgresNames } from "./postgres-schema.js";
 import type { PostgresNames } from "./postgres-schema.js";
@@ -40,7 +35,7 @@ export interface PostgresMemoryOptions extends RetentionOptions {
   /** Default: process.env.DATABASE_URL ?? "postgres://127.0.0.1:5432/test". Ignored when `pool` is given. */
   connectionString?: string;
   /** A pg Pool you own; PostgresMemory uses it and never ends it. */
-  pool?: Pool;
+  pool?: PgPoolLike;
   /** Default "public"; created when missing. */
   schema?: string;
   /** Default "kaizen_turns"; also names `<table>_sessions` and `<table>_migrations`. */
@@ -48,7 +43,7 @@ export interface PostgresMemoryOptions extends RetentionOptions {
   /** How long getting a connection may take before failing with MemoryConnectionError. Default 5000. */
   connectTimeoutMs?: number;
   /** Extra pg Pool options for the pool PostgresMemory creates (e.g. max, ssl). */
-  poolOptions?: PoolConfig;
+  poolOptions?: PgPoolOptions;
 }
 
 const BACKEND = "postgres";
@@ -102,10 +97,10 @@ export class PostgresMemory implements Memory {
     }
     this.#names = postgresNames(this.schema, this.table);
     this.#connectionString = options.connectionString ?? process.env["DATABASE_URL"] ?? "postgres://127.0.0.1:5432/test";
-    this.#pool = options.pool;
+    this.#pool = options.pool as Pool | undefined;
     this.#ownsPool = options.pool === undefined;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-    this.#poolOptions = options.poolOptions;
+    this.#poolOptions = options.poolOptions as PoolConfig | undefined;
   }
 
   /** Applies missing migrations (once per instance; every call after the first is free). Returns the versions this call applied. */
@@ -298,12 +293,7 @@ export class PostgresMemory implements Memory {
   }
 
   async #createPool(): Promise<Pool> {
-    let PoolCtor: typeof Pool;
-    try {
-      PoolCtor = (await import("pg")).default.Pool;
-    } catch (err) {
-      throw new MissingDriverError("pg", BACKEND, err);
-    }
+    const PoolCtor = await loadPg();
     const pool = new PoolCtor({
       connectionString: withDefaultUser(this.#connectionString),
       connectionTimeoutMillis: this.#connectTimeoutMs,

@@ -6,14 +6,9 @@
 import { createHash } from "node:crypto";
 import { randomUUID } from "node:crypto";
 import type { Redis, RedisOptions } from "ioredis";
-import {
-  MemoryClosedError,
-  MemoryConnectionError,
-  MemoryError,
-  MemoryOptionsError,
-  MissingDriverError,
-  toMemoryError,
-} from "./errors.js";
+import type { RedisClientLike, RedisClientOptions } from "./driver-types.js";
+import { loadIoredis } from "./drivers.js";
+import { MemoryClosedError, MemoryConnectionError, MemoryError, MemoryOptionsError, toMemoryError } from "./errors.js";
 import { passwordOf, redactConnectionString } from "./redact.js";
 import { APPEND_SCRIPT, SAVE_SUMMARY_SCRIPT } from "./redis-scripts.js";
 import { validateSessionId } from "./session-id.js";
@@ -34,13 +29,13 @@ export interface RedisMemoryOptions extends RetentionOptions {
   /** Default: process.env.REDIS_URL ?? "redis://127.0.0.1:6379". Ignored when `client` is given. */
   url?: string;
   /** An ioredis client you own; RedisMemory uses it and never quits it. */
-  client?: Redis;
+  client?: RedisClientLike;
   /** Prefix of every key. Default "kaizen:". Keys: `<prefix>{<sessionId>}:turns|seq|summary`. */
   keyPrefix?: string;
   /** How long the first connection may take before failing with MemoryConnectionError. Default 5000. */
   connectTimeoutMs?: number;
   /** Extra ioredis options for the client RedisMemory creates. */
-  redisOptions?: RedisOptions;
+  redisOptions?: RedisClientOptions;
 }
 
 const BACKEND = "redis";
@@ -73,10 +68,10 @@ export class RedisMemory implements Memory {
       );
     }
     this.#url = options.url ?? process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
-    this.#client = options.client;
+    this.#client = options.client as Redis | undefined;
     this.#ownsClient = options.client === undefined;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
-    this.#redisOptions = options.redisOptions;
+    this.#redisOptions = options.redisOptions as RedisOptions | undefined;
   }
 
   async loadAsync(sessionId: string, options?: LoadOptions): Promise<MemoryContext> {
@@ -225,12 +220,7 @@ export class RedisMemory implements Memory {
   }
 
   async #createClient(): Promise<Redis> {
-    let RedisCtor: typeof Redis;
-    try {
-      RedisCtor = (await import("ioredis")).Redis;
-    } catch (err) {
-      throw new MissingDriverError("ioredis", BACKEND, err);
-    }
+    const RedisCtor = await loadIoredis();
     const client = new RedisCtor(this.#url, {
       lazyConnect: true,
       connectTimeout: this.#connectTimeoutMs,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { MemoryBusyError, MemoryClosedError, MemoryOptionsError, SQLITE_SCHEMA_VERSION, SqliteMemory } from "./index.js";
-import { migrateSqlite } from "./sqlite-schema.js";
+import { migrateSqlite } from "./sqlite-migrate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kaizen-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

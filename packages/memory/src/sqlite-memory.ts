@@ -12,13 +12,13 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
+import { loadBetterSqlite3 } from "./drivers.js";
 import { MemoryBusyError, MemoryClosedError, MemoryError, MemoryOptionsError, toMemoryError } from "./errors.js";
 import { validateSessionId } from "./session-id.js";
 import { SyncBackedMemory } from "./sync-backed-memory.js";
 import { buildTurn, checkLoadOptions, checkRetention, estimateTurnTokens, serializeTurn } from "./shared.js";
-import { migrateSqlite } from "./sqlite-schema.js";
+import { migrateSqlite } from "./sqlite-migrate.js";
 import type { LoadOptions, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
 
 export interface SqliteMemoryOptions extends RetentionOptions {
@@ -92,6 +92,7 @@ export class SqliteMemory extends SyncBackedMemory {
     this.path = path === ":memory:" ? path : resolve(path);
     try {
       if (path !== ":memory:") mkdirSync(dirname(this.path), { recursive: true });
+      const Database = loadBetterSqlite3();
       const db = new Database(this.path, { timeout: busyTimeoutMs });
       this.#db = db;
       db.pragma("journal_mode = WAL");

@@ -1,8 +1,6 @@
 // Versioned schema of SqliteMemory. Each migration runs once, in order, inside the same IMMEDIATE
 // transaction that records it, so two processes opening a new file at once cannot both apply it.
 // Add new migrations at the end; never edit one that has shipped.
-import type BetterSqlite3 from "better-sqlite3";
-
 export interface SqliteMigration {
   version: number;
   name: string;
@@ -38,28 +36,3 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
 ];
 
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1]?.version ?? 0;
-
-/** Applies the migrations this file lacks; returns the versions it applied (empty when up to date). */
-export function migrateSqlite(db: BetterSqlite3.Database): number[] {
-  const run = db.transaction((): number[] => {
-    db.exec(`CREATE TABLE IF NOT EXISTS kaizen_memory_migrations (
-      version INTEGER PRIMARY KEY,
-      name TEXT NOT NULL,
-      applied_at INTEGER NOT NULL
-    )`);
-    const row = db.prepare("SELECT coalesce(max(version), 0) AS v FROM kaizen_memory_migrations").get() as { v: number };
-    const applied: number[] = [];
-    for (const migration of SQLITE_MIGRATIONS) {
-      if (migration.version <= row.v) continue;
-      db.exec(migration.sql);
-      db.prepare("INSERT INTO kaizen_memory_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      );
-      applied.push(migration.version);
-    }
-    return applied;
-  });
-  return run.immediate();
-}
