@@ -184,11 +184,28 @@ describe("the run lifecycle (local provider)", () => {
     expect(provider.requests[4]!.messages).toHaveLength(2);
   });
 
-  it("a sessionId without memory, or passed as an input, is a ConfigurationError naming the fix", async () => {
+  it("a sessionId without a memory uses the agent's own BufferMemory, which agent.close() closes", async () => {
+    const { agent, provider } = agentWith();
+    expect(agent.memory).toBeInstanceOf(BufferMemory);
+    await agent.runAsync({ question: "My name is Ada." }, { sessionId: "s" });
+    await agent.runAsync({ question: "What is my name?" }, { sessionId: "s" });
+    expect(provider.requests[1]!.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+    expect(provider.requests[1]!.messages[1]!.content).toContain("My name is Ada.");
+    expect(agent.memory.load!("s").turns).toHaveLength(2);
+    await agent.close();
+    expect(() => agent.memory.load!("s")).toThrow(/memory is closed/);
+  });
+
+  it("a memory passed in stays open after agent.close()", async () => {
+    const memory = new BufferMemory();
+    const { agent } = agentWith({ memory });
+    await agent.runAsync({ question: "Q" }, { sessionId: "s" });
+    await agent.close();
+    expect(memory.load("s").turns).toHaveLength(1);
+  });
+
+  it("a sessionId passed as an input is a ConfigurationError naming the fix", async () => {
     const { agent } = agentWith();
-    await expect(agent.runAsync({ question: "Q" }, { sessionId: "s" })).rejects.toThrow(
-      /has no memory\. Fix: new BaseAgent\(\{ config, signature, memory: new BufferMemory\(\) \}\)/,
-    );
     await expect(agent.runAsync({ question: "Q", sessionId: "s" } as never)).rejects.toMatchObject({ field: "sessionId" });
   });
 

@@ -1,5 +1,6 @@
 import { AbortError, ConfigurationError } from "@kaizen/contracts";
 import type { LLMProvider, ProviderOptions } from "@kaizen/contracts";
+import { BufferMemory } from "@kaizen/memory";
 import type { Memory } from "@kaizen/memory";
 import { createProvider } from "@kaizen/providers";
 import { describeSignature, outputJsonSchema, outputSchemaName, renderSystemPrompt } from "@kaizen/signatures";
@@ -19,7 +20,11 @@ import type { BatchOptions, BatchResult, DeepPartial, RunOptions } from "./types
 export interface BaseAgentOptions<S extends AnySignature> {
   config: BaseAgentConfig;
   signature: S;
-  /** Conversation memory for runs with a `sessionId`. Stays the caller's: `agent.close()` leaves it open. */
+  /**
+   * Conversation memory for runs with a `sessionId`. Stays the caller's: `agent.close()` leaves it open.
+   * Default: an in-process `BufferMemory` the agent owns (lost on exit; pass SqliteMemory, RedisMemory or
+   * PostgresMemory to keep sessions across restarts or share them between instances).
+   */
   memory?: Memory;
   /** Your own provider instance; by default one is created from the config (and closed by `agent.close()`). */
   provider?: LLMProvider;
@@ -29,16 +34,18 @@ export interface BaseAgentOptions<S extends AnySignature> {
 }
 
 /**
- * An agent: a signature, a provider and (optionally) memory. `run()` blocks and returns the result;
+ * An agent: a signature, a provider and a memory (by default in process). `run()` blocks and returns the result;
  * `runAsync()`, `batchAsync()` and `streamAsync()` never block and need `useAsyncLlm: true`.
  * One agent serves any number of concurrent runs.
  */
 export class BaseAgent<S extends AnySignature> {
   readonly config: BaseAgentConfig;
   readonly signature: S;
-  readonly memory: Memory | undefined;
+  /** The memory given in the options, or the in-process BufferMemory this agent created. */
+  readonly memory: Memory;
   readonly provider: LLMProvider;
   readonly #ownsProvider: boolean;
+  readonly #ownsMemory: boolean;
   readonly #plan: RunPlan;
   readonly #hooks: HookRunner;
   readonly #inputNames: ReadonlySet<string>;
@@ -60,7 +67,10 @@ export class BaseAgent<S extends AnySignature> {
     const { config, signature } = options;
     this.config = config;
     this.signature = signature;
-    this.memory = options.memory;
+    // A default memory, so that `runAsync(inputs, { sessionId })` works on a first try as in the
+    // README; it costs one empty Map until a session is used.
+    this.memory = options.memory ?? new BufferMemory();
+    this.#ownsMemory = options.memory === undefined;
     this.#ownsProvider = options.provider === undefined;
     this.provider = options.provider ?? createProvider(config.llmProvider, providerOptionsOf(config));
     if (!config.useAsyncLlm && typeof this.provider.chat !== "function") {
@@ -118,7 +128,7 @@ export class BaseAgent<S extends AnySignature> {
         { field: "provider" },
       );
     }
-    if (this.memory !== undefined && (typeof this.memory.load !== "function" || typeof this.memory.append !== "function")) {
+    if (typeof this.memory.load !== "function" || typeof this.memory.append !== "function") {
       throw new ConfigurationError(
         `The ${this.memory.kind} memory has no synchronous API, so run() cannot use it. Fix: use await agent.runAsync(...) ` +
           `(with useAsyncLlm: true in BaseAgentConfig), or a BufferMemory / SqliteMemory for run().`,
@@ -201,11 +211,12 @@ export class BaseAgent<S extends AnySignature> {
     }
   }
 
-  /** Closes the provider this agent created (not one passed in, and never the memory). Idempotent. */
+  /** Closes the provider and the default memory this agent created (never a provider or memory passed in). Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#ownsProvider) await this.provider.close?.();
+    if (this.#ownsMemory) await this.memory.close();
   }
 
   #call(inputs: InferInputs<S>, options: RunOptions | undefined, mode: RunCall["mode"]): RunCall {
@@ -218,12 +229,6 @@ export class BaseAgent<S extends AnySignature> {
       );
     }
     const sessionId = options?.sessionId;
-    if (sessionId !== undefined && this.memory === undefined) {
-      throw new ConfigurationError(
-        `A sessionId was given but the agent has no memory. Fix: new BaseAgent({ config, signature, memory: new BufferMemory() }) (or SqliteMemory, RedisMemory, PostgresMemory).`,
-        { field: "memory" },
-      );
-    }
     if (typeof inputs === "object" && inputs !== null) {
       for (const key of ["sessionId", "session_id"]) {
         if (key in inputs && !this.#inputNames.has(key)) {
@@ -261,9 +266,9 @@ export class BaseAgent<S extends AnySignature> {
       case "chat":
         return this.provider.chat!(effect.request);
       case "load":
-        return this.memory!.load!(effect.sessionId, effect.maxTurns === undefined ? {} : { maxTurns: effect.maxTurns });
+        return this.memory.load!(effect.sessionId, effect.maxTurns === undefined ? {} : { maxTurns: effect.maxTurns });
       case "append":
-        return this.memory!.append!(effect.sessionId, effect.turn);
+        return this.memory.append!(effect.sessionId, effect.turn);
       case "hook":
         return this.#hooks.run(effect.name, effect.event, false);
     }
@@ -274,9 +279,9 @@ export class BaseAgent<S extends AnySignature> {
       case "chat":
         return this.provider.chatAsync(effect.request);
       case "load":
-        return this.memory!.loadAsync(effect.sessionId, { maxTurns: effect.maxTurns, signal: effect.signal });
+        return this.memory.loadAsync(effect.sessionId, { maxTurns: effect.maxTurns, signal: effect.signal });
       case "append":
-        return this.memory!.appendAsync(effect.sessionId, effect.turn, { signal: effect.signal });
+        return this.memory.appendAsync(effect.sessionId, effect.turn, { signal: effect.signal });
       case "hook":
         return this.#hooks.run(effect.name, effect.event, true);
     }
