@@ -2,10 +2,11 @@
 // The README's two commands (`npm start`, `npm test`) land here. A fresh machine has Node and
 // npm but no pnpm, so this script brings the pinned pnpm into .cache/ (no global install, no
 // root needed), installs the workspace from the frozen lockfile, then hands over to turbo.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exitCodeOf, runSupervised } from "./supervise.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
@@ -75,11 +76,13 @@ ensureDependencies();
 
 switch (mode) {
   case "start": {
-    // Asynchronous spawn so that a SIGTERM sent to npm or to this process reaches the server,
-    // which then drains the requests in flight before it exits.
-    const child = spawn(process.execPath, [join(root, "scripts", "start.mjs"), ...rest], { cwd: root, stdio: "inherit", env });
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-    child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+    // Asynchronous and supervised (scripts/supervise.mjs) so that a SIGTERM sent to npm, to this
+    // process or to the process group reaches the server once; it drains the requests in flight.
+    const { code, signal } = await runSupervised(process.execPath, [join(root, "scripts", "start.mjs"), ...rest], {
+      cwd: root,
+      env,
+    });
+    process.exit(exitCodeOf(code, signal));
     break;
   }
   case "test":

@@ -2,10 +2,10 @@
 // through scripts/bootstrap.mjs, which has installed everything and put the pinned pnpm on PATH.
 // Builds what the chat API needs (turbo skips what is up to date), then runs it from the repo
 // root (so .env and .kaizen/ live there) and hands it SIGINT/SIGTERM for a graceful shutdown.
-import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exitCodeOf, runSupervised } from "./supervise.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
@@ -22,26 +22,22 @@ const env = {
 const pnpm = existsSync(pnpmBin) ? [process.execPath, pnpmBin] : ["pnpm"];
 
 console.log("[kaizen] building the chat API and the packages it uses (turbo run build --filter=@kaizen/chat-api...)");
-const build = spawnSync(
+// Supervised too, so that a stop during the build ends turbo instead of leaving it running.
+const build = await runSupervised(
   pnpm[0],
   [...pnpm.slice(1), "exec", "turbo", "run", "build", "--filter=@kaizen/chat-api...", "--output-logs=errors-only"],
-  { cwd: root, env, stdio: "inherit" },
+  { cwd: root, env },
 );
-if (build.error) throw build.error;
-if (build.status !== 0) {
+if (build.stoppedBy) process.exit(exitCodeOf(null, build.stoppedBy));
+if (build.code !== 0) {
   console.error("[kaizen] the build failed (see above); not starting the chat API");
-  process.exit(build.status ?? 1);
+  process.exit(exitCodeOf(build.code, build.signal));
 }
 
-const server = spawn(process.execPath, [join(root, "apps", "chat-api", "dist", "main.js")], {
+// The server gets SIGINT/SIGTERM forwarded instead of us dying: it finishes the requests in
+// flight, then exits, and we exit with its code.
+const server = await runSupervised(process.execPath, [join(root, "apps", "chat-api", "dist", "main.js")], {
   cwd: root,
   env: process.env,
-  stdio: "inherit",
 });
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  // Forward instead of dying: the server finishes the requests in flight, then exits.
-  process.on(signal, () => server.kill(signal));
-}
-server.on("exit", (code, signal) => {
-  process.exit(code ?? (signal ? 128 + (signal === "SIGINT" ? 2 : 15) : 1));
-});
+process.exit(exitCodeOf(server.code, server.signal));
