@@ -29,6 +29,11 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Start-up failures (a bad variable, a port in use) are for a person to read: message only.
-  console.error(`[chat-api] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  const code = (err as { code?: unknown } | null)?.code;
+  const hint =
+    code === "EADDRINUSE"
+      ? " Fix: another process already listens on that port; stop it, or set PORT to a free one (for example PORT=3001 npm start)."
+      : "";
+  console.error(`[chat-api] failed to start: ${err instanceof Error ? err.message : String(err)}${hint}`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,5 +115,31 @@ describe("the demo (README command)", () => {
     expect(run.stdout).toMatch(/^runAsync\(\): \{"answer":"[^"]*42[^"]*","confidence":[\d.]+\}$/m);
     expect(run.stdout).toMatch(/^streamAsync\(\): \d+ partial results, then \{"answer":"[^"]*42/m);
     expect(run.stderr).toContain("fake LLM server");
+  }, 60_000);
+});
+
+describe("the demo against an endpoint that is down", () => {
+  it("prints one clear line naming COMPAT_BASE_URL, no stack trace, and exits 1", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const appDir = fileURLToPath(new URL("../", import.meta.url));
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts", "What is 7*6?"], {
+      cwd: appDir,
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.source-paths.json", import.meta.url)),
+        COMPAT_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.split("\n").filter((line) => line.trim() !== "");
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[custom-provider\] /);
+    expect(lines[0]).toContain(`COMPAT_BASE_URL=http://127.0.0.1:${port}/v1`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
   }, 60_000);
 });

@@ -42,6 +42,14 @@ try {
   const info = getRunInfo(awaited);
   if (info)
     console.log(`provider my-compat, model ${info.model}, ${info.usage.totalTokens} tokens, ${Math.round(info.latencyMs)} ms`);
+} catch (err) {
+  // A person reads this, usually because the endpoint is down: one line, no stack trace.
+  process.exitCode = 1;
+  const message = err instanceof Error ? err.message : String(err);
+  const fix = process.env["COMPAT_BASE_URL"]
+    ? ` Fix: start the endpoint at COMPAT_BASE_URL=${baseUrl}, point COMPAT_BASE_URL at one that is up, or unset it to use the fake LLM server.`
+    : "";
+  console.error(`[custom-provider] ${message}${fix}`);
 } finally {
   await syncAgent.close();
   await asyncAgent.close();

@@ -12,6 +12,7 @@ import { drive, resume } from "./drive.js";
 import { HookRunner, defaultHookErrorReporter } from "./hooks.js";
 import type { AgentHooks, HookErrorReporter } from "./hooks.js";
 import { runLifecycle } from "./lifecycle.js";
+import { withSameThreadHint } from "./same-thread-hint.js";
 import type { Effect, RunCall, RunPlan } from "./lifecycle.js";
 import { AgentStreamImpl, streamChat } from "./stream.js";
 import type { AgentStream } from "./stream.js";
@@ -135,7 +136,11 @@ export class BaseAgent<S extends AnySignature> {
         { field: "memory" },
       );
     }
-    return drive(runLifecycle(this.#plan, call), this.#performSync) as InferOutputs<S>;
+    try {
+      return drive(runLifecycle(this.#plan, call), this.#performSync) as InferOutputs<S>;
+    } catch (err) {
+      throw withSameThreadHint(err, this.config.baseUrl);
+    }
   }
 
   /**

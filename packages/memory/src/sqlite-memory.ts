@@ -101,7 +101,11 @@ export class SqliteMemory extends SyncBackedMemory {
     } catch (err) {
       this.#db?.close();
       this.#db = undefined;
-      throw this.#wrap(err, `opening ${this.path}`);
+      throw this.#wrap(
+        err,
+        "open",
+        `Fix: check that ${dirname(this.path)} exists or can be created and is writable, and that the file is a SQLite database; or pass another path.`,
+      );
     }
     const db = this.#db;
     const stmts = prepare(db);
@@ -250,7 +254,7 @@ export class SqliteMemory extends SyncBackedMemory {
     return this.#db;
   }
 
-  #wrap(err: unknown, what: string): Error {
+  #wrap(err: unknown, what: string, fix?: string): Error {
     const code = (err as { code?: unknown } | null)?.code;
     if (typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))) {
       return new MemoryBusyError(
@@ -259,7 +263,12 @@ export class SqliteMemory extends SyncBackedMemory {
         { backend: BACKEND, cause: err },
       );
     }
-    return toMemoryError(err, BACKEND, `${what} on ${this.path}`);
+    const wrapped = toMemoryError(err, BACKEND, `${what} on ${this.path}`);
+    if (fix === undefined || !(wrapped instanceof MemoryError) || wrapped.code !== "backend_error") return wrapped;
+    return new MemoryError("backend_error", `${wrapped.message.replace(/[.\s]+$/, "")}. ${fix}`, {
+      backend: BACKEND,
+      cause: err,
+    });
   }
 }
 

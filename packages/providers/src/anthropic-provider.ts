@@ -80,7 +80,7 @@ export class AnthropicProvider implements LLMProvider {
     const apiKey = options.apiKey ?? process.env["ANTHROPIC_API_KEY"];
     if (apiKey === undefined || apiKey.trim() === "") {
       throw new ConfigurationError(
-        "AnthropicProvider needs an API key: pass { apiKey } or set the ANTHROPIC_API_KEY environment variable.",
+        `${this.name}: no API key. Fix: set the ANTHROPIC_API_KEY environment variable, or pass apiKey in BaseAgentConfig (or in the provider's options).`,
         { field: "apiKey" },
       );
     }

@@ -139,7 +139,8 @@ export function mapProviderError(error: unknown, context: ErrorMapContext): Kaiz
   const { provider } = context;
   const secrets = context.secrets ?? [];
   const shape = shapeOf(error);
-  const clean = (text: string) => redactSecrets(text, secrets);
+  // SDK messages often end with "." already; ours add the next sentence, so the period goes.
+  const clean = (text: string) => redactSecrets(text, secrets).replace(/[.\s]+$/, "");
   // SDK errors are not attached as `cause`: util.inspect would print their unredacted message.
   const cause = isSerialized(error) || shape.errorClass.startsWith("API") || shape.status !== undefined ? undefined : error;
   const base = { provider, ...(cause === undefined ? {} : { cause }) };
@@ -162,7 +163,7 @@ export function mapProviderError(error: unknown, context: ErrorMapContext): Kaiz
   if (shape.errorClass === "APIConnectionError" || (shape.causeCode !== undefined && CONNECTION_CODES.has(shape.causeCode))) {
     const code = shape.causeCode ? ` (${shape.causeCode})` : "";
     return new ProviderError(
-      `${provider}: could not reach the API${code}: ${clean(shape.message)}. Check baseUrl and the network.`,
+      `${provider}: could not reach the API${code}: ${clean(shape.message)}. Fix: check baseUrl and that the server is up and reachable.`,
       {
         ...base,
         retryable: true,

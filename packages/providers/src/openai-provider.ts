@@ -110,7 +110,7 @@ export class OpenAIProvider implements LLMProvider {
         this.#apiKey = PLACEHOLDER_KEY;
       } else {
         throw new ConfigurationError(
-          `${this.name}: no API key. Set the ${envVar} environment variable or pass the apiKey option: new OpenAIProvider({ apiKey: "..." }).`,
+          `${this.name}: no API key. Fix: set the ${envVar} environment variable, or pass apiKey in BaseAgentConfig (or in the provider's options).`,
           { field: "apiKey" },
         );
       }
