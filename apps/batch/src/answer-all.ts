@@ -19,7 +19,7 @@ export interface AnswerAllOptions {
 /**
  * Answers every item through runAsync, `concurrency` at a time: a worker pool pulling the next
  * position, so a slow question never holds back the ones behind it. Failures become error
- * records; nothing here throws for one bad item.
+ * records, items stopped by the signal cancelled records; nothing here throws for one bad item.
  */
 export async function answerAll(options: AnswerAllOptions): Promise<ResultRecord[]> {
   const { agent, items } = options;
@@ -59,13 +59,16 @@ export async function answerAll(options: AnswerAllOptions): Promise<ResultRecord
         };
       } catch (err) {
         const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        record = {
-          id: item.id,
-          question: item.question,
-          status: "error",
-          error: redactSecrets(message, options.secrets),
-          latencyMs: Math.round(performance.now() - started),
-        };
+        const latencyMs = Math.round(performance.now() - started);
+        record = options.signal?.aborted
+          ? { id: item.id, question: item.question, status: "cancelled", latencyMs }
+          : {
+              id: item.id,
+              question: item.question,
+              status: "error",
+              error: redactSecrets(message, options.secrets),
+              latencyMs,
+            };
       }
       records[position] = record;
       options.onResult?.(position, record);

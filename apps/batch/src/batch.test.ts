@@ -149,3 +149,38 @@ describe("kaizen-batch (a real process against the fake LLM server)", () => {
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+describe("kaizen-batch on Ctrl-C", () => {
+  it("reports the items it did not get to as cancelled, not failed; the bar stops where it was", async () => {
+    const slow = await startFakeLLMServer({ latencyMs: 300 });
+    try {
+      const input = join(dir, "questions.jsonl");
+      const out = join(dir, "results.jsonl");
+      const questions = Array.from({ length: 20 }, (_, i) => ({ id: `q${i + 1}`, question: `What is ${i}+${i}?` }));
+      writeFileSync(input, questions.map((q) => JSON.stringify(q)).join("\n") + "\n");
+      const run = await runBatch(
+        [input, "--out", out, "--concurrency", "2"],
+        { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: slow.openaiBaseUrl },
+        "progress: 2/20",
+      );
+      expect(run.stderr).toContain("interrupted");
+      expect(run.code).toBe(1);
+      const summary = /summary: 20 questions: (\d+) answered, (\d+) failed, (\d+) cancelled/.exec(run.stderr);
+      expect(summary, run.stderr).not.toBeNull();
+      const [answered, failed, cancelled] = summary!.slice(1).map(Number) as [number, number, number];
+      expect(failed).toBe(0);
+      expect(answered).toBeGreaterThanOrEqual(2);
+      expect(cancelled).toBeGreaterThan(0);
+      expect(answered + cancelled).toBe(20);
+      expect(run.stderr).not.toContain("(100%)");
+      // p50 over the answered items only: about one fake latency, not 0 ms.
+      const p50 = Number(/latency: p50 (\d+) ms/.exec(run.stderr)?.[1]);
+      expect(p50).toBeGreaterThanOrEqual(250);
+      const statuses = readResults(out).map((r) => r["status"]);
+      expect(statuses.filter((s) => s === "cancelled")).toHaveLength(cancelled);
+      expect(statuses).not.toContain("error");
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+});

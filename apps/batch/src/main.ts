@@ -105,9 +105,11 @@ async function main(): Promise<number> {
       timeoutMs,
       secrets: runtime.secrets,
       onResult: (position, record) => {
+        appender.add(position, record);
+        // Cancelled items are not done: the bar stays where Ctrl-C left it.
+        if (record.status === "cancelled") return;
         done++;
         if (record.status === "error") failed++;
-        appender.add(position, record);
         progress.update(done, failed);
       },
     });

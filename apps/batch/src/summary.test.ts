@@ -20,6 +20,20 @@ const ok = (id: string, latencyMs: number, costUsd?: number): ResultRecord => ({
 });
 
 describe("summary", () => {
+  it("counts cancelled items apart from failures and leaves them out of the latencies", () => {
+    const records: ResultRecord[] = [
+      ok("1", 400),
+      ok("2", 600),
+      { id: "3", question: "q3", status: "error", error: "x", latencyMs: 500 },
+      { id: "4", question: "q4", status: "cancelled", latencyMs: 0 },
+      { id: "5", question: "q5", status: "cancelled", latencyMs: 1 },
+      { id: "6", question: "q6", status: "cancelled", latencyMs: 2 },
+    ];
+    const s = summarize(records, 6, 0, 1000);
+    expect(s).toMatchObject({ answered: 2, failed: 1, cancelled: 3, p50LatencyMs: 500, p95LatencyMs: 600 });
+    expect(formatSummary(s, "out.jsonl")).toContain("2 answered, 1 failed, 3 cancelled (re-run to ask them), 0 skipped");
+  });
+
   it("percentile is nearest-rank", () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(values, 50)).toBe(50);

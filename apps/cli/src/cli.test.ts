@@ -91,4 +91,17 @@ describe("kaizen chat", () => {
     expect(fresh.stdout).toContain("(no turns yet)");
     expect(readFileSync(join(dir, "cli-session"), "utf8").trim()).not.toBe(before);
   }, 60_000);
+  it("treats /help, /clear and a mistyped /command as commands, never as questions", async () => {
+    const before = fake.requests.length;
+    const run = await runCli(["chat", "--session", "commands"], env, "/help\n/nope\nWhat is 2+2?\n/clear\n/history\n");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Commands: /help this list, /history");
+    expect(run.stdout).toContain("unknown command /nope.");
+    expect(run.stdout).toMatch(/kaizen: .*4/);
+    expect(run.stdout).toContain("(session commands cleared)");
+    expect(run.stdout).toContain("(no turns yet)");
+    const asked = fake.requests.slice(before).filter((r) => r.path.endsWith("/chat/completions"));
+    expect(asked).toHaveLength(1);
+    expect(JSON.stringify(asked[0]?.body)).not.toMatch(/\/help|\/nope|\/clear/);
+  }, 60_000);
 });

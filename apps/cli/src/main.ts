@@ -11,7 +11,7 @@ const USAGE = `Usage:
   kaizen ask "question" [--json]      answer one question (blocking run())
   kaizen chat [--session ID] [--new]  a conversation; the session persists in SQLite between invocations
 
-In chat, type a question per line; /history shows the conversation, /exit (or Ctrl-D) leaves.
+In chat, type a question per line; /help lists the commands, /exit (or Ctrl-D) leaves.
 Data lives in KAIZEN_DATA_DIR (default .kaizen): cli.db (SQLite) and cli-session (the current session id).
 Uses OPENAI_API_KEY or ANTHROPIC_API_KEY (and MODEL) from the environment or .env; with neither, a fake LLM.`;
 
@@ -59,22 +59,37 @@ async function ask(question: string, json: boolean): Promise<number> {
   }
 }
 
+const CHAT_HELP =
+  "Commands: /help this list, /history the conversation so far, /clear forget this session, /exit (or Ctrl-D) leave.";
+
 async function chat(session: string | undefined, fresh: boolean): Promise<number> {
   const { runtime, dataDir } = await openRuntime(true);
   const sessionId = session ?? currentSessionId(resolve(dataDir, "cli-session"), fresh);
   const interactive = Boolean(process.stdin.isTTY);
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive });
   const say = (text: string) => process.stdout.write(`${text}\n`);
-  if (interactive) say(`Session ${sessionId} (${runtime.description}). /history, /exit.`);
+  if (interactive) say(`Session ${sessionId} (${runtime.description}). /help for commands, /exit to leave.`);
+  let left = false;
   try {
     if (interactive) rl.prompt();
     for await (const raw of rl) {
       const line = raw.trim();
-      if (line === "/exit" || line === "/quit") break;
-      if (line === "/history") {
+      if (line === "/exit" || line === "/quit") {
+        left = true;
+        break;
+      }
+      if (line === "/help") {
+        say(CHAT_HELP);
+      } else if (line === "/history") {
         const { turns } = runtime.memory!.load!(sessionId);
         for (const turn of turns) say(`you: ${String(turn.inputs["question"])}\nkaizen: ${String(turn.outputs["answer"])}`);
         if (turns.length === 0) say("(no turns yet)");
+      } else if (line === "/clear") {
+        runtime.memory!.clear!(sessionId);
+        say(`(session ${sessionId} cleared)`);
+      } else if (/^\/[a-z]+$/i.test(line)) {
+        // A mistyped command is not a question for the model.
+        say(`unknown command ${line}. ${CHAT_HELP}`);
       } else if (line) {
         try {
           const result = runtime.agent.run({ question: line }, { sessionId });
@@ -86,6 +101,8 @@ async function chat(session: string | undefined, fresh: boolean): Promise<number
       }
       if (interactive) rl.prompt();
     }
+    // Ctrl-D ends the input on the prompt line: end that line so the shell's prompt starts clean.
+    if (interactive && !left) process.stdout.write("\n");
     return 0;
   } finally {
     rl.close();

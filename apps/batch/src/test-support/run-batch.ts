@@ -14,7 +14,12 @@ export interface BatchRun {
 }
 
 /** Runs src/main.ts as its own process, the way `pnpm start` runs dist/main.js, without any key unless given. */
-export function runBatch(args: string[], env: Record<string, string> = {}): Promise<BatchRun> {
+export function runBatch(
+  args: string[],
+  env: Record<string, string> = {},
+  /** Sends SIGINT (Ctrl-C) once stderr contains this text. */
+  interruptWhen?: string,
+): Promise<BatchRun> {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) =>
@@ -31,7 +36,14 @@ export function runBatch(args: string[], env: Record<string, string> = {}): Prom
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  let interrupted = false;
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    if (interruptWhen !== undefined && !interrupted && stderr.includes(interruptWhen)) {
+      interrupted = true;
+      child.kill("SIGINT");
+    }
+  });
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
