@@ -1,22 +1,90 @@
-// The chat page: plain JS, no build step. Keeps the session id in localStorage so a reload
-// shows the same conversation, and reads answers as server-sent events from POST /api/chat/stream.
+// The chat page: plain modules, no build step, nothing from a CDN. Conversations are listed in
+// localStorage (id, title, time) and their turns come back from the server's history; answers
+// stream as server-sent events from POST /api/chat/stream and render as (escaped) markdown.
+import { renderMarkdown } from "./markdown.js";
+
 const SESSION_KEY = "kaizen.chat.sessionId";
+const SESSIONS_KEY = "kaizen.chat.sessions";
+const HEALTH_POLL_MS = 3000;
 
 const $ = (id) => document.getElementById(id);
 const turnsEl = $("turns");
 const form = $("ask");
 const input = $("question");
 const sendButton = $("send");
+const stopButton = $("stop");
 const statusEl = $("status");
 
-function sessionId() {
+/** The stream in flight, if any: aborting it is what Stop and Esc do. */
+let inFlight = null;
+
+// Sessions ------------------------------------------------------------------------------------
+
+function readSessions() {
+  try {
+    const list = JSON.parse(localStorage.getItem(SESSIONS_KEY) ?? "[]");
+    return Array.isArray(list) ? list.filter((s) => typeof s?.id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+function writeSessions(list) {
+  localStorage.setItem(SESSIONS_KEY, JSON.stringify(list.slice(0, 50)));
+}
+function newSessionId() {
+  return `web-${crypto.randomUUID()}`;
+}
+function currentSessionId() {
   let id = localStorage.getItem(SESSION_KEY);
   if (!id) {
-    id = `web-${crypto.randomUUID()}`;
+    id = newSessionId();
     localStorage.setItem(SESSION_KEY, id);
   }
   return id;
 }
+/** Records that the current session has a turn, titled by its first question. */
+function touchSession(question) {
+  const id = currentSessionId();
+  const list = readSessions();
+  const existing = list.find((s) => s.id === id);
+  const entry = { id, title: existing?.title ?? question.slice(0, 80), updatedAt: Date.now() };
+  writeSessions([entry, ...list.filter((s) => s.id !== id)]);
+  renderSessions();
+}
+function renderSessions() {
+  const id = currentSessionId();
+  const list = readSessions();
+  const items = list.map((session) => {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "session";
+    button.dataset.testid = "session";
+    button.textContent = session.title || "Untitled chat";
+    button.title = `${session.title} · ${new Date(session.updatedAt).toLocaleString()}`;
+    if (session.id === id) button.setAttribute("aria-current", "true");
+    button.addEventListener("click", () => switchSession(session.id));
+    li.append(button);
+    return li;
+  });
+  $("sessions").replaceChildren(...items);
+  $("title").textContent = list.find((s) => s.id === id)?.title || "New chat";
+}
+function switchSession(id) {
+  inFlight?.abort();
+  localStorage.setItem(SESSION_KEY, id);
+  turnsEl.replaceChildren();
+  $("empty").hidden = false;
+  renderSessions();
+  showSessions(false);
+  void loadHistory().catch(showLoadError);
+}
+function showSessions(open) {
+  document.body.classList.toggle("sessions-open", open);
+  $("toggle-sessions").setAttribute("aria-expanded", String(open));
+}
+
+// Turns ---------------------------------------------------------------------------------------
 
 function formatConfidence(confidence) {
   return typeof confidence === "number" ? `confidence ${confidence.toFixed(2)}` : "";
@@ -37,23 +105,58 @@ function addTurn(question) {
   const c = document.createElement("div");
   c.className = "confidence";
   c.dataset.testid = "confidence";
-  li.append(q, a, c);
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  li.append(q, a, c, actions);
   turnsEl.append(li);
   li.scrollIntoView({ block: "end" });
   return {
+    element: li,
     update(response, confidence, state) {
-      a.textContent = response;
-      c.textContent = formatConfidence(confidence);
+      // renderMarkdown escapes the text before it adds any tag of its own.
+      a.innerHTML = renderMarkdown(response);
+      a.dataset.raw = response;
+      // While streaming, a confidence is not known yet: hidden, not 0.
+      c.textContent = state === "done" ? formatConfidence(confidence) : "";
+      c.hidden = state !== "done";
       li.dataset.state = state;
+    },
+    fail(message, retry) {
+      a.textContent = message;
+      c.hidden = true;
+      li.dataset.state = "error";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "retry";
+      button.dataset.testid = "retry";
+      button.textContent = "Retry";
+      button.addEventListener("click", () => {
+        li.remove();
+        retry();
+      });
+      actions.replaceChildren(button);
+    },
+    stopped(partial) {
+      a.innerHTML = renderMarkdown(partial);
+      c.hidden = true;
+      li.dataset.state = "stopped";
+      const note = document.createElement("span");
+      note.className = "note";
+      note.textContent = "Stopped.";
+      actions.replaceChildren(note);
     },
   };
 }
 
 async function loadHistory() {
-  const res = await fetch(`/api/chat/${encodeURIComponent(sessionId())}/history`);
+  const res = await fetch(`/api/chat/${encodeURIComponent(currentSessionId())}/history`);
   if (!res.ok) throw new Error((await res.json()).detail ?? res.statusText);
   const { turns } = await res.json();
   for (const turn of turns) addTurn(turn.question).update(turn.response, turn.confidence, "done");
+}
+function showLoadError(err) {
+  statusEl.textContent = `Could not load the history: ${err.message}`;
+  void checkHealth();
 }
 
 /** Parses a text/event-stream body: calls onEvent(name, data) for each event. */
@@ -79,74 +182,117 @@ async function readEvents(body, onEvent) {
   }
 }
 
+/** Asks one question; every way out leaves the turn done, stopped or failed (with Retry). */
 async function ask(question) {
   const turn = addTurn(question);
   turn.update("", null, "streaming");
-  const res = await fetch("/api/chat/stream", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify({ message: question, sessionId: sessionId() }),
-  });
-  if (!res.ok || !res.body) {
-    const detail = await res.json().then(
-      (b) => b.detail,
-      () => res.statusText,
-    );
-    turn.update(detail, null, "error");
-    return;
-  }
-  let finished = false;
-  await readEvents(res.body, (event, data) => {
-    if (event === "partial") turn.update(data.response, data.confidence, "streaming");
-    else if (event === "result") {
-      finished = true;
-      turn.update(data.response, data.confidence, "done");
-    } else if (event === "error") {
-      finished = true;
-      turn.update(data.detail, null, "error");
+  const controller = new AbortController();
+  inFlight = controller;
+  setBusy(true);
+  let partial = "";
+  let settled = false;
+  const retry = () => void ask(question);
+  try {
+    const res = await fetch("/api/chat/stream", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ message: question, sessionId: currentSessionId() }),
+      signal: controller.signal,
+    });
+    if (!res.ok || !res.body) {
+      const detail = await res.json().then(
+        (b) => b.detail,
+        () => res.statusText,
+      );
+      turn.fail(detail || `The server answered ${res.status}.`, retry);
+      return;
     }
-  });
-  if (!finished) turn.update("The connection closed before the answer was complete.", null, "error");
+    touchSession(question);
+    await readEvents(res.body, (event, data) => {
+      if (event === "partial") {
+        partial = data.response ?? partial;
+        turn.update(partial, null, "streaming");
+      } else if (event === "result") {
+        settled = true;
+        turn.update(data.response, data.confidence, "done");
+      } else if (event === "error") {
+        settled = true;
+        turn.fail(data.detail, retry);
+      }
+    });
+    if (!settled) turn.fail("The connection closed before the answer was complete.", retry);
+  } catch (err) {
+    if (controller.signal.aborted) turn.stopped(partial);
+    else {
+      turn.fail("Could not reach the server. Check that it is running, then retry.", retry);
+      void checkHealth();
+    }
+  } finally {
+    if (inFlight === controller) inFlight = null;
+    setBusy(false);
+  }
 }
+
+function setBusy(busy) {
+  sendButton.hidden = busy;
+  stopButton.hidden = !busy;
+  statusEl.textContent = busy ? "thinking… (Esc stops)" : statusEl.textContent.startsWith("thinking") ? "" : statusEl.textContent;
+  if (!busy) input.focus();
+}
+
+// Server health -------------------------------------------------------------------------------
+
+let healthTimer = null;
+async function checkHealth() {
+  try {
+    const res = await fetch("/health", { cache: "no-store" });
+    if (!res.ok) throw new Error(res.statusText);
+    const h = await res.json();
+    $("model").textContent = h.llm === "fake" ? `fake LLM (${h.model}), not a real model` : `${h.llm} · ${h.model}`;
+    $("offline").hidden = true;
+    document.body.dataset.server = "up";
+    clearTimeout(healthTimer);
+    healthTimer = null;
+    return true;
+  } catch {
+    $("model").textContent = "server unreachable";
+    $("offline").hidden = false;
+    document.body.dataset.server = "down";
+    clearTimeout(healthTimer);
+    healthTimer = setTimeout(() => void checkHealth(), HEALTH_POLL_MS);
+    return false;
+  }
+}
+
+// Wiring --------------------------------------------------------------------------------------
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const question = input.value.trim();
-  if (!question) return;
+  if (!question || inFlight) return;
   input.value = "";
-  sendButton.disabled = true;
-  statusEl.textContent = "thinking…";
-  ask(question)
-    .catch((err) => {
-      statusEl.textContent = `Could not reach the server: ${err.message}`;
-    })
-    .finally(() => {
-      sendButton.disabled = false;
-      if (statusEl.textContent === "thinking…") statusEl.textContent = "";
-      input.focus();
-    });
+  void ask(question);
 });
-
-$("new-session").addEventListener("click", () => {
-  localStorage.removeItem(SESSION_KEY);
-  turnsEl.replaceChildren();
-  $("empty").hidden = false;
-  $("session").textContent = sessionId();
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
 });
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && inFlight) {
+    event.preventDefault();
+    inFlight.abort();
+  }
+});
+stopButton.addEventListener("click", () => inFlight?.abort());
+$("new-session").addEventListener("click", () => switchSession(newSessionId()));
+$("toggle-sessions").addEventListener("click", () => showSessions(!document.body.classList.contains("sessions-open")));
 
-$("session").textContent = sessionId();
-fetch("/health")
-  .then((r) => r.json())
-  .then((h) => {
-    $("model").textContent = h.llm === "fake" ? `fake LLM (${h.model}), not a real model` : `${h.llm} · ${h.model}`;
-  })
-  .catch(() => {
-    $("model").textContent = "server unreachable";
-  });
+renderSessions();
+void checkHealth();
 loadHistory()
-  .catch((err) => {
-    statusEl.textContent = `Could not load the history: ${err.message}`;
-  })
+  .catch(showLoadError)
   .finally(() => {
     document.body.dataset.ready = "true";
   });
