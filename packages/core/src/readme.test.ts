@@ -127,6 +127,21 @@ describe("README", () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { response: string }).response).toContain("4");
+    // A body that is not JSON and a session id that breaks the rules are 400s, and the server lives on.
+    const notJson = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: "POST", body: "message=hi" });
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { detail: string }).detail).toContain("must be JSON");
+    const badSession = await fetch(`http://127.0.0.1:${port}/api/chat`, {
+      method: "POST",
+      body: JSON.stringify({ message: "hi", session_id: "../../etc/passwd" }),
+    });
+    expect(badSession.status).toBe(400);
+    expect(((await badSession.json()) as { detail: string }).detail).toMatch(/session/i);
+    const again = await fetch(`http://127.0.0.1:${port}/api/chat`, {
+      method: "POST",
+      body: JSON.stringify({ message: "What is 2+2?" }),
+    });
+    expect(again.status).toBe(200);
     await new Promise((resolve) => http.close(resolve));
   });
 });

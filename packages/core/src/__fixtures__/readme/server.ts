@@ -1,7 +1,14 @@
 import { createServer } from "node:http";
 import { InputField, OutputField, Signature } from "@kaizen/signatures";
 import { SqliteMemory } from "@kaizen/memory";
-import { BaseAgent, BaseAgentConfig, ConfigurationError, ProviderError } from "../../index.js";
+import {
+  BaseAgent,
+  BaseAgentConfig,
+  ConfigurationError,
+  InputValidationError,
+  ProviderError,
+  SessionIdError,
+} from "../../index.js";
 
 class QASignature extends Signature {
   static override description = "Answer the user's question.";
@@ -25,11 +32,22 @@ export const server = createServer((req, res) => {
     const send = (status: number, payload: unknown): void => {
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
     };
-    const { message, session_id } = JSON.parse(body || "{}") as { message?: string; session_id?: string };
-    agent.runAsync({ question: message ?? "" }, { sessionId: session_id }).then(
+    let parsed: { message?: unknown; session_id?: unknown };
+    try {
+      parsed = JSON.parse(body || "{}") as typeof parsed;
+    } catch {
+      return send(400, { detail: 'The body must be JSON: {"message": "...", "session_id": "..."}' });
+    }
+    const { message, session_id } = parsed;
+    if (typeof message !== "string" || (session_id !== undefined && typeof session_id !== "string")) {
+      return send(400, { detail: "message must be a string, and session_id a string if given" });
+    }
+    agent.runAsync({ question: message }, { sessionId: session_id }).then(
       (result) => send(200, { response: result.answer }),
       (error: unknown) => {
-        if (error instanceof ConfigurationError) send(500, { detail: `Configuration error: ${error.message}` });
+        // A bad session id or an empty message is the caller's mistake: 400, with the rule.
+        if (error instanceof SessionIdError || error instanceof InputValidationError) send(400, { detail: error.message });
+        else if (error instanceof ConfigurationError) send(500, { detail: `Configuration error: ${error.message}` });
         else if (error instanceof ProviderError) send(503, { detail: `Service error: ${error.message}` });
         else send(500, { detail: `Internal error: ${String(error)}` });
       },
