@@ -118,5 +118,8 @@ export function toMemoryError(err: unknown, backend: string, what: string, secre
 }
 
 export function isAbortError(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { name?: unknown }).name === "AbortError";
+  if (typeof err !== "object" || err === null) return false;
+  // AbortSignal.timeout() aborts with a TimeoutError: a deadline is an abort too, never a backend failure.
+  const name = (err as { name?: unknown }).name;
+  return name === "AbortError" || name === "TimeoutError";
 }

@@ -13,6 +13,7 @@ import { userInfo } from "node:os";
 import type { Pool, PoolClient, PoolConfig } from "pg";
 import type { PgPoolLike, PgPoolOptions } from "./driver-types.js";
 import { loadPg } from "./drivers.js";
+import { withPooledClient } from "./postgres-checkout.js";
 import { MemoryClosedError, MemoryConnectionError, MemoryError, MemoryOptionsError, toMemoryError } from "./errors.js";
 import { passwordOf, redactConnectionString } from "./redact.js";
 import { POSTGRES_MIGRATIONS, isValidIdentifier, postgresNames } from "./postgres-schema.js";
@@ -119,8 +120,8 @@ export class PostgresMemory implements Memory {
     throwIfAborted(options?.signal);
     const pool = await this.#ready(options?.signal);
     const n = this.#names;
-    const run = async (): Promise<MemoryContext> => {
-      const session = await pool.query<{ summary: string | null; expired: boolean }>(
+    const run = async (client: PoolClient): Promise<MemoryContext> => {
+      const session = await client.query<{ summary: string | null; expired: boolean }>(
         `SELECT summary, (expires_at IS NOT NULL AND expires_at <= ${NOW_MS}) AS expired FROM ${n.sessions} WHERE session_id = $1`,
         [sessionId],
       );
@@ -128,7 +129,7 @@ export class PostgresMemory implements Memory {
       if (head?.expired) return { turns: [] };
       let turns: Turn[] = [];
       if (maxTurns !== 0) {
-        const result = await pool.query<TurnRow>(
+        const result = await client.query<TurnRow>(
           `SELECT id, seq, inputs, outputs, metadata, created_at FROM ${n.turns} WHERE session_id = $1 ORDER BY seq DESC LIMIT $2`,
           [sessionId, maxTurns ?? null],
         );
@@ -142,7 +143,10 @@ export class PostgresMemory implements Memory {
       if (head?.summary != null) context.summary = head.summary;
       return context;
     };
-    return this.#call("load", raceAbort(run(), options?.signal));
+    return this.#call(
+      "load",
+      withPooledClient(pool, options?.signal, ({ client }) => run(client)),
+    );
   }
 
   async appendAsync(sessionId: string, turn: NewTurn, options?: { signal?: AbortSignal }): Promise<Turn> {
@@ -153,11 +157,11 @@ export class PostgresMemory implements Memory {
     throwIfAborted(options?.signal);
     const n = this.#names;
     const id = randomUUID();
-    // Not raced against the signal once started: the transaction commits or rolls back as a whole,
-    // and the caller should learn the seq it got.
+    // Bounded by the signal like every call: an abort destroys the connection, so the server rolls
+    // the transaction back (only an abort landing while COMMIT is on the wire leaves it unknown).
     const row = await this.#call(
       "append",
-      this.#transaction(pool, async (client) => {
+      this.#transaction(pool, options?.signal, async (client) => {
         const expired = `(s.expires_at IS NOT NULL AND s.expires_at <= ${NOW_MS})`;
         const counter = await client.query<{ last_seq: string }>(
           `INSERT INTO ${n.sessions} AS s (session_id, last_seq, expires_at)
@@ -185,7 +189,7 @@ export class PostgresMemory implements Memory {
         return { seq, createdAt: Number(inserted.rows[0]?.created_at) };
       }),
     );
-    await this.#sweep(pool);
+    await this.#sweep(pool, options?.signal);
     const stored: Turn = {
       id,
       sessionId,
@@ -205,7 +209,7 @@ export class PostgresMemory implements Memory {
     const n = this.#names;
     await this.#call(
       "clear",
-      this.#transaction(pool, async (client) => {
+      this.#transaction(pool, options?.signal, async (client) => {
         // The session row first: its lock makes a concurrent append wait, then start over at seq 1.
         await client.query(`DELETE FROM ${n.sessions} WHERE session_id = $1`, [sessionId]);
         await client.query(`DELETE FROM ${n.turns} WHERE session_id = $1`, [sessionId]);
@@ -219,13 +223,12 @@ export class PostgresMemory implements Memory {
     const pool = await this.#ready(options?.signal);
     const result = await this.#call(
       "loadSummary",
-      raceAbort(
-        pool.query<{ summary: string; summary_through_seq: string; summary_updated_at: string }>(
+      withPooledClient(pool, options?.signal, ({ client }) =>
+        client.query<{ summary: string; summary_through_seq: string; summary_updated_at: string }>(
           `SELECT summary, summary_through_seq, summary_updated_at FROM ${this.#names.sessions}
            WHERE session_id = $1 AND summary IS NOT NULL AND (expires_at IS NULL OR expires_at > ${NOW_MS})`,
           [sessionId],
         ),
-        options?.signal,
       ),
     );
     const row = result.rows[0];
@@ -246,8 +249,9 @@ export class PostgresMemory implements Memory {
     const n = this.#names;
     await this.#call(
       "saveSummary",
-      pool.query(
-        `INSERT INTO ${n.sessions} AS s (session_id, expires_at, summary, summary_through_seq, summary_updated_at)
+      withPooledClient(pool, options?.signal, ({ client }) =>
+        client.query(
+          `INSERT INTO ${n.sessions} AS s (session_id, expires_at, summary, summary_through_seq, summary_updated_at)
          VALUES ($1, CASE WHEN $2::bigint IS NULL THEN NULL ELSE ${NOW_MS} + $2::bigint END, $3, $4, ${NOW_MS})
          ON CONFLICT (session_id) DO UPDATE SET
            summary = EXCLUDED.summary,
@@ -255,7 +259,8 @@ export class PostgresMemory implements Memory {
            summary_updated_at = EXCLUDED.summary_updated_at,
            expires_at = EXCLUDED.expires_at
          WHERE s.summary_through_seq IS NULL OR s.summary_through_seq < EXCLUDED.summary_through_seq`,
-        [sessionId, this.#ttlMs ?? null, summary.text, summary.throughSeq],
+          [sessionId, this.#ttlMs ?? null, summary.text, summary.throughSeq],
+        ),
       ),
     );
   }
@@ -311,68 +316,68 @@ export class PostgresMemory implements Memory {
 
   async #runMigrations(pool: Pool): Promise<number[]> {
     const n = this.#names;
-    const client = await this.#call("connect", pool.connect());
     const applied: number[] = [];
     try {
-      await client.query("SELECT pg_advisory_lock(hashtext($1))", [n.lockKey]);
-      try {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${n.schema}`);
-        await client.query(
-          `CREATE TABLE IF NOT EXISTS ${n.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-        );
-        const done = await client.query<{ version: number }>(`SELECT version FROM ${n.migrations}`);
-        const have = new Set(done.rows.map((r) => r.version));
-        for (const migration of POSTGRES_MIGRATIONS) {
-          if (have.has(migration.version)) continue;
-          await client.query("BEGIN");
-          try {
-            await client.query(migration.sql(n));
-            await client.query(`INSERT INTO ${n.migrations} (version, name) VALUES ($1, $2)`, [
-              migration.version,
-              migration.name,
-            ]);
-            await client.query("COMMIT");
-          } catch (err) {
-            await client.query("ROLLBACK").catch(() => undefined);
-            throw err;
+      await withPooledClient(pool, undefined, async ({ client, discard }) => {
+        await client.query("SELECT pg_advisory_lock(hashtext($1))", [n.lockKey]);
+        try {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${n.schema}`);
+          await client.query(
+            `CREATE TABLE IF NOT EXISTS ${n.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+          );
+          const done = await client.query<{ version: number }>(`SELECT version FROM ${n.migrations}`);
+          const have = new Set(done.rows.map((r) => r.version));
+          for (const migration of POSTGRES_MIGRATIONS) {
+            if (have.has(migration.version)) continue;
+            await client.query("BEGIN");
+            try {
+              await client.query(migration.sql(n));
+              await client.query(`INSERT INTO ${n.migrations} (version, name) VALUES ($1, $2)`, [
+                migration.version,
+                migration.name,
+              ]);
+              await client.query("COMMIT");
+            } catch (err) {
+              await client.query("ROLLBACK").catch(discard);
+              throw err;
+            }
+            applied.push(migration.version);
           }
-          applied.push(migration.version);
+        } catch (err) {
+          // The session-level advisory lock dies with the connection: never hand it back to the pool.
+          discard();
+          throw err;
         }
-      } finally {
         await client.query("SELECT pg_advisory_unlock(hashtext($1))", [n.lockKey]);
-      }
-      client.release();
+      });
     } catch (err) {
-      client.release(err instanceof Error ? err : true);
       throw this.#wrap("migrate", err);
     }
     return applied;
   }
 
-  async #transaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
+  async #transaction<T>(pool: Pool, signal: AbortSignal | undefined, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    return withPooledClient(pool, signal, async ({ client, discard }) => {
       await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      client.release();
-      return result;
-    } catch (err) {
-      let broken = false;
-      await client.query("ROLLBACK").catch(() => (broken = true));
-      client.release(broken ? (err instanceof Error ? err : true) : undefined);
-      throw err;
-    }
+      try {
+        const result = await fn(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(discard);
+        throw err;
+      }
+    });
   }
 
   /** Deletes sessions whose TTL ran out, at most once a minute per instance; housekeeping only. */
-  async #sweep(pool: Pool): Promise<void> {
+  async #sweep(pool: Pool, signal: AbortSignal | undefined): Promise<void> {
     const now = Date.now();
     if (now - this.#lastSweep < Math.min(SWEEP_INTERVAL_MS, this.#ttlMs ?? SWEEP_INTERVAL_MS)) return;
     this.#lastSweep = now;
     const n = this.#names;
     try {
-      await this.#transaction(pool, async (client) => {
+      await this.#transaction(pool, signal, async (client) => {
         await client.query(
           `DELETE FROM ${n.turns} t USING ${n.sessions} s WHERE t.session_id = s.session_id AND s.expires_at <= ${NOW_MS}`,
         );

@@ -54,6 +54,14 @@ export class RedisMemory implements Memory {
   #connecting: Promise<Redis> | undefined;
   #lastError: Error | undefined;
   #closed = false;
+  /** Rejecters of the commands in flight, failed together when the connection closes. */
+  readonly #inflight = new Set<(err: Error) => void>();
+  #watched: Redis | undefined;
+  readonly #onClose = (): void => {
+    const dropped = Object.assign(new Error("Connection is closed while the command was in flight."), { code: "ECONNRESET" });
+    for (const fail of this.#inflight) fail(dropped);
+    this.#inflight.clear();
+  };
 
   constructor(options: RedisMemoryOptions = {}) {
     const { maxTurns, ttlMs } = checkRetention(options, BACKEND);
@@ -85,11 +93,13 @@ export class RedisMemory implements Memory {
     const client = await this.#connect(options?.signal);
     const keys = this.#keys(sessionId);
     const run = async (): Promise<[string[], (string | null)[]]> => {
-      const results = await client
-        .multi()
-        .lrange(keys.turns, maxTurns === undefined ? 0 : -maxTurns, -1)
-        .hmget(keys.summary, "text")
-        .exec();
+      const results = await this.#settled(
+        client
+          .multi()
+          .lrange(keys.turns, maxTurns === undefined ? 0 : -maxTurns, -1)
+          .hmget(keys.summary, "text")
+          .exec(),
+      );
       if (!results)
         throw new MemoryError("backend_error", "redis memory: load was aborted by the server (MULTI returned null).", {
           backend: BACKEND,
@@ -97,7 +107,7 @@ export class RedisMemory implements Memory {
       for (const [err] of results) if (err) throw err;
       return [results[0]?.[1] as string[], results[1]?.[1] as (string | null)[]];
     };
-    const [rows, [summary]] = await this.#call("load", raceAbort(run(), options?.signal));
+    const [rows, [summary]] = await this.#call("load", raceAbort(retryDropped(run), options?.signal));
     const turns = rows.map((row) => parseStored(sessionId, row));
     const context: MemoryContext = { turns: selectLatest(turns, undefined, maxTokens) };
     if (typeof summary === "string") context.summary = summary;
@@ -113,15 +123,20 @@ export class RedisMemory implements Memory {
     const id = randomUUID();
     const rest = `{"id":${JSON.stringify(id)},"inputs":${json.inputs},"outputs":${json.outputs}${json.metadata === undefined ? "" : `,"metadata":${json.metadata}`}}`;
     const keys = this.#keys(sessionId);
-    // Not raced against the signal: once sent, the script runs to completion on the server, and
-    // the caller should learn the seq it got.
+    // Bounded by the signal like every call. The script is atomic on the server, so a caller that
+    // gave up (or lost the connection) before the reply may find the turn stored, never half of it.
     const [seq, createdAt] = (await this.#call(
       "append",
-      evalScript(
-        client,
-        APPEND_SCRIPT,
-        [keys.turns, keys.seq, keys.summary],
-        [rest, String(this.#maxTurns), String(this.#ttlMs)],
+      raceAbort(
+        this.#settled(
+          evalScript(
+            client,
+            APPEND_SCRIPT,
+            [keys.turns, keys.seq, keys.summary],
+            [rest, String(this.#maxTurns), String(this.#ttlMs)],
+          ),
+        ),
+        options?.signal,
       ),
     )) as [number, number];
     return buildTurn(sessionId, { id, seq, inputs: json.inputs, outputs: json.outputs, metadata: json.metadata, createdAt });
@@ -132,7 +147,7 @@ export class RedisMemory implements Memory {
     throwIfAborted(options?.signal);
     const client = await this.#connect(options?.signal);
     const keys = this.#keys(sessionId);
-    await this.#call("clear", client.del(keys.turns, keys.seq, keys.summary));
+    await this.#call("clear", raceAbort(this.#settled(client.del(keys.turns, keys.seq, keys.summary)), options?.signal));
   }
 
   async loadSummaryAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<SessionSummary | undefined> {
@@ -141,7 +156,10 @@ export class RedisMemory implements Memory {
     const client = await this.#connect(options?.signal);
     const [text, throughSeq, updatedAt] = await this.#call(
       "loadSummary",
-      raceAbort(client.hmget(this.#keys(sessionId).summary, "text", "throughSeq", "updatedAt"), options?.signal),
+      raceAbort(
+        retryDropped(() => this.#settled(client.hmget(this.#keys(sessionId).summary, "text", "throughSeq", "updatedAt"))),
+        options?.signal,
+      ),
     );
     if (typeof text !== "string") return undefined;
     return { text, throughSeq: Number(throughSeq ?? 0), updatedAt: Number(updatedAt ?? 0) };
@@ -159,11 +177,16 @@ export class RedisMemory implements Memory {
     const keys = this.#keys(sessionId);
     await this.#call(
       "saveSummary",
-      evalScript(
-        client,
-        SAVE_SUMMARY_SCRIPT,
-        [keys.summary, keys.turns],
-        [summary.text, String(summary.throughSeq), String(this.#ttlMs)],
+      raceAbort(
+        this.#settled(
+          evalScript(
+            client,
+            SAVE_SUMMARY_SCRIPT,
+            [keys.summary, keys.turns],
+            [summary.text, String(summary.throughSeq), String(this.#ttlMs)],
+          ),
+        ),
+        options?.signal,
       ),
     );
   }
@@ -179,9 +202,13 @@ export class RedisMemory implements Memory {
     let deleted = 0;
     do {
       throwIfAborted(options?.signal);
-      const [next, keys] = await this.#call("purge", client.scan(cursor, "MATCH", pattern, "COUNT", 500));
+      const [next, keys] = await this.#call(
+        "purge",
+        raceAbort(this.#settled(client.scan(cursor, "MATCH", pattern, "COUNT", 500)), options?.signal),
+      );
       cursor = next;
-      if (keys.length > 0) deleted += await this.#call("purge", client.unlink(...keys));
+      if (keys.length > 0)
+        deleted += await this.#call("purge", raceAbort(this.#settled(client.unlink(...keys)), options?.signal));
     } while (cursor !== "0");
     return deleted;
   }
@@ -193,6 +220,8 @@ export class RedisMemory implements Memory {
     this.#connecting = undefined;
     const client = this.#client ?? (pending ? await pending.catch(() => undefined) : undefined);
     this.#client = undefined;
+    this.#watched?.removeListener("close", this.#onClose);
+    this.#watched = undefined;
     if (client && this.#ownsClient) {
       try {
         await client.quit();
@@ -210,7 +239,8 @@ export class RedisMemory implements Memory {
   async #connect(signal: AbortSignal | undefined): Promise<Redis> {
     if (this.#closed) throw new MemoryClosedError(BACKEND);
     if (this.#client) {
-      if (this.#client.status === "wait") await this.#call("connect", this.#client.connect());
+      this.#watch(this.#client);
+      if (this.#client.status === "wait") await this.#call("connect", raceAbort(this.#client.connect(), signal));
       return this.#client;
     }
     this.#connecting ??= this.#createClient().finally(() => {
@@ -245,7 +275,35 @@ export class RedisMemory implements Memory {
       throw new MemoryClosedError(BACKEND);
     }
     this.#client = client;
+    this.#watch(client);
     return client;
+  }
+
+  #watch(client: Redis): void {
+    if (this.#watched === client) return;
+    this.#watched = client;
+    client.on("close", this.#onClose);
+  }
+
+  /**
+   * Settles a command when its connection closes. With autoResendUnfulfilledCommands off, ioredis
+   * forgets the commands that were in flight at a disconnect without ever settling them, so a
+   * request awaiting one would hang forever; here it fails with a connection error instead.
+   */
+  #settled<T>(command: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#inflight.add(reject);
+      command.then(
+        (value) => {
+          this.#inflight.delete(reject);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.#inflight.delete(reject);
+          reject(err as Error);
+        },
+      );
+    });
   }
 
   async #call<T>(what: string, promise: Promise<T>): Promise<T> {
@@ -281,6 +339,19 @@ function parseStored(sessionId: string, raw: string): Turn {
   const turn: Turn = { id: row.id, sessionId, seq: row.seq, inputs: row.inputs, outputs: row.outputs, createdAt: row.createdAt };
   if (row.metadata !== undefined) turn.metadata = row.metadata;
   return turn;
+}
+
+/**
+ * Reads are safe to send again: one that was on the wire when the connection dropped is retried
+ * once (ioredis queues it until it has reconnected). Writes are not retried; they fail typed.
+ */
+async function retryDropped<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!isConnectionFailure(err)) throw err;
+    return read();
+  }
 }
 
 const shaCache = new Map<string, string>();

@@ -1,0 +1,136 @@
+// Backend faults against servers this file starts itself (own port, own data dir): the process
+// must live, every operation must settle typed within its deadline + 1 s, and the store must
+// recover on its own once the server is back.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type OwnServer, startPostgres, startRedis } from "./__fixtures__/own-servers.js";
+import { MemoryConnectionError } from "./errors.js";
+import { PostgresMemory } from "./postgres-memory.js";
+import { RedisMemory } from "./redis-memory.js";
+
+const turn = (text: string) => ({ inputs: { question: text }, outputs: { answer: text } });
+
+/** Rejection of `promise` and how long it took to arrive. */
+async function rejection(promise: Promise<unknown>): Promise<{ err: unknown; ms: number }> {
+  const started = performance.now();
+  try {
+    await promise;
+  } catch (err) {
+    return { err, ms: performance.now() - started };
+  }
+  throw new Error("expected the operation to reject");
+}
+
+describe("RedisMemory under faults", () => {
+  let server: OwnServer;
+  let memory: RedisMemory;
+  beforeAll(async () => {
+    server = await startRedis();
+    memory = new RedisMemory({ url: server.url, keyPrefix: "faults:" });
+  });
+  afterAll(async () => {
+    await memory?.close();
+    await server?.stop();
+  });
+
+  it("honours the deadline while the server is paused (SIGSTOP), then recovers", async () => {
+    await memory.appendAsync("paused", turn("before"));
+    server.signal("SIGSTOP");
+    try {
+      const { err, ms } = await rejection(memory.appendAsync("paused", turn("during"), { signal: AbortSignal.timeout(300) }));
+      expect((err as Error).name).toBe("TimeoutError");
+      expect(ms).toBeLessThan(1300);
+      const load = await rejection(memory.loadAsync("paused", { signal: AbortSignal.timeout(300) }));
+      expect(load.ms).toBeLessThan(1300);
+    } finally {
+      server.signal("SIGCONT");
+    }
+    const { turns } = await memory.loadAsync("paused");
+    expect(turns[0]?.inputs).toEqual({ question: "before" });
+  });
+
+  it("settles a command in flight when the server dies, typed, and reconnects to a new one", async () => {
+    await memory.appendAsync("killed", turn("one"));
+    server.signal("SIGSTOP");
+    const inFlight = memory.appendAsync("killed", turn("lost"));
+    await new Promise((r) => setTimeout(r, 100));
+    server.signal("SIGKILL");
+    const { err, ms } = await rejection(inFlight);
+    expect(err).toBeInstanceOf(MemoryConnectionError);
+    expect(ms).toBeLessThan(1000);
+    await server.restart();
+    const stored = await memory.appendAsync("killed", turn("after restart"));
+    expect(stored.seq).toBe(1);
+  });
+
+  it("gets past CLIENT KILL of its connection by itself (a read on the dead socket is retried once)", async () => {
+    const { Redis } = await import("ioredis");
+    const admin = new Redis(server.url);
+    try {
+      await memory.appendAsync("cut", turn("one"));
+      await admin.client("KILL", "TYPE", "normal", "SKIPME", "yes");
+      const { turns } = await memory.loadAsync("cut");
+      expect(turns.map((t) => t.seq)).toEqual([1]);
+      const next = await memory.appendAsync("cut", turn("two"));
+      expect(next.seq).toBe(2);
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
+
+describe("PostgresMemory under faults", () => {
+  let server: OwnServer;
+  let memory: PostgresMemory;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    server = await startPostgres();
+    memory = new PostgresMemory({ connectionString: server.url, table: "faults" });
+    await memory.migrate();
+    admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+  }, 30_000);
+  afterAll(async () => {
+    await admin?.end();
+    await memory?.close();
+    await server?.stop();
+  });
+
+  it("honours the deadline on a locked table and rolls the append back", async () => {
+    await memory.appendAsync("locked", turn("one"));
+    await admin.query("BEGIN");
+    await admin.query('LOCK TABLE "public"."faults_sessions" IN ACCESS EXCLUSIVE MODE');
+    try {
+      const { err, ms } = await rejection(memory.appendAsync("locked", turn("blocked"), { signal: AbortSignal.timeout(300) }));
+      expect((err as Error).name).toBe("TimeoutError");
+      expect(ms).toBeLessThan(1300);
+    } finally {
+      await admin.query("ROLLBACK");
+    }
+    const next = await memory.appendAsync("locked", turn("two"));
+    expect(next.seq).toBe(2);
+  });
+
+  it("survives pg_terminate_backend of a transaction in flight: typed error, no crash, recovers", async () => {
+    await admin.query("BEGIN");
+    await admin.query('LOCK TABLE "public"."faults_sessions" IN ACCESS EXCLUSIVE MODE');
+    const inFlight = memory.appendAsync("terminated", turn("cut"));
+    // Wait until the append's transaction is waiting on the lock, then cut every other backend.
+    for (let i = 0; i < 100; i++) {
+      const waiting = await admin.query(
+        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+      );
+      if (waiting.rowCount) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    const { err, ms } = await rejection(inFlight);
+    await admin.query("ROLLBACK");
+    expect(err).toBeInstanceOf(MemoryConnectionError);
+    expect(ms).toBeLessThan(1000);
+    const stored = await memory.appendAsync("terminated", turn("after"));
+    expect(stored.seq).toBe(1);
+  });
+});
