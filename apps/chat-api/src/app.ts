@@ -12,7 +12,8 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { QAAgent } from "@kaizen/app-shared";
-import type { Memory } from "@kaizen/memory";
+import { MAX_SESSION_ID_LENGTH, type Memory } from "@kaizen/memory";
+import { clientGone } from "./client-signal.js";
 import { toHttpFailure } from "./errors.js";
 import { registerBatchRoutes } from "./routes/batch.js";
 import { registerChatRoutes } from "./routes/chat.js";
@@ -54,6 +55,8 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   const app = Fastify({
     logger: opts.logger,
     bodyLimit: opts.bodyLimitBytes,
+    // Fastify's default (100) would answer ids of 101-128 characters, valid everywhere else, with a 414.
+    maxParamLength: MAX_SESSION_ID_LENGTH,
     // New requests during shutdown get a 503 while the ones in flight finish.
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -80,6 +83,11 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   await app.register(fastifyStatic, { root: publicDir, prefix: "/", index: "index.html" });
 
   app.setErrorHandler((err, request, reply) => {
+    if (clientGone(reply.raw)) {
+      // Nobody is left to answer: not a server failure, and no stack worth keeping.
+      request.log.info({ reason: (err as { message?: string }).message }, "client closed");
+      return reply.code(499).send({ detail: "Client closed the request." });
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? "body";
       const problems = err.validation.map((v) => {

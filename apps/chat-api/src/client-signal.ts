@@ -12,3 +12,9 @@ export function clientGoneSignal(res: ServerResponse): AbortSignal {
   });
   return controller.signal;
 }
+
+/** True once the client's connection is gone before its answer was sent. */
+export function clientGone(res: ServerResponse): boolean {
+  if (res.writableFinished) return false;
+  return res.destroyed || res.socket === null || res.socket.destroyed;
+}

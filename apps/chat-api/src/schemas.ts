@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { MAX_SESSION_ID_LENGTH } from "@kaizen/memory";
 
 /** Session ids follow @kaizen/memory's rule, checked here so a bad one is a 400 naming the field. */
 export const sessionIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9._:@-]{1,128}$/, "must be 1-128 characters of A-Z a-z 0-9 . _ : @ -")
+  .min(1, `must be 1-${MAX_SESSION_ID_LENGTH} characters`)
+  .max(MAX_SESSION_ID_LENGTH, `must be 1-${MAX_SESSION_ID_LENGTH} characters`)
+  .regex(/^[A-Za-z0-9._:@-]+$/, "must use only the characters A-Z a-z 0-9 . _ : @ -")
   .describe("Conversation id: turns with the same id share memory.");
 
 export interface Limits {
@@ -22,9 +25,9 @@ export function buildSchemas(limits: Limits) {
     .describe("The user's question.");
 
   const chatRequest = z
-    .object({ message, sessionId: sessionIdSchema.optional() })
+    .strictObject({ message, sessionId: sessionIdSchema.optional() })
     .describe("The seed's ChatRequest; sessionId turns memory on.");
-  const chatMessageOnly = z.object({ message }).describe("A question for the session named in the path.");
+  const chatMessageOnly = z.strictObject({ message }).describe("A question for the session named in the path.");
   const chatResponse = z
     .object({
       response: z.string().describe("The answer."),
@@ -33,7 +36,7 @@ export function buildSchemas(limits: Limits) {
     })
     .describe("The seed's ChatResponse.");
 
-  const batchRequest = z.object({
+  const batchRequest = z.strictObject({
     questions: z
       .array(message)
       .min(1, "must hold at least one question")
@@ -63,6 +66,10 @@ export function buildSchemas(limits: Limits) {
   });
 
   const error = z.object({ detail: z.string() }).describe("What went wrong, FastAPI style.");
+  const readiness = z.object({
+    status: z.enum(["ok", "unavailable"]),
+    checks: z.object({ memory: z.enum(["ok", "unavailable", "none"]) }).describe("Each dependency the app needs to serve."),
+  });
   const health = z.object({
     status: z.literal("ok"),
     llm: z.string().describe("openai, anthropic or fake."),
@@ -80,6 +87,7 @@ export function buildSchemas(limits: Limits) {
     historyResponse,
     error,
     health,
+    readiness,
     sessionParams: z.object({ sessionId: sessionIdSchema }),
   };
 }
