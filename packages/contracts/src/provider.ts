@@ -105,6 +105,8 @@ export interface ChatResponse {
   structuredOutput: StructuredOutputMode | "none";
   toolCalls?: ToolCall[];
   requestId?: string;
+  /** The API's own id of this answer (OpenAI `chatcmpl-...`, Anthropic `msg_...`), where it sent one. */
+  responseId?: string;
   /** How many HTTP attempts the call took (1 when no retry happened). */
   attempts: number;
 }

@@ -13,8 +13,10 @@ import { HookRunner, defaultHookErrorReporter } from "./hooks.js";
 import type { AgentHooks, HookErrorReporter } from "./hooks.js";
 import { runLifecycle } from "./lifecycle.js";
 import { withSameThreadHint } from "./same-thread-hint.js";
-import type { Effect, RunCall, RunPlan } from "./lifecycle.js";
+import type { Effect, Lifecycle, RunCall, RunPlan } from "./lifecycle.js";
 import { AgentStreamImpl, streamChat } from "./stream.js";
+import { traceRun } from "./telemetry.js";
+import type { TelemetrySettings } from "./telemetry.js";
 import type { AgentStream } from "./stream.js";
 import type { BatchOptions, BatchResult, DeepPartial, RunOptions } from "./types.js";
 
@@ -48,6 +50,7 @@ export class BaseAgent<S extends AnySignature> {
   readonly #ownsProvider: boolean;
   readonly #ownsMemory: boolean;
   readonly #plan: RunPlan;
+  readonly #telemetry: TelemetrySettings;
   readonly #hooks: HookRunner;
   readonly #inputNames: ReadonlySet<string>;
   #runs = 0;
@@ -114,6 +117,7 @@ export class BaseAgent<S extends AnySignature> {
       providerName: this.provider.name,
       hooks: this.#hooks.has,
     };
+    this.#telemetry = { agentName: shape.name, providerName: this.provider.name, recordContent: config.recordContent };
   }
 
   /**
@@ -137,7 +141,7 @@ export class BaseAgent<S extends AnySignature> {
       );
     }
     try {
-      return drive(runLifecycle(this.#plan, call), this.#performSync) as InferOutputs<S>;
+      return drive(this.#lifecycle(call), this.#performSync) as InferOutputs<S>;
     } catch (err) {
       throw withSameThreadHint(err, this.config.baseUrl);
     }
@@ -150,7 +154,7 @@ export class BaseAgent<S extends AnySignature> {
   async runAsync(inputs: InferInputs<S>, options?: RunOptions): Promise<InferOutputs<S>> {
     if (!this.config.useAsyncLlm) throw new ConfigurationError(ASYNC_MODE_MESSAGE, { field: "useAsyncLlm" });
     const call = this.#call(inputs, options, "async");
-    return (await drive(runLifecycle(this.#plan, call), this.#performAsync)) as InferOutputs<S>;
+    return (await drive(this.#lifecycle(call), this.#performAsync)) as InferOutputs<S>;
   }
 
   /**
@@ -193,7 +197,7 @@ export class BaseAgent<S extends AnySignature> {
     outer?.addEventListener("abort", forward, { once: true });
     try {
       const call = this.#call(inputs, { ...options, signal: controller.signal }, "stream");
-      const lifecycle = runLifecycle(this.#plan, call);
+      const lifecycle = this.#lifecycle(call);
       let value: unknown;
       let failed = false;
       for (;;) {
@@ -264,6 +268,11 @@ export class BaseAgent<S extends AnySignature> {
       signal = signal === undefined ? timeoutSignal : AbortSignal.any([signal, timeoutSignal]);
     }
     return { runId: ++this.#runs, mode, inputs: inputs as Record<string, unknown>, sessionId, signal, timeoutMs, timeoutSignal };
+  }
+
+  /** The run's lifecycle, traced (OpenTelemetry spans; a no-op until the app registers an SDK). */
+  #lifecycle(call: RunCall): Lifecycle {
+    return traceRun(this.#telemetry, call, runLifecycle(this.#plan, call));
   }
 
   readonly #performSync = (effect: Effect): unknown => {

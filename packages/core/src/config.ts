@@ -39,6 +39,11 @@ export interface BaseAgentConfigOptions {
   memoryMaxTurns?: number;
   /** Default "report". */
   hookErrors?: HookErrorPolicy;
+  /**
+   * Record prompt and answer text on the OpenTelemetry chat spans (`gen_ai.input.messages`,
+   * `gen_ai.output.messages`). Default false: spans carry counts, models and timings, never text.
+   */
+  recordContent?: boolean;
 }
 
 /** One thing wrong with a configuration. */
@@ -78,6 +83,7 @@ const KNOWN_OPTIONS = [
   "maxReasks",
   "memoryMaxTurns",
   "hookErrors",
+  "recordContent",
 ] as const satisfies readonly (keyof BaseAgentConfigOptions)[];
 const SECRET_OPTION = /key|token|secret|password|authorization/i;
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
@@ -103,6 +109,7 @@ export class BaseAgentConfig {
   readonly maxReasks: number;
   readonly memoryMaxTurns: number | undefined;
   readonly hookErrors: HookErrorPolicy;
+  readonly recordContent: boolean;
 
   constructor(options: BaseAgentConfigOptions) {
     const problems = validateConfigOptions(options);
@@ -122,6 +129,7 @@ export class BaseAgentConfig {
     this.maxReasks = options.maxReasks ?? 1;
     this.memoryMaxTurns = options.memoryMaxTurns;
     this.hookErrors = options.hookErrors ?? "report";
+    this.recordContent = options.recordContent ?? false;
     Object.freeze(this);
   }
 
@@ -322,6 +330,13 @@ export function validateConfigOptions(options: unknown): ConfigProblem[] {
   }
   if (o.hookErrors !== undefined && !HOOK_ERROR_POLICIES.includes(o.hookErrors as HookErrorPolicy)) {
     add("hookErrors", `hookErrors must be "report" or "throw"; got ${describe(o.hookErrors)}. Fix: leave it out for "report".`);
+  }
+  if (o.recordContent !== undefined && typeof o.recordContent !== "boolean") {
+    add(
+      "recordContent",
+      `recordContent must be a boolean (true or false); got ${describe(o.recordContent)}. ` +
+        `Fix: recordContent: true to put prompt and answer text on the OpenTelemetry spans, or leave it out (default false).`,
+    );
   }
   return problems;
 }
