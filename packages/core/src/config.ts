@@ -1,6 +1,7 @@
 import { ConfigurationError } from "@kaizen/contracts";
 import type { StructuredOutputMode } from "@kaizen/contracts";
 import { listProviders } from "@kaizen/providers";
+import { withModelString } from "./model-string.js";
 
 /** How the agent asks for structured output: `auto` lets the provider pick the best its API supports. */
 export type StructuredOutputSetting = "auto" | StructuredOutputMode;
@@ -111,7 +112,8 @@ export class BaseAgentConfig {
   readonly hookErrors: HookErrorPolicy;
   readonly recordContent: boolean;
 
-  constructor(options: BaseAgentConfigOptions) {
+  constructor(given: BaseAgentConfigOptions) {
+    const options = withModelString(given);
     const problems = validateConfigOptions(options);
     if (problems.length > 0) throw new ConfigValidationError(problems);
     this.llmProvider = options.llmProvider ?? "openai";

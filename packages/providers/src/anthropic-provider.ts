@@ -50,6 +50,19 @@ export interface AnthropicProviderOptions {
    * schema. Default true; turn off for models or gateways without strict tool use.
    */
   strictTools?: boolean;
+  /**
+   * The Claude model family to apply the per-model parameter rules for, when the model id does
+   * not say it (a gateway or proxy deployment name), e.g. "claude-opus-4-7".
+   */
+  modelFamily?: string;
+  /**
+   * A parameter the model rejects (temperature on Claude Opus 4.7+, temperature with topP on
+   * Sonnet 4.5/4.6 and Opus 4.5) throws a ConfigurationError instead of being dropped with a
+   * one-time warning. Default false.
+   */
+  strictModelRules?: boolean;
+  /** Where the one-time warnings go. Default `console.warn`. */
+  onWarning?: (message: string) => void;
   /** Name in errors and logs. Default "anthropic". */
   name?: string;
   /** Called before each retry wait. */
@@ -70,6 +83,12 @@ export class AnthropicProvider implements LLMProvider {
   readonly #apiKey: string;
   readonly #options: AnthropicProviderOptions;
   readonly #limiter: ConcurrencyLimiter | undefined;
+  readonly #warned = new Set<string>();
+  #warnOnce = (message: string): void => {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    (this.#options.onWarning ?? console.warn)(message);
+  };
   #client: Anthropic | undefined;
   #nodeFetch: ReturnType<typeof createNodeFetch> | undefined;
   #bridge: SyncBridge | undefined;
@@ -169,6 +188,11 @@ export class AnthropicProvider implements LLMProvider {
     return buildAnthropicParams(request, {
       maxTokensDefault: this.#options.maxTokensDefault ?? DEFAULT_MAX_TOKENS,
       strictTools: this.#options.strictTools ?? true,
+      rules: {
+        ...(this.#options.modelFamily === undefined ? {} : { modelFamily: this.#options.modelFamily }),
+        strict: this.#options.strictModelRules ?? false,
+        warn: this.#warnOnce,
+      },
     });
   }
 

@@ -9,6 +9,7 @@ import type {
   ToolCall,
   Usage,
 } from "@kaizen/contracts";
+import { applyAnthropicModelRules, type ApplyRulesOptions } from "./anthropic-model-rules.js";
 import { lowerSchemaForAnthropic } from "./anthropic-schema.js";
 import { parseJsonFromText } from "./partial-json.js";
 
@@ -37,6 +38,8 @@ export interface AnthropicMappingOptions {
   maxTokensDefault: number;
   /** Mark the forced output tool `strict` (grammar-constrained decoding). Default true. */
   strictTools: boolean;
+  /** The per-model parameter rules: applied before sending when given. */
+  rules?: ApplyRulesOptions;
 }
 
 /** Merges consecutive same-role turns: the API wants user and assistant to alternate. */
@@ -77,6 +80,7 @@ export function buildAnthropicParams(request: ChatRequest, options: AnthropicMap
   if (config.temperature !== undefined) params.temperature = config.temperature;
   if (config.topP !== undefined) params.top_p = config.topP;
   if (config.stop !== undefined && config.stop.length > 0) params.stop_sequences = config.stop;
+  if (options.rules) applyAnthropicModelRules(params, options.rules);
 
   const tools: NonNullable<AnthropicParams["tools"]> = (request.tools ?? []).map((tool) => ({
     name: tool.name,

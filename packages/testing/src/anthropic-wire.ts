@@ -1,6 +1,7 @@
 // The Anthropic Messages wire protocol as the fake speaks it: /v1/messages (plain and the real
 // SSE event sequence), tools with tool_choice, output_config JSON schema, /v1/models, and
 // Anthropic-shaped errors, so the official `@anthropic-ai/sdk` client parses them unchanged.
+import { rejectedSampling } from "./anthropic-model-checks.js";
 import { composeCompletion, countTokens, chunkText } from "./fake-completion.js";
 import { applyFinish, cutOutputTokens, type FinishedCompletion } from "./fake-finish.js";
 import {
@@ -85,6 +86,8 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
   if (typeof body.model !== "string" || body.model === "")
     return anthropicError("bad_request", { message: "model: Field required" });
   if (typeof body.max_tokens !== "number") return anthropicError("bad_request", { message: "max_tokens: Field required" });
+  const rejected = rejectedSampling(body.model, body);
+  if (rejected !== undefined) return anthropicError("bad_request", { message: rejected });
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return anthropicError("bad_request", { message: "messages: at least one message is required" });
   }
