@@ -2,7 +2,8 @@ export const PACKAGE_NAME = "@kaizen/providers";
 
 // OpenAI
 export { OpenAIProvider } from "./openai-provider.js";
-export type { HttpClientKind, OpenAIProviderOptions } from "./openai-provider.js";
+export type { OpenAIProviderOptions } from "./openai-provider.js";
+export type { HttpClientKind } from "./sdk-provider-base.js";
 export { isReasoningModel } from "./openai-request.js";
 export { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 export type { StrictLowering } from "./openai-schema.js";

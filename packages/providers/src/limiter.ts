@@ -77,3 +77,30 @@ export async function mapWithConcurrency<T, R>(
   await Promise.all(workers);
   return results;
 }
+
+/** Holds one of the limiter's slots for the whole life of a stream, not only its opening. */
+export async function* holdDuringStream<T>(
+  limiter: ConcurrencyLimiter,
+  open: () => AsyncIterable<T>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<T, void, undefined> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let granted!: () => void;
+  const slot = new Promise<void>((resolve) => {
+    granted = resolve;
+  });
+  const running = limiter.run(async () => {
+    granted();
+    await held;
+  }, signal);
+  await Promise.race([slot, running]);
+  try {
+    yield* open();
+  } finally {
+    release();
+    await running.catch(() => undefined);
+  }
+}

@@ -3,24 +3,21 @@
 // this thread; the sync one lives on the sync bridge's worker, so `chat()` truly blocks and
 // returns the value itself. Both run through the same request builder, retry authority and error
 // mapping; the SDK's own retries are off so retries never multiply.
-import OpenAI, { AzureOpenAI } from "openai";
+import type OpenAI from "openai";
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from "openai/resources/embeddings";
 import { ConfigurationError, ProviderError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent, Usage } from "@kaizen/contracts";
-import { mapProviderError } from "./errors-map.js";
-import { ConcurrencyLimiter, mapWithConcurrency } from "./limiter.js";
-import { createNodeFetch } from "./node-fetch.js";
+import { mapWithConcurrency } from "./limiter.js";
 import { planEmbeddingBatches, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_TOKENS } from "./openai-embeddings.js";
 import type { EmbeddingBatch } from "./openai-embeddings.js";
 import { buildOpenAIChatBody, parseOpenAIChatCompletion } from "./openai-request.js";
 import type { OpenAIRequestPlan } from "./openai-request.js";
-import { computeCost } from "./prices.js";
 import type { PriceTable } from "./prices.js";
-import { DEFAULT_MAX_RETRIES, withRetry, withRetrySync } from "./retry.js";
+import { withRetry, withRetrySync } from "./retry.js";
 import type { RetryInfo } from "./retry.js";
+import { SdkProviderBase, type HttpClientKind } from "./sdk-provider-base.js";
 import { streamOpenAIChat } from "./stream-openai.js";
-import { SyncBridgeError, createSyncBridge } from "./sync-bridge.js";
-import type { SdkClientKind, SdkClientOptions, SyncBridge } from "./sync-bridge.js";
+import type { SdkClientKind, SdkClientOptions } from "./sync-bridge.js";
 
 export interface OpenAIProviderOptions {
   /** Defaults to the OPENAI_API_KEY environment variable (see `apiKeyEnvVar`). */
@@ -74,8 +71,7 @@ export interface OpenAIProviderOptions {
   httpClient?: HttpClientKind;
 }
 
-/** Which HTTP stack the SDK clients use: see the `httpClient` provider option. */
-export type HttpClientKind = "node" | "fetch";
+export type { HttpClientKind } from "./sdk-provider-base.js";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const EMBED_BATCH_CONCURRENCY = 4;
@@ -84,119 +80,52 @@ const PLACEHOLDER_KEY = "not-needed";
 export class OpenAIProvider implements LLMProvider {
   readonly name: string;
   readonly useAsync: boolean;
-  readonly #apiKey: string;
-  readonly #secrets: readonly string[];
+  readonly #base: SdkProviderBase<OpenAI>;
   readonly #kind: Extract<SdkClientKind, "openai" | "azure-openai">;
-  readonly #clientOptions: SdkClientOptions;
-  /** #clientOptions plus the HTTP client choice, which the worker turns into its own fetch. */
+  /** The SDK client options plus the HTTP client choice, which the worker turns into its own fetch. */
   readonly #bridgeClientOptions: SdkClientOptions;
-  readonly #nodeFetch: ReturnType<typeof createNodeFetch> | undefined;
-  readonly #timeoutMs: number;
-  readonly #maxRetries: number;
   readonly #jsonSchema: boolean;
-  readonly #limiter: ConcurrencyLimiter | undefined;
   readonly #options: OpenAIProviderOptions;
-  readonly #costOf: (model: string, usage: Usage) => number | undefined;
-  #asyncClient: OpenAI | undefined;
-  #bridge: SyncBridge | undefined;
-  #closed = false;
 
   constructor(options: OpenAIProviderOptions = {}) {
     const envVar = options.apiKeyEnvVar ?? "OPENAI_API_KEY";
-    this.name = options.name ?? "openai";
+    const name = options.name ?? "openai";
     const key = options.apiKey ?? process.env[envVar];
-    if (!key) {
-      if (options.requireApiKey === false) {
-        this.#apiKey = PLACEHOLDER_KEY;
-      } else {
-        throw new ConfigurationError(
-          `${this.name}: no API key. Fix: set the ${envVar} environment variable, or pass apiKey in BaseAgentConfig (or in the provider's options).`,
-          { field: "apiKey" },
-        );
-      }
-    } else {
-      this.#apiKey = key;
+    if (!key && options.requireApiKey !== false) {
+      throw new ConfigurationError(
+        `${name}: no API key. Fix: set the ${envVar} environment variable, or pass apiKey in BaseAgentConfig (or in the provider's options).`,
+        { field: "apiKey" },
+      );
     }
-    for (const [field, value] of [
-      ["timeoutMs", options.timeoutMs],
-      ["maxRetries", options.maxRetries],
-      ["concurrency", options.concurrency],
-    ] as const) {
-      const min = field === "maxRetries" ? 0 : 1;
-      if (
-        value !== undefined &&
-        (!Number.isFinite(value) || value < min || (field !== "timeoutMs" && !Number.isInteger(value)))
-      ) {
-        throw new ConfigurationError(
-          `${this.name}: ${field} must be ${field === "timeoutMs" ? "a positive number of ms" : `an integer >= ${min}`}, got ${String(value)}.`,
-          {
-            field,
-          },
-        );
-      }
-    }
-    this.#options = options;
-    this.#secrets = this.#apiKey === PLACEHOLDER_KEY ? [] : [this.#apiKey];
-    this.useAsync = options.useAsync ?? false;
-    this.#kind = options.clientKind ?? "openai";
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-    this.#jsonSchema = options.jsonSchema ?? options.jsonSchemaSupport ?? true;
-    this.#limiter = options.concurrency === undefined ? undefined : new ConcurrencyLimiter(options.concurrency);
-    const prices = options.prices;
-    this.#costOf = (model, usage) => computeCost(model, usage, prices);
-    this.#clientOptions = {
+    const apiKey = key || PLACEHOLDER_KEY;
+    const kind = options.clientKind ?? "openai";
+    const clientOptions: SdkClientOptions = {
       ...options.clientOptions,
-      apiKey: this.#apiKey,
+      apiKey,
       ...(options.baseUrl === undefined ? {} : { baseURL: options.baseUrl }),
       ...(options.organization === undefined ? {} : { organization: options.organization }),
       ...(options.project === undefined ? {} : { project: options.project }),
       ...(options.defaultHeaders === undefined ? {} : { defaultHeaders: options.defaultHeaders }),
-      timeout: this.#timeoutMs,
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     };
-    const httpClient = options.httpClient ?? "node";
-    if (httpClient !== "node" && httpClient !== "fetch") {
-      throw new ConfigurationError(`${this.name}: httpClient must be "node" or "fetch", got ${String(httpClient)}.`, {
-        field: "httpClient",
-      });
-    }
-    this.#bridgeClientOptions = { ...this.#clientOptions, kaizenHttpClient: httpClient };
-    // The async client is made once and reused by every call (keep-alive sockets).
-    if (this.useAsync) {
-      this.#nodeFetch = httpClient === "node" && options.clientOptions?.["fetch"] === undefined ? createNodeFetch() : undefined;
-      this.#asyncClient = this.#createAsyncClient();
-    }
-  }
-
-  #createAsyncClient(): OpenAI {
-    const options = { ...this.#clientOptions, maxRetries: 0, ...(this.#nodeFetch ? { fetch: this.#nodeFetch.fetch } : {}) };
-    return this.#kind === "azure-openai" ? new AzureOpenAI(options) : new OpenAI(options);
-  }
-
-  #requireAsync(method: string): OpenAI {
-    this.#ensureOpen();
-    if (!this.useAsync || !this.#asyncClient) {
-      throw new ConfigurationError(
-        `${this.constructor.name} was created with useAsync: false, so ${method}() is not available: set useAsync: true, e.g. new ${this.constructor.name}({ useAsync: true }). (chat() and embed() work without it.)`,
-        { field: "useAsync" },
-      );
-    }
-    return this.#asyncClient;
-  }
-
-  #ensureOpen(): void {
-    if (this.#closed) {
-      throw new ProviderError(`${this.name}: the provider was closed; create a new one to make more calls.`, {
-        provider: this.name,
-        retryable: false,
-      });
-    }
-  }
-
-  #syncBridge(): SyncBridge {
-    this.#ensureOpen();
-    this.#bridge ??= createSyncBridge();
-    return this.#bridge;
+    this.#base = new SdkProviderBase<OpenAI>({
+      name,
+      className: new.target.name,
+      secrets: key ? [key] : [],
+      options,
+      ownFetch: options.clientOptions?.["fetch"] !== undefined,
+      createClient: async (fetch) => {
+        const { default: OpenAIClient, AzureOpenAI } = await import("openai");
+        const sdkOptions = { ...clientOptions, maxRetries: 0, ...(fetch ? { fetch } : {}) };
+        return kind === "azure-openai" ? new AzureOpenAI(sdkOptions) : new OpenAIClient(sdkOptions);
+      },
+    });
+    this.name = name;
+    this.useAsync = this.#base.useAsync;
+    this.#kind = kind;
+    this.#options = options;
+    this.#jsonSchema = options.jsonSchema ?? options.jsonSchemaSupport ?? true;
+    this.#bridgeClientOptions = { ...clientOptions, kaizenHttpClient: this.#base.httpClient };
   }
 
   #plan(request: ChatRequest): { plan: OpenAIRequestPlan; request: ChatRequest } {
@@ -211,33 +140,11 @@ export class OpenAIProvider implements LLMProvider {
     return { plan: buildOpenAIChatBody(effective, { jsonSchema: this.#jsonSchema }), request: effective };
   }
 
-  #mapError(error: unknown, timeoutMs: number | undefined): unknown {
-    const source = error instanceof SyncBridgeError ? error.serialized : error;
-    return mapProviderError(source, {
-      provider: this.name,
-      secrets: this.#secrets,
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    });
-  }
-
-  #retryOptions(request: { signal?: AbortSignal; timeoutMs?: number }) {
-    return {
-      maxRetries: this.#maxRetries,
-      timeoutMs: request.timeoutMs ?? this.#timeoutMs,
-      provider: this.name,
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-      ...(this.#options.onRetry === undefined ? {} : { onRetry: this.#options.onRetry }),
-    };
-  }
-
-  async #limited<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    return this.#limiter ? this.#limiter.run(fn, signal) : fn();
-  }
-
   /** Blocks until the answer is back and returns it (not a Promise). Works with useAsync false or true. */
   chat(request: ChatRequest): ChatResponse {
     const { plan } = this.#plan(request);
-    const bridge = this.#syncBridge();
+    const base = this.#base;
+    const bridge = base.syncBridge();
     return withRetrySync(({ attempt, remainingMs }) => {
       try {
         const { data, headers } = bridge.call(this.#kind, this.#bridgeClientOptions, "chat.completions.create", plan.body, {
@@ -249,20 +156,21 @@ export class OpenAIProvider implements LLMProvider {
           plan,
           requestId: headers["x-request-id"],
           attempts: attempt,
-          computeCost: this.#costOf,
+          computeCost: base.costOf,
         });
       } catch (error) {
-        throw this.#mapError(error, remainingMs);
+        throw base.mapError(error, remainingMs);
       }
-    }, this.#retryOptions(request));
+    }, base.retryOptions(request));
   }
 
   async chatAsync(request: ChatRequest): Promise<ChatResponse> {
-    const client = this.#requireAsync("chatAsync");
+    const base = this.#base;
+    const client = await base.asyncClient("chatAsync");
     const { plan } = this.#plan(request);
     return withRetry(
       ({ attempt, signal, remainingMs }) =>
-        this.#limited(async () => {
+        base.limited(async () => {
           try {
             const data = await client.chat.completions.create(plan.body, {
               ...(signal === undefined ? {} : { signal }),
@@ -273,39 +181,32 @@ export class OpenAIProvider implements LLMProvider {
               plan,
               requestId: (data as { _request_id?: string | null })._request_id ?? undefined,
               attempts: attempt,
-              computeCost: this.#costOf,
+              computeCost: base.costOf,
             });
           } catch (error) {
-            throw this.#mapError(error, remainingMs);
+            throw base.mapError(error, remainingMs);
           }
         }, signal),
-      this.#retryOptions(request),
+      base.retryOptions(request),
     );
   }
 
+  /** Streams hold a concurrency slot for their whole life, like calls do per attempt. */
   streamAsync(request: ChatRequest): AsyncIterable<StreamEvent> {
-    // Checked on first iteration, so a misconfigured provider fails where the stream is consumed.
-    const start = () => {
-      const client = this.#requireAsync("streamAsync");
+    const base = this.#base;
+    return base.stream(request.signal, async () => {
+      const client = await base.asyncClient("streamAsync");
       const { plan, request: effective } = this.#plan(request);
       return streamOpenAIChat({
-        provider: this.name,
+        ...base.streamOptions(effective),
         client,
         body: plan.body,
-        request: effective,
         structuredOutput: plan.structuredOutput,
-        maxRetries: this.#maxRetries,
-        timeoutMs: request.timeoutMs ?? this.#timeoutMs,
-        onRetry: this.#options.onRetry,
-        secrets: this.#secrets,
-        computeCost: this.#costOf,
+        computeCost: base.costOf,
         parseOutput: plan.parseOutput,
         includeUsage: this.#options.streamUsage ?? true,
       });
-    };
-    return {
-      [Symbol.asyncIterator]: () => start()[Symbol.asyncIterator](),
-    };
+    });
   }
 
   #embedParams(request: EmbedRequest, batch: EmbeddingBatch): EmbeddingCreateParams {
@@ -351,25 +252,26 @@ export class OpenAIProvider implements LLMProvider {
   }
 
   async embedAsync(request: EmbedRequest): Promise<EmbedResponse> {
-    const client = this.#requireAsync("embedAsync");
+    const base = this.#base;
+    const client = await base.asyncClient("embedAsync");
     const batches = this.#batches(request);
     const answers = await mapWithConcurrency(
       batches,
-      Math.min(this.#limiter?.limit ?? EMBED_BATCH_CONCURRENCY, EMBED_BATCH_CONCURRENCY),
+      Math.min(base.concurrency ?? EMBED_BATCH_CONCURRENCY, EMBED_BATCH_CONCURRENCY),
       (batch) =>
         withRetry(
           ({ signal, remainingMs }) =>
-            this.#limited(async () => {
+            base.limited(async () => {
               try {
                 return await client.embeddings.create(this.#embedParams(request, batch), {
                   ...(signal === undefined ? {} : { signal }),
                   ...(remainingMs === undefined ? {} : { timeout: remainingMs }),
                 });
               } catch (error) {
-                throw this.#mapError(error, remainingMs);
+                throw base.mapError(error, remainingMs);
               }
             }, signal),
-          this.#retryOptions(request),
+          base.retryOptions(request),
         ),
     );
     return this.#assemble(request, batches, answers);
@@ -377,7 +279,8 @@ export class OpenAIProvider implements LLMProvider {
 
   /** Blocking embeddings: batches run one after another on the sync bridge. */
   embed(request: EmbedRequest): EmbedResponse {
-    const bridge = this.#syncBridge();
+    const base = this.#base;
+    const bridge = base.syncBridge();
     const batches = this.#batches(request);
     const answers = batches.map((batch) =>
       withRetrySync(({ remainingMs }) => {
@@ -393,21 +296,15 @@ export class OpenAIProvider implements LLMProvider {
             },
           ).data;
         } catch (error) {
-          throw this.#mapError(error, remainingMs);
+          throw base.mapError(error, remainingMs);
         }
-      }, this.#retryOptions(request)),
+      }, base.retryOptions(request)),
     );
     return this.#assemble(request, batches, answers);
   }
 
   /** Terminates the sync worker and drops the async client. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#asyncClient = undefined;
-    this.#nodeFetch?.close();
-    const bridge = this.#bridge;
-    this.#bridge = undefined;
-    await bridge?.close();
+  close(): Promise<void> {
+    return this.#base.close();
   }
 }
