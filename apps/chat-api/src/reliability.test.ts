@@ -130,7 +130,9 @@ describe("requests at the edges", () => {
       .logs()
       .split("\n")
       .filter((line) => line.includes('"url":"/api/chat"') || line.includes("client closed"));
-    const closed = lines.map((line) => JSON.parse(line) as { level: number; msg: string; err?: unknown }).filter((l) => l.msg === "client closed");
+    const closed = lines
+      .map((line) => JSON.parse(line) as { level: number; msg: string; err?: unknown })
+      .filter((l) => l.msg === "client closed");
     expect(closed).toHaveLength(1);
     expect(closed[0]?.level).toBe(30);
     expect(closed[0]?.err).toBeUndefined();
