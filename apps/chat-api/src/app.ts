@@ -14,6 +14,7 @@ import {
 import type { QAAgent } from "@kaizen/app-shared";
 import { MAX_SESSION_ID_LENGTH, type Memory } from "@kaizen/memory";
 import { clientGone } from "./client-signal.js";
+import { parseJsonBody } from "./json-body.js";
 import { toHttpFailure } from "./errors.js";
 import { registerBatchRoutes } from "./routes/batch.js";
 import { registerChatRoutes } from "./routes/chat.js";
@@ -55,12 +56,16 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   const app = Fastify({
     logger: opts.logger,
     bodyLimit: opts.bodyLimitBytes,
-    // Fastify's default (100) would answer ids of 101-128 characters, valid everywhere else, with a 414.
-    maxParamLength: MAX_SESSION_ID_LENGTH,
+    // Fastify's default (100) would answer ids of 101-128 characters, valid everywhere else, with a
+    // 414 in its own shape. Longer than the id rule, so a too-long id reaches the schema and gets
+    // the same 400 by path as in a body; past this the router still refuses (414) on its own.
+    maxParamLength: MAX_SESSION_ID_LENGTH * 4,
     // New requests during shutdown get a 503 while the ones in flight finish.
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, parseJsonBody);
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(fastifySwagger, {

@@ -113,6 +113,9 @@ describe("requests at the edges", () => {
 
   it("a client that leaves mid-answer is logged at info as 'client closed', without a stack", async () => {
     const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
+    // Only this test's lines: the app is shared with the tests above, which log failures on purpose.
+    const from = t.logs().length;
+    const logs = () => t.logs().slice(from);
     t.fake.fault({ type: "stall" });
     const controller = new AbortController();
     const request = fetch(`${address}/api/chat`, {
@@ -125,9 +128,8 @@ describe("requests at the edges", () => {
     controller.abort();
     await request;
     const deadline = Date.now() + 5000;
-    while (!t.logs().includes("client closed") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const lines = t
-      .logs()
+    while (!logs().includes("client closed") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const lines = logs()
       .split("\n")
       .filter((line) => line.includes('"url":"/api/chat"') || line.includes("client closed"));
     const closed = lines
@@ -136,6 +138,12 @@ describe("requests at the edges", () => {
     expect(closed).toHaveLength(1);
     expect(closed[0]?.level).toBe(30);
     expect(closed[0]?.err).toBeUndefined();
-    expect(t.logs()).not.toContain("request failed");
+    expect(logs()).not.toContain("request failed");
+  });
+
+  it("a key the vendor masked in its own error message leaves no fragment in the log", () => {
+    // The auth test above made the fake answer OpenAI's "Incorrect API key provided: sk-***ghij".
+    expect(t.logs()).toContain("Incorrect API key provided");
+    expect(t.logs()).not.toContain(TEST_API_KEY.slice(-4));
   });
 });

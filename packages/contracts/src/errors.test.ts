@@ -10,6 +10,12 @@ describe("redactSecrets", () => {
     expect(out).not.toContain("abcdef123456");
   });
 
+  it("removes the tail of a key the vendor masked itself", () => {
+    const out = redactSecrets("401 Incorrect API key provided: sk-*****************ghij. You can find your API key at ...");
+    expect(out).toBe("401 Incorrect API key provided: [redacted]. You can find your API key at ...");
+    expect(redactSecrets("sk-proj-ab***********wxyz")).toBe("[redacted]");
+  });
+
   it("removes key-value credentials but keeps the name", () => {
     expect(redactSecrets('{"x-api-key": "secret-value-1"}')).toBe('{"x-api-key": "[redacted]"}');
   });

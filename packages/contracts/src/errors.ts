@@ -4,6 +4,9 @@
 
 const SECRET_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI-style and Anthropic (sk-ant-...) keys
+  // A key the vendor masked itself ("Incorrect API key provided: sk-****ghij"): the tail is still
+  // a fragment of the key, so it goes too.
+  /\bsk-[A-Za-z0-9_*-]*\*[A-Za-z0-9_*-]*/g,
   /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
   /\b(x-api-key|api[-_]?key|authorization)(["']?\s*[:=]\s*["']?)[^\s"',}]{6,}/gi,
 ];
