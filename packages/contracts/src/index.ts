@@ -20,6 +20,8 @@ export type {
 } from "./provider.js";
 export type {
   JsonObject,
+  KaizenTurnMetadata,
+  TurnExchange,
   LoadOptions,
   Memory,
   MemoryContext,
