@@ -6,7 +6,7 @@
 import type OpenAI from "openai";
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from "openai/resources/embeddings";
 import { ConfigurationError, ProviderError } from "@kaizen/contracts";
-import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent, Usage } from "@kaizen/contracts";
+import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import { mapWithConcurrency } from "./limiter.js";
 import { planEmbeddingBatches, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_TOKENS } from "./openai-embeddings.js";
 import type { EmbeddingBatch } from "./openai-embeddings.js";
@@ -204,6 +204,8 @@ export class OpenAIProvider implements LLMProvider {
         structuredOutput: plan.structuredOutput,
         computeCost: base.costOf,
         parseOutput: plan.parseOutput,
+        outputToolName: plan.outputToolName,
+        restoreArguments: plan.restoreArguments,
         includeUsage: this.#options.streamUsage ?? true,
       });
     });
