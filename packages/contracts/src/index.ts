@@ -30,7 +30,7 @@ export type {
   SessionSummary,
   Turn,
 } from "./memory.js";
-export type { Tool, ToolExecutionContext, ToolInputCheck } from "./tools.js";
+export type { AnyTool, Tool, ToolExecutionContext, ToolInputCheck } from "./tools.js";
 export {
   AbortError,
   AuthenticationError,

@@ -1,5 +1,5 @@
 import { AbortError, ConfigurationError } from "@kaizen/contracts";
-import type { LLMProvider, ProviderOptions, Tool } from "@kaizen/contracts";
+import type { AnyTool, LLMProvider, ProviderOptions } from "@kaizen/contracts";
 import { BufferMemory } from "@kaizen/memory";
 import type { Memory } from "@kaizen/memory";
 import { createProvider } from "@kaizen/providers";
@@ -43,7 +43,7 @@ export interface BaseAgentOptions<S extends AnySignature> {
    * model -> tools -> model until the model answers with the signature's outputs, at most
    * `config.maxCycles` rounds.
    */
-  tools?: readonly Tool<never, unknown>[];
+  tools?: readonly AnyTool[];
 }
 
 /**

@@ -37,6 +37,7 @@ export type {
   ToolResultEvent,
 } from "./hooks.js";
 export { tool } from "./tool.js";
+export type { AnyTool, Tool, ToolExecutionContext } from "@kaizen/contracts";
 export type { ToolOptions, ZodTool } from "./tool.js";
 export type { ApprovalHandler, ApprovalRequest, RunStep, ToolCallRecord, ToolCallStatus } from "./tool-types.js";
 export { getRunInfo } from "./run-info.js";

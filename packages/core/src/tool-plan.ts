@@ -1,7 +1,7 @@
 // The agent's tools, checked once at construction: unique valid names, the shape of each tool,
 // and (for an agent that only runs synchronously) no async execute that run() could not wait for.
 import { ConfigurationError } from "@kaizen/contracts";
-import type { Tool, ToolSpec } from "@kaizen/contracts";
+import type { AnyTool, Tool, ToolSpec } from "@kaizen/contracts";
 import type { BaseAgentConfig } from "./config.js";
 
 export interface ToolPlan {
@@ -11,7 +11,7 @@ export interface ToolPlan {
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-export function toolPlan(tools: readonly Tool<never, unknown>[] | undefined, config: BaseAgentConfig): ToolPlan | undefined {
+export function toolPlan(tools: readonly AnyTool[] | undefined, config: BaseAgentConfig): ToolPlan | undefined {
   if (tools === undefined) return undefined;
   if (!Array.isArray(tools)) {
     throw new ConfigurationError("tools must be an array of tools: new BaseAgent({ config, signature, tools: [weather] }).", {

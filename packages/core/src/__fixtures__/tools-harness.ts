@@ -6,7 +6,7 @@ import type { FakeLLMServerThread, RecordedRequest } from "@kaizen/testing";
 import { z } from "zod";
 import { BaseAgent, BaseAgentConfig, tool } from "../index.js";
 import type { AgentHooks, AgentStreamEvent, BaseAgentConfigOptions, RunOptions } from "../index.js";
-import type { Tool } from "@kaizen/contracts";
+import type { AnyTool } from "@kaizen/contracts";
 import { QASignature } from "./local.js";
 
 export type Wire = "openai" | "anthropic";
@@ -43,7 +43,7 @@ export function failingTool() {
 export interface AgentSetup {
   wire: Wire;
   server: FakeLLMServerThread;
-  tools: readonly Tool<never, unknown>[];
+  tools: readonly AnyTool[];
   sync?: boolean;
   memory?: Memory;
   config?: Partial<BaseAgentConfigOptions>;
