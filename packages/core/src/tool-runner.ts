@@ -65,15 +65,29 @@ function prepare(call: ToolCall, batch: ToolBatch, started: number): Prepared {
   }
   const input = checked.value;
   const rule = tool.needsApproval;
-  const needs = typeof rule === "function" ? rule(input) : rule === true;
+  let needs: unknown;
+  try {
+    needs = typeof rule === "function" ? rule(input) : rule === true;
+  } catch (error) {
+    // A rule that cannot decide does not let the call through.
+    return {
+      done: record(
+        call,
+        "denied",
+        input,
+        `The call to ${call.name} was denied: ${thrownMessage("needsApproval", error)}`,
+        started,
+      ),
+    };
+  }
   const approve = (required: boolean): boolean | PromiseLike<boolean> => {
     if (!required) return true;
     if (batch.onApproval === undefined) return false;
     return batch.onApproval({ id: call.id, name: call.name, input, tool });
   };
   const approval = isPromiseLike(needs)
-    ? Promise.resolve(needs as PromiseLike<unknown>).then((required) => approve(required === true))
-    : approve(needs === true);
+    ? Promise.resolve(needs as PromiseLike<unknown>).then((required) => approve(required !== false))
+    : approve(needs !== false);
   return { tool, input, approval };
 }
 
