@@ -163,3 +163,68 @@ describe("run() and asynchronous tools", () => {
     expect(error).toBeInstanceOf(ConfigurationError);
   });
 });
+
+describe("streamAsync and batchAsync with tools", () => {
+  const slow = (name: string, seen: AbortSignal[] = []) =>
+    tool({
+      name,
+      input: z.object({ city: z.string() }),
+      execute: async ({ city }, { signal }) => {
+        seen.push(signal);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return city;
+      },
+    });
+
+  it("streamAsync runs two parallel 300 ms tools concurrently too", async () => {
+    const made = agent({ wire: "openai", tools: [slow("slow_a"), slow("slow_b")] });
+    await made.runAsync({ question: "warm up" });
+    await server.toolCalls([
+      { name: "slow_a", arguments: { city: "Paris" } },
+      { name: "slow_b", arguments: { city: "Rome" } },
+    ]);
+    const started = performance.now();
+    const stream = made.streamAsync({ question: "Both" });
+    const results: string[] = [];
+    for await (const event of stream.events()) if (event.type === "tool-result") results.push(event.call.name);
+    expect(results).toEqual(["slow_a", "slow_b"]);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("stream.cancel() while a tool runs aborts the tool's signal and rejects the result", async () => {
+    const signals: AbortSignal[] = [];
+    await server.toolCalls([{ name: "slow_a", arguments: { city: "Paris" } }]);
+    const stream = agent({ wire: "openai", tools: [slow("slow_a", signals)] }).streamAsync({ question: "Cancel me" });
+    const seen: string[] = [];
+    const consume = (async () => {
+      for await (const event of stream.events()) {
+        seen.push(event.type);
+        if (event.type === "tool-call-delta" && seen.filter((t) => t === "tool-call-delta").length === 1) {
+          setTimeout(() => stream.cancel(), 100);
+        }
+      }
+    })();
+    await expect(consume).rejects.toBeInstanceOf(AbortError);
+    await expect(stream.result).rejects.toBeInstanceOf(AbortError);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(true);
+    expect(seen).not.toContain("tool-result");
+  });
+
+  it("batchAsync passes onApproval to every item's run", async () => {
+    const done: string[] = [];
+    const guarded = tool({
+      name: "guarded",
+      input: z.object({ who: z.string() }),
+      execute: ({ who }) => done.push(who),
+      needsApproval: true,
+    });
+    await server.toolCalls([{ name: "guarded", arguments: { who: "x" } }], { times: 2 });
+    const results = await agent({ wire: "openai", tools: [guarded] }).batchAsync([{ question: "one" }, { question: "two" }], {
+      concurrency: 1,
+      onApproval: () => true,
+    });
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    expect(done).toEqual(["x", "x"]);
+  });
+});

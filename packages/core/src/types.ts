@@ -41,6 +41,8 @@ export interface BatchOptions<I> {
   onProgress?: (progress: BatchProgress) => void;
   /** Time budget of each run. */
   timeoutMs?: number;
+  /** Decides on tool calls that need approval, in every item's run (see RunOptions.onApproval). */
+  onApproval?: ApprovalHandler;
   /** The session of each item, if any; items sharing a session run in no guaranteed order. */
   sessionId?: (inputs: I, index: number) => string | undefined;
 }
