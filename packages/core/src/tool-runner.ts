@@ -5,6 +5,7 @@
 import { AbortError, ConfigurationError, redactSecrets } from "@kaizen/contracts";
 import type { Tool, ToolCall } from "@kaizen/contracts";
 import { isPromiseLike } from "./hooks.js";
+import type { ToolSpan, ToolTracer } from "./telemetry-tools.js";
 import type { ApprovalHandler, ToolCallRecord } from "./tool-types.js";
 
 export interface ToolBatch {
@@ -15,6 +16,8 @@ export interface ToolBatch {
   signal: AbortSignal | undefined;
   onApproval: ApprovalHandler | undefined;
   timeoutMs: number | undefined;
+  /** One span per call, when the run is traced. */
+  tracer?: ToolTracer;
 }
 
 type Prepared = { done: ToolCallRecord } | { tool: Tool; input: unknown; approval: boolean | PromiseLike<boolean> };
@@ -118,29 +121,42 @@ function succeeded(call: ToolCall, input: unknown, output: unknown, started: num
 /** run(): each call on the caller's thread, in order. A Promise where run() cannot wait is a ConfigurationError. */
 export function runToolsSync(batch: ToolBatch): ToolCallRecord[] {
   return batch.calls.map((call) => {
-    const started = performance.now();
-    const prepared = prepare(call, batch, started);
-    if ("done" in prepared) return prepared.done;
-    if (isPromiseLike(prepared.approval))
-      throw asyncInRun(call.name, "its approval (needsApproval or onApproval) returned a Promise");
-    if (!prepared.approval) return record(call, "denied", prepared.input, deniedMessage(call, batch), started);
-    if (batch.signal?.aborted) throw new AbortError("The run was aborted before a tool ran.", { cause: batch.signal.reason });
-    let output: unknown;
+    const span = batch.tracer?.start(call);
     try {
-      output = prepared.tool.execute(prepared.input, context(call, batch, batch.signal ?? new AbortController().signal));
+      const done = runOneSync(call, batch, span);
+      span?.end(done);
+      return done;
     } catch (error) {
-      return record(call, "error", prepared.input, thrownMessage(call.name, error), started);
+      span?.fail(error);
+      throw error;
     }
-    if (isPromiseLike(output)) {
-      // Nobody will wait for it: keep its rejection from going unhandled.
-      Promise.resolve(output).catch(() => undefined);
-      throw asyncInRun(call.name, "its execute returned a Promise");
-    }
-    if (batch.timeoutMs !== undefined && performance.now() - started > batch.timeoutMs) {
-      return record(call, "timeout", prepared.input, timeoutMessage(call.name, batch.timeoutMs), started);
-    }
-    return succeeded(call, prepared.input, output, started);
   });
+}
+
+function runOneSync(call: ToolCall, batch: ToolBatch, span: ToolSpan | undefined): ToolCallRecord {
+  const started = performance.now();
+  const prepared = prepare(call, batch, started);
+  if ("done" in prepared) return prepared.done;
+  if (isPromiseLike(prepared.approval))
+    throw asyncInRun(call.name, "its approval (needsApproval or onApproval) returned a Promise");
+  if (!prepared.approval) return record(call, "denied", prepared.input, deniedMessage(call, batch), started);
+  if (batch.signal?.aborted) throw new AbortError("The run was aborted before a tool ran.", { cause: batch.signal.reason });
+  let output: unknown;
+  try {
+    const ctx = context(call, batch, batch.signal ?? new AbortController().signal);
+    output = span ? span.run(() => prepared.tool.execute(prepared.input, ctx)) : prepared.tool.execute(prepared.input, ctx);
+  } catch (error) {
+    return record(call, "error", prepared.input, thrownMessage(call.name, error), started);
+  }
+  if (isPromiseLike(output)) {
+    // Nobody will wait for it: keep its rejection from going unhandled.
+    Promise.resolve(output).catch(() => undefined);
+    throw asyncInRun(call.name, "its execute returned a Promise");
+  }
+  if (batch.timeoutMs !== undefined && performance.now() - started > batch.timeoutMs) {
+    return record(call, "timeout", prepared.input, timeoutMessage(call.name, batch.timeoutMs), started);
+  }
+  return succeeded(call, prepared.input, output, started);
 }
 
 function asyncInRun(name: string, what: string): ConfigurationError {
@@ -170,14 +186,26 @@ export async function runToolsAsync(batch: ToolBatch, concurrency: number): Prom
   const worker = async (): Promise<void> => {
     while (next < batch.calls.length) {
       const index = next++;
-      results[index] = await runOne(batch.calls[index]!, batch);
+      results[index] = await tracedRun(batch.calls[index]!, batch);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, batch.calls.length) }, worker));
   return results;
 }
 
-async function runOne(call: ToolCall, batch: ToolBatch): Promise<ToolCallRecord> {
+async function tracedRun(call: ToolCall, batch: ToolBatch): Promise<ToolCallRecord> {
+  const span = batch.tracer?.start(call);
+  try {
+    const done = await runOne(call, batch, span);
+    span?.end(done);
+    return done;
+  } catch (error) {
+    span?.fail(error);
+    throw error;
+  }
+}
+
+async function runOne(call: ToolCall, batch: ToolBatch, span: ToolSpan | undefined): Promise<ToolCallRecord> {
   const started = performance.now();
   const prepared = prepare(call, batch, started);
   if ("done" in prepared) return prepared.done;
@@ -211,7 +239,9 @@ async function runOne(call: ToolCall, batch: ToolBatch): Promise<ToolCallRecord>
     run?.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    const executed = Promise.resolve().then(() => prepared.tool.execute(prepared.input, context(call, batch, signal)));
+    const ctx = context(call, batch, signal);
+    const execute = () => prepared.tool.execute(prepared.input, ctx);
+    const executed = Promise.resolve().then(() => (span ? span.run(execute) : execute()));
     const outcome = await Promise.race([executed.then((value) => ({ value })), stopped]);
     if (outcome === "timeout") {
       executed.catch(() => undefined);
