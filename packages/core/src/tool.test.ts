@@ -2,9 +2,9 @@
 // input, unique names, and an async execute refused where only run() can call it.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MockProvider } from "@kaizen/providers";
+import { MockProvider, mockToolCalls } from "@kaizen/providers";
 import { QASignature } from "./__fixtures__/local.js";
-import { BaseAgent, BaseAgentConfig, ConfigurationError, tool } from "./index.js";
+import { BaseAgent, BaseAgentConfig, ConfigurationError, getRunInfo, tool } from "./index.js";
 
 const input = z.object({ city: z.string(), days: z.number().int().min(1).optional() });
 const config = (useAsyncLlm: boolean) =>
@@ -63,5 +63,30 @@ describe("BaseAgent tools", () => {
     expect(
       () => new BaseAgent({ config: config(true), signature: new QASignature(), provider, tools: [{ name: "x" } as never] }),
     ).toThrow(/tools\[0\] is not a tool/);
+  });
+});
+
+describe("tools with the MockProvider (for users' own unit tests)", () => {
+  it("scripts a tool call, then the answer, and the tool result reaches the next request", async () => {
+    const mock = new MockProvider({
+      responses: [
+        mockToolCalls([{ name: "get_weather", arguments: { city: "Paris" }, id: "m1" }]),
+        { answer: "Pack a jacket", confidence: 0.8 },
+      ],
+    });
+    const weather = tool({ name: "get_weather", input, execute: ({ city }) => ({ city, tempC: 12 }) });
+    const agent = new BaseAgent({ config: config(true), signature: new QASignature(), provider: mock, tools: [weather] });
+    const sync = new BaseAgent({ config: config(false), signature: new QASignature(), provider: mock, tools: [weather] });
+    const result = await agent.runAsync({ question: "Paris?" });
+    expect(result).toEqual({ answer: "Pack a jacket", confidence: 0.8 });
+    expect(mock.requests[0]!.tools?.map((t) => t.name)).toEqual(["get_weather"]);
+    expect(mock.requests[1]!.messages.slice(-2)).toEqual([
+      { role: "assistant", content: "", toolCalls: [{ id: "m1", name: "get_weather", arguments: '{"city":"Paris"}' }] },
+      { role: "tool", toolCallId: "m1", toolName: "get_weather", content: '{"city":"Paris","tempC":12}' },
+    ]);
+    expect(getRunInfo(result)?.toolCycles).toBe(1);
+    mock.enqueue(mockToolCalls([{ name: "get_weather", arguments: { city: "Oslo" } }]), { answer: "Scarf", confidence: 0.7 });
+    expect(sync.run({ question: "Oslo?" })).toEqual({ answer: "Scarf", confidence: 0.7 });
+    await Promise.all([agent.close(), sync.close()]);
   });
 });
