@@ -11,6 +11,7 @@ import {
   RateLimitError,
   TimeoutError,
   redactSecrets,
+  type ChatMessage,
   type ChatRequest,
   type ChatResponse,
   type FinishReason,
@@ -18,6 +19,7 @@ import {
   type LLMProvider,
   type StreamEvent,
   type StructuredOutputMode,
+  type ToolCall,
   type Usage,
 } from "@kaizen/contracts";
 import { computeCost, parsePartialJson, parseRetryAfterMs, withRetry, withRetrySync } from "@kaizen/providers";
@@ -150,6 +152,7 @@ export class CompatHttpProvider implements LLMProvider {
     let done = false;
     let lastPartial = "";
     let buffer = "";
+    const calls: ToolCall[] = [];
     const decoder = new TextDecoder();
     try {
       for await (const bytes of res.body) {
@@ -165,13 +168,26 @@ export class CompatHttpProvider implements LLMProvider {
           }
           const chunk = JSON.parse(data) as {
             model?: string;
-            choices?: Array<{ delta?: { content?: string | null }; finish_reason?: string | null }>;
+            choices?: Array<{ delta?: { content?: string | null; tool_calls?: WireCall[] }; finish_reason?: string | null }>;
             usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
           };
           model = chunk.model ?? model;
           if (chunk.usage) usage = toUsage(chunk.usage);
           const choice = chunk.choices?.[0];
           if (choice?.finish_reason) reason = choice.finish_reason;
+          // Tool calls arrive as indexed pieces: the first names the call, the rest add arguments.
+          for (const piece of choice?.delta?.tool_calls ?? []) {
+            const index = piece.index ?? 0;
+            let call = calls[index];
+            if (call === undefined) {
+              call = { id: piece.id ?? `call_${index}`, name: piece.function?.name ?? "", arguments: "" };
+              calls[index] = call;
+              yield { type: "tool-call-start", index, id: call.id, name: call.name };
+            }
+            const args = piece.function?.arguments ?? "";
+            call.arguments += args;
+            if (args) yield { type: "tool-call-delta", index, id: call.id, delta: args };
+          }
           const delta = choice?.delta?.content;
           if (!delta) continue;
           content += delta;
@@ -205,7 +221,8 @@ export class CompatHttpProvider implements LLMProvider {
       type: "finish",
       response: {
         content,
-        ...(request.output ? { parsed: tryParse(content) } : {}),
+        ...(request.output && calls.length === 0 ? { parsed: tryParse(content) } : {}),
+        ...(calls.length > 0 ? { toolCalls: calls } : {}),
         model,
         finishReason: finishReason(reason),
         usage: finalUsage,
@@ -243,7 +260,7 @@ export class CompatHttpProvider implements LLMProvider {
   #body(request: ChatRequest): Record<string, unknown> {
     const g = request.generationConfig ?? {};
     const mode = this.#mode(request);
-    const messages = [...request.messages];
+    const messages = request.messages.map(wireMessage);
     if (request.output && mode !== "json_schema") {
       // Without a schema-enforcing API, the schema travels in the instructions.
       messages.unshift({
@@ -259,6 +276,14 @@ export class CompatHttpProvider implements LLMProvider {
       ...(g.topP !== undefined ? { top_p: g.topP } : {}),
       ...(g.stop !== undefined ? { stop: g.stop } : {}),
       ...(g.seed !== undefined ? { seed: g.seed } : {}),
+      ...(request.tools?.length
+        ? {
+            tools: request.tools.map((t) => ({
+              type: "function",
+              function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters },
+            })),
+          }
+        : {}),
       ...(mode === "json_schema" && request.output
         ? {
             response_format: {
@@ -277,7 +302,7 @@ export class CompatHttpProvider implements LLMProvider {
     if (reply.status < 200 || reply.status >= 300) throw this.#httpError(reply, requestId);
     let data: {
       model?: string;
-      choices?: Array<{ message?: { content?: string | null }; finish_reason?: string }>;
+      choices?: Array<{ message?: { content?: string | null; tool_calls?: WireCall[] }; finish_reason?: string }>;
       usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number };
     };
     try {
@@ -290,7 +315,13 @@ export class CompatHttpProvider implements LLMProvider {
       });
     }
     const choice = data.choices?.[0];
-    const content = choice?.message?.content;
+    const toolCalls = (choice?.message?.tool_calls ?? []).map((c, i): ToolCall => ({
+      id: c.id ?? `call_${i}`,
+      name: c.function?.name ?? "",
+      arguments: c.function?.arguments ?? "",
+    }));
+    // A reply that calls tools may have no text at all.
+    const content = choice?.message?.content ?? (toolCalls.length > 0 ? "" : undefined);
     if (typeof content !== "string") {
       throw new InvalidResponseError(`${this.name}: the answer has no choices[0].message.content.`, {
         provider: this.name,
@@ -302,7 +333,8 @@ export class CompatHttpProvider implements LLMProvider {
     const costUsd = computeCost(model, usage);
     return {
       content,
-      ...(request.output ? { parsed: tryParse(content) } : {}),
+      ...(request.output && toolCalls.length === 0 ? { parsed: tryParse(content) } : {}),
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
       model,
       finishReason: finishReason(choice?.finish_reason),
       usage,
@@ -351,6 +383,29 @@ export class CompatHttpProvider implements LLMProvider {
       },
     );
   }
+}
+
+interface WireCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+/** A ChatMessage on the chat-completions wire: tool calls and tool results have their own shapes there. */
+function wireMessage(message: ChatMessage): Record<string, unknown> {
+  if (message.role === "tool") return { role: "tool", tool_call_id: message.toolCallId, content: message.content };
+  if (message.role === "assistant" && message.toolCalls?.length) {
+    return {
+      role: "assistant",
+      content: message.content || null,
+      tool_calls: message.toolCalls.map((c) => ({
+        id: c.id,
+        type: "function",
+        function: { name: c.name, arguments: c.arguments },
+      })),
+    };
+  }
+  return { role: message.role, content: message.content };
 }
 
 function toUsage(u: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number }): Usage {

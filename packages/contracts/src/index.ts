@@ -20,6 +20,8 @@ export type {
 } from "./provider.js";
 export type {
   JsonObject,
+  KaizenTurnMetadata,
+  TurnExchange,
   LoadOptions,
   Memory,
   MemoryContext,
@@ -28,7 +30,7 @@ export type {
   SessionSummary,
   Turn,
 } from "./memory.js";
-export type { Tool, ToolExecutionContext, ToolInputCheck } from "./tools.js";
+export type { AnyTool, Tool, ToolExecutionContext, ToolInputCheck } from "./tools.js";
 export {
   AbortError,
   AuthenticationError,

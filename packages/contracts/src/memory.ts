@@ -2,7 +2,24 @@
 // calls; backends that can answer without I/O on another thread (in-process, SQLite) also
 // offer the synchronous ones, which the blocking `run()` uses.
 
+import type { ChatMessage } from "./provider.js";
+
 export type JsonObject = Record<string, unknown>;
+
+/**
+ * The messages of one turn between its user message and its final answer: each assistant reply
+ * that called tools (`toolCalls`) and each tool result (`role: "tool"`, `toolCallId`). An agent
+ * that used tools stores them as `metadata.exchange` when the turn completes, so the next turn of
+ * the session sees them; every backend keeps them as it keeps any metadata (JSON, round-tripped).
+ */
+export type TurnExchange = ChatMessage[];
+
+/** The metadata keys Kaizen itself writes; any other key is the caller's. */
+export interface KaizenTurnMetadata {
+  model?: string;
+  attempts?: number;
+  exchange?: TurnExchange;
+}
 
 /** One exchange: what the user sent and what the agent answered. */
 export interface Turn {
@@ -15,6 +32,7 @@ export interface Turn {
   outputs: JsonObject;
   /** Milliseconds since the epoch, when the turn was appended. */
   createdAt: number;
+  /** Free-form JSON; see `KaizenTurnMetadata` for the keys Kaizen writes (`exchange`: the turn's tool calls and results). */
   metadata?: JsonObject;
 }
 

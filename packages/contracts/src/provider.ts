@@ -1,11 +1,25 @@
 // The provider contract: what every LLM provider accepts and returns. Kept free of any SDK so
 // that implementations, the agent runtime and test suites can all depend on it.
 
-export type ChatRole = "system" | "user" | "assistant";
+export type ChatRole = "system" | "user" | "assistant" | "tool";
 
+/**
+ * One message of a conversation. Plain text messages are `{ role, content }` as ever; the tool
+ * loop adds two shapes: an assistant message carrying the tool calls it made (`toolCalls`, its
+ * `content` the text written beside them, often ""), and a `tool` message carrying one call's
+ * result under that call's id. Providers translate both to their wire format.
+ */
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** On an assistant message: the tool calls the model made in that reply, in its order. */
+  toolCalls?: ToolCall[];
+  /** On a tool message: the id of the call this result answers. */
+  toolCallId?: string;
+  /** On a tool message: the called tool's name (some APIs want it beside the id). */
+  toolName?: string;
+  /** On a tool message: the result is an error report (the tool threw, timed out, was denied or got invalid input). */
+  isError?: boolean;
 }
 
 /** Sampling and length controls, normalised across providers. */
@@ -49,6 +63,11 @@ export interface ToolSpec {
   name: string;
   description?: string;
   parameters: JsonSchema;
+  /**
+   * Ask the API to hold the arguments to the schema exactly (OpenAI `strict`, Anthropic `strict`),
+   * where the schema allows it. The provider decides per schema and sends it non-strict otherwise.
+   */
+  strict?: boolean;
 }
 
 export interface ToolCall {
@@ -128,6 +147,10 @@ export interface EmbedResponse {
 
 export type StreamEvent =
   | { type: "text-delta"; delta: string }
+  /** The model started a tool call: `index` is its place in the reply (parallel calls count from 0). */
+  | { type: "tool-call-start"; index: number; id: string; name: string }
+  /** More of a tool call's arguments (JSON text, in pieces). */
+  | { type: "tool-call-delta"; index: number; id: string; delta: string }
   /** With an output schema: the object parsed so far from the incomplete JSON. */
   | { type: "partial-object"; object: unknown }
   | { type: "finish"; response: ChatResponse };

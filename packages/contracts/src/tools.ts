@@ -29,3 +29,11 @@ export interface Tool<I = unknown, O = unknown> {
   /** Whether a call must be approved before it runs: a fixed answer or one per input. */
   readonly needsApproval?: boolean | ((input: I) => boolean | Promise<boolean>);
 }
+
+/**
+ * Any tool, whatever its input and output types: what an agent's `tools` list holds. (A
+ * `Tool<{ city: string }>` is not a `Tool<unknown>`, since its execute takes only its own input.)
+ */
+export interface AnyTool extends Omit<Tool<never, unknown>, "parseInput"> {
+  parseInput(input: unknown): ToolInputCheck<unknown>;
+}

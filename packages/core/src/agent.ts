@@ -1,5 +1,5 @@
 import { AbortError, ConfigurationError } from "@kaizen/contracts";
-import type { LLMProvider, ProviderOptions } from "@kaizen/contracts";
+import type { AnyTool, LLMProvider, ProviderOptions } from "@kaizen/contracts";
 import { BufferMemory } from "@kaizen/memory";
 import type { Memory } from "@kaizen/memory";
 import { createProvider } from "@kaizen/providers";
@@ -15,10 +15,14 @@ import { runLifecycle } from "./lifecycle.js";
 import { withSameThreadHint } from "./same-thread-hint.js";
 import type { Effect, Lifecycle, RunCall, RunPlan } from "./lifecycle.js";
 import { AgentStreamImpl, streamChat } from "./stream.js";
+import type { AgentStreamEvent } from "./stream.js";
+import { toolPlan } from "./tool-plan.js";
+import { runToolsAsync, runToolsSync } from "./tool-runner.js";
+import type { ToolCallRecord } from "./tool-types.js";
 import { traceRun } from "./telemetry.js";
 import type { TelemetrySettings } from "./telemetry.js";
 import type { AgentStream } from "./stream.js";
-import type { BatchOptions, BatchResult, DeepPartial, RunOptions } from "./types.js";
+import type { BatchOptions, BatchResult, RunOptions } from "./types.js";
 
 export interface BaseAgentOptions<S extends AnySignature> {
   config: BaseAgentConfig;
@@ -34,6 +38,12 @@ export interface BaseAgentOptions<S extends AnySignature> {
   hooks?: AgentHooks<InferOutputs<S>> | readonly AgentHooks<InferOutputs<S>>[];
   /** Where failing hooks (and `onProgress` callbacks) are reported. Default: `console.warn`. */
   onHookError?: HookErrorReporter;
+  /**
+   * Tools the model may call (`tool()` from this package, or any `Tool`). Each run loops
+   * model -> tools -> model until the model answers with the signature's outputs, at most
+   * `config.maxCycles` rounds.
+   */
+  tools?: readonly AnyTool[];
 }
 
 /**
@@ -91,6 +101,7 @@ export class BaseAgent<S extends AnySignature> {
       policy: config.hookErrors,
       report: options.onHookError ?? defaultHookErrorReporter,
     });
+    const tools = toolPlan(options.tools, config);
     const shape = describeSignature(signature);
     this.#inputNames = new Set(Object.keys(shape.inputs));
     const generationConfig: RunPlan["generationConfig"] = {};
@@ -116,6 +127,11 @@ export class BaseAgent<S extends AnySignature> {
       defaultTimeoutMs: config.timeoutMs,
       providerName: this.provider.name,
       hooks: this.#hooks.has,
+      tools: tools?.byName,
+      toolSpecs: tools?.specs,
+      maxCycles: config.maxCycles,
+      toolConcurrency: config.toolConcurrency,
+      toolTimeoutMs: config.toolTimeoutMs,
     };
     this.#telemetry = { agentName: shape.name, providerName: this.provider.name, recordContent: config.recordContent };
   }
@@ -189,7 +205,7 @@ export class BaseAgent<S extends AnySignature> {
     inputs: InferInputs<S>,
     options: RunOptions | undefined,
     controller: AbortController,
-  ): AsyncGenerator<DeepPartial<InferOutputs<S>>, InferOutputs<S>, undefined> {
+  ): AsyncGenerator<AgentStreamEvent<InferOutputs<S>>, InferOutputs<S>, undefined> {
     if (!this.config.useAsyncLlm) throw new ConfigurationError(ASYNC_MODE_MESSAGE, { field: "useAsyncLlm" });
     const outer = options?.signal;
     const forward = (): void => controller.abort(outer?.reason);
@@ -200,16 +216,22 @@ export class BaseAgent<S extends AnySignature> {
       const lifecycle = this.#lifecycle(call);
       let value: unknown;
       let failed = false;
+      let chats = 0;
       for (;;) {
         const step = resume(lifecycle, value, failed);
         if (step.done) return step.value as InferOutputs<S>;
         failed = false;
         try {
           const effect = step.value;
-          value =
-            effect.op === "chat"
-              ? yield* streamChat<DeepPartial<InferOutputs<S>>>(this.provider, effect.request)
-              : await this.#performAsync(effect);
+          if (effect.op === "chat") {
+            chats++;
+            value = yield* streamChat<InferOutputs<S>>(this.provider, effect.request, chats);
+          } else {
+            value = await this.#performAsync(effect);
+            if (effect.op === "tools") {
+              for (const record of value as ToolCallRecord[]) yield { type: "tool-result", step: effect.step, call: record };
+            }
+          }
         } catch (error) {
           value = error;
           failed = true;
@@ -267,7 +289,25 @@ export class BaseAgent<S extends AnySignature> {
       timeoutSignal = AbortSignal.timeout(budget);
       signal = signal === undefined ? timeoutSignal : AbortSignal.any([signal, timeoutSignal]);
     }
-    return { runId: ++this.#runs, mode, inputs: inputs as Record<string, unknown>, sessionId, signal, timeoutMs, timeoutSignal };
+    const onApproval = options?.onApproval;
+    if (onApproval !== undefined && typeof onApproval !== "function") {
+      throw new ConfigurationError(
+        `onApproval must be a function (call) => boolean | Promise<boolean>; got ${typeof onApproval}.`,
+        {
+          field: "onApproval",
+        },
+      );
+    }
+    return {
+      runId: ++this.#runs,
+      mode,
+      inputs: inputs as Record<string, unknown>,
+      sessionId,
+      signal,
+      timeoutMs,
+      timeoutSignal,
+      onApproval,
+    };
   }
 
   /** The run's lifecycle, traced (OpenTelemetry spans; a no-op until the app registers an SDK). */
@@ -285,6 +325,8 @@ export class BaseAgent<S extends AnySignature> {
         return this.memory.append!(effect.sessionId, effect.turn);
       case "hook":
         return this.#hooks.run(effect.name, effect.event, false);
+      case "tools":
+        return runToolsSync(effect.batch);
     }
   };
 
@@ -298,6 +340,8 @@ export class BaseAgent<S extends AnySignature> {
         return this.memory.appendAsync(effect.sessionId, effect.turn, { signal: effect.signal });
       case "hook":
         return this.#hooks.run(effect.name, effect.event, true);
+      case "tools":
+        return runToolsAsync(effect.batch, effect.concurrency);
     }
   };
 }

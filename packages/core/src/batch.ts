@@ -11,7 +11,7 @@ export async function runBatch<I, O>(
   run: (inputs: I, options: RunOptions) => Promise<O>,
   report: (error: unknown) => void,
 ): Promise<BatchResult<O>[]> {
-  const { concurrency = 16, signal, onProgress, timeoutMs, sessionId } = options;
+  const { concurrency = 16, signal, onProgress, timeoutMs, sessionId, onApproval } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigurationError(
       `concurrency must be a positive integer; got ${String(concurrency)}. Fix: e.g. { concurrency: 16 }.`,
@@ -52,6 +52,7 @@ export async function runBatch<I, O>(
       const runOptions: RunOptions = {};
       if (signal !== undefined) runOptions.signal = signal;
       if (timeoutMs !== undefined) runOptions.timeoutMs = timeoutMs;
+      if (onApproval !== undefined) runOptions.onApproval = onApproval;
       try {
         const id = sessionId?.(inputs, index);
         if (id !== undefined) runOptions.sessionId = id;

@@ -45,6 +45,19 @@ export interface BaseAgentConfigOptions {
    * `gen_ai.output.messages`). Default false: spans carry counts, models and timings, never text.
    */
   recordContent?: boolean;
+  /**
+   * With tools: the most model -> tools rounds in one run. A reply that asks for tools once this
+   * many rounds are used ends the run with a MaxCyclesError. Default 5.
+   */
+  maxCycles?: number;
+  /** With tools: the most tool calls of one reply running at once in runAsync and streamAsync. Default 4. */
+  toolConcurrency?: number;
+  /**
+   * With tools: the time budget of one tool call; when it runs out the call's signal fires and the
+   * model is told the call timed out. Default: none (the run's own timeoutMs still applies).
+   * run() cannot interrupt a synchronous execute: there it is checked when the call returns.
+   */
+  toolTimeoutMs?: number;
 }
 
 /** One thing wrong with a configuration. */
@@ -85,6 +98,9 @@ const KNOWN_OPTIONS = [
   "memoryMaxTurns",
   "hookErrors",
   "recordContent",
+  "maxCycles",
+  "toolConcurrency",
+  "toolTimeoutMs",
 ] as const satisfies readonly (keyof BaseAgentConfigOptions)[];
 const SECRET_OPTION = /key|token|secret|password|authorization/i;
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
@@ -111,6 +127,9 @@ export class BaseAgentConfig {
   readonly memoryMaxTurns: number | undefined;
   readonly hookErrors: HookErrorPolicy;
   readonly recordContent: boolean;
+  readonly maxCycles: number;
+  readonly toolConcurrency: number;
+  readonly toolTimeoutMs: number | undefined;
 
   constructor(given: BaseAgentConfigOptions) {
     const options = withModelString(given);
@@ -132,6 +151,9 @@ export class BaseAgentConfig {
     this.memoryMaxTurns = options.memoryMaxTurns;
     this.hookErrors = options.hookErrors ?? "report";
     this.recordContent = options.recordContent ?? false;
+    this.maxCycles = options.maxCycles ?? 5;
+    this.toolConcurrency = options.toolConcurrency ?? 4;
+    this.toolTimeoutMs = options.toolTimeoutMs;
     Object.freeze(this);
   }
 
@@ -338,6 +360,30 @@ export function validateConfigOptions(options: unknown): ConfigProblem[] {
       "recordContent",
       `recordContent must be a boolean (true or false); got ${describe(o.recordContent)}. ` +
         `Fix: recordContent: true to put prompt and answer text on the OpenTelemetry spans, or leave it out (default false).`,
+    );
+  }
+  if (
+    o.maxCycles !== undefined &&
+    !(Number.isInteger(o.maxCycles) && (o.maxCycles as number) >= 1 && (o.maxCycles as number) <= 100)
+  ) {
+    add(
+      "maxCycles",
+      `maxCycles must be an integer from 1 to 100; got ${describe(o.maxCycles)}. Fix: e.g. maxCycles: 5 (the default): the most model -> tools rounds per run.`,
+    );
+  }
+  if (o.toolConcurrency !== undefined && !(Number.isInteger(o.toolConcurrency) && (o.toolConcurrency as number) >= 1)) {
+    add(
+      "toolConcurrency",
+      `toolConcurrency must be a positive integer; got ${describe(o.toolConcurrency)}. Fix: e.g. toolConcurrency: 4 (the default), or 1 to run one tool call at a time.`,
+    );
+  }
+  if (
+    o.toolTimeoutMs !== undefined &&
+    !(typeof o.toolTimeoutMs === "number" && Number.isFinite(o.toolTimeoutMs) && o.toolTimeoutMs > 0)
+  ) {
+    add(
+      "toolTimeoutMs",
+      `toolTimeoutMs must be a positive number of milliseconds; got ${describe(o.toolTimeoutMs)}. Fix: e.g. toolTimeoutMs: 10_000, or leave it out.`,
     );
   }
   return problems;

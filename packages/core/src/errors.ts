@@ -51,3 +51,29 @@ function describeIssue(issue: OutputIssue): string {
   const where = issue.path.length > 0 ? issue.path.join(".") : "(output)";
   return `${where}: ${issue.message}`;
 }
+
+/**
+ * The model kept asking for tools: a reply asked for more after `maxCycles` model -> tools rounds.
+ * Carries the setting, the rounds used and the calls of the last round (not run).
+ */
+export class MaxCyclesError extends KaizenError {
+  /** The setting that ran out. */
+  readonly field = "maxCycles";
+  readonly maxCycles: number;
+  /** Model -> tools rounds completed before the run stopped. */
+  readonly cyclesUsed: number;
+  /** The names of the tools the last reply asked for (not run). */
+  readonly pendingTools: readonly string[];
+
+  constructor(options: { maxCycles: number; cyclesUsed: number; pendingTools: readonly string[] }) {
+    super(
+      "max_cycles_exceeded",
+      `The model still asked for tools (${options.pendingTools.join(", ")}) after ${options.cyclesUsed} model -> tools ` +
+        `round${options.cyclesUsed === 1 ? "" : "s"}, the limit set by maxCycles = ${options.maxCycles}. ` +
+        `Fix: raise maxCycles in BaseAgentConfig, or make the instructions or tool results lead the model to an answer sooner.`,
+    );
+    this.maxCycles = options.maxCycles;
+    this.cyclesUsed = options.cyclesUsed;
+    this.pendingTools = options.pendingTools;
+  }
+}

@@ -21,10 +21,14 @@ export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_rea
 export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
 export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
 export const ATTR_GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
+export const ATTR_GEN_AI_TOOL_NAME = "gen_ai.tool.name";
+export const ATTR_GEN_AI_TOOL_CALL_ID = "gen_ai.tool.call.id";
+export const ATTR_GEN_AI_TOOL_TYPE = "gen_ai.tool.type";
 export const ATTR_ERROR_TYPE = "error.type";
 
 export const GEN_AI_OPERATION_CHAT = "chat";
 export const GEN_AI_OPERATION_INVOKE_AGENT = "invoke_agent";
+export const GEN_AI_OPERATION_EXECUTE_TOOL = "execute_tool";
 
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
@@ -35,3 +39,4 @@ export const ATTR_KAIZEN_RUN_ATTEMPTS = "kaizen.run.attempts";
 export const ATTR_KAIZEN_RUN_PROVIDER_ATTEMPTS = "kaizen.run.provider_attempts";
 export const ATTR_KAIZEN_CHAT_ATTEMPT = "kaizen.chat.attempt";
 export const ATTR_KAIZEN_CHAT_PROVIDER_ATTEMPTS = "kaizen.chat.provider_attempts";
+export const ATTR_KAIZEN_TOOL_STATUS = "kaizen.tool.status";

@@ -1,6 +1,7 @@
 import type { OutputIssue } from "@kaizen/signatures";
 import type { HookErrorPolicy } from "./config.js";
 import type { RunInfo } from "./run-info.js";
+import type { ToolCallRecord } from "./tool-types.js";
 
 export interface RunEventBase {
   runId: number;
@@ -37,6 +38,22 @@ export type RetryEvent =
       attempt: number;
     });
 
+/** The model asked for a tool call; fired before it is validated and run. */
+export interface ToolCallEvent extends RunEventBase {
+  /** The model call (1-based) whose reply asked for it. */
+  step: number;
+  id: string;
+  name: string;
+  /** The arguments as the model wrote them (JSON text). */
+  arguments: string;
+}
+
+/** A tool call ended (any status); its result is about to go back to the model. */
+export interface ToolResultEvent extends RunEventBase {
+  step: number;
+  call: ToolCallRecord;
+}
+
 type HookResult = void | Promise<void>;
 
 /**
@@ -49,6 +66,8 @@ export interface AgentHooks<O = Record<string, unknown>> {
   afterRun?(event: AfterRunEvent<O>): HookResult;
   onError?(event: ErrorEvent): HookResult;
   onRetry?(event: RetryEvent): HookResult;
+  onToolCall?(event: ToolCallEvent): HookResult;
+  onToolResult?(event: ToolResultEvent): HookResult;
 }
 
 export type HookName = keyof AgentHooks;
@@ -80,7 +99,14 @@ export class HookRunner {
     this.#policy = options.policy;
     this.#report = options.report;
     const has = (name: HookName): boolean => options.hooks.some((h) => typeof h[name] === "function");
-    this.has = { beforeRun: has("beforeRun"), afterRun: has("afterRun"), onError: has("onError"), onRetry: has("onRetry") };
+    this.has = {
+      beforeRun: has("beforeRun"),
+      afterRun: has("afterRun"),
+      onError: has("onError"),
+      onRetry: has("onRetry"),
+      onToolCall: has("onToolCall"),
+      onToolResult: has("onToolResult"),
+    };
   }
 
   /**

@@ -14,6 +14,7 @@ export {
   MemoryConnectionError,
   MemoryError,
   OutputTruncatedError,
+  MaxCyclesError,
   OutputValidationError,
   ProviderError,
   RateLimitError,
@@ -32,8 +33,14 @@ export type {
   HookName,
   RetryEvent,
   RunEventBase,
+  ToolCallEvent,
+  ToolResultEvent,
 } from "./hooks.js";
+export { tool } from "./tool.js";
+export type { AnyTool, Tool, ToolExecutionContext } from "@kaizen/contracts";
+export type { ToolOptions, ZodTool } from "./tool.js";
+export type { ApprovalHandler, ApprovalRequest, RunStep, ToolCallRecord, ToolCallStatus } from "./tool-types.js";
 export { getRunInfo } from "./run-info.js";
 export type { RunInfo } from "./run-info.js";
-export type { AgentStream } from "./stream.js";
+export type { AgentStream, AgentStreamEvent } from "./stream.js";
 export type { BatchOptions, BatchProgress, BatchResult, DeepPartial, RunOptions } from "./types.js";

@@ -1,14 +1,25 @@
 import { TimeoutError } from "@kaizen/contracts";
-import type { ChatMessage, ChatRequest, ChatResponse, GenerationConfig, OutputSchemaSpec } from "@kaizen/contracts";
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  GenerationConfig,
+  OutputSchemaSpec,
+  Tool,
+  ToolSpec,
+} from "@kaizen/contracts";
 import type { MemoryContext, NewTurn } from "@kaizen/memory";
 import { formatIssuesForReask, parseOutputs, validateInputs } from "@kaizen/signatures";
 import type { AnySignature } from "@kaizen/signatures";
-import { OutputValidationError } from "./errors.js";
+import { MaxCyclesError, OutputValidationError } from "./errors.js";
 import { finishError } from "./finish-decision.js";
 import type { HookName, RunEventBase } from "./hooks.js";
 import { buildMessages } from "./messages.js";
 import { addUsage, emptyUsage, recordRunInfo } from "./run-info.js";
 import type { RunInfo } from "./run-info.js";
+import { resultContent } from "./tool-runner.js";
+import type { ToolBatch } from "./tool-runner.js";
+import type { ApprovalHandler, RunStep, ToolCallRecord } from "./tool-types.js";
 
 /**
  * What the lifecycle asks its driver to do. The lifecycle itself does no I/O: `run()` performs
@@ -19,6 +30,8 @@ export type Effect =
   | { op: "load"; sessionId: string; maxTurns: number | undefined; signal: AbortSignal | undefined }
   | { op: "chat"; request: ChatRequest }
   | { op: "append"; sessionId: string; turn: NewTurn; signal: AbortSignal | undefined }
+  /** Runs the tool calls of one reply; resolves to one record per call, in the calls' order. */
+  | { op: "tools"; step: number; batch: ToolBatch; concurrency: number }
   | { op: "hook"; name: HookName; event: RunEventBase };
 
 /** Everything about an agent that does not change between runs, computed once. */
@@ -33,6 +46,13 @@ export interface RunPlan {
   defaultTimeoutMs: number | undefined;
   providerName: string;
   hooks: Readonly<Record<HookName, boolean>>;
+  /** The agent's tools by name; undefined when it has none. */
+  tools: ReadonlyMap<string, Tool> | undefined;
+  /** The tools as the model sees them (sent with every request of the run). */
+  toolSpecs: readonly ToolSpec[] | undefined;
+  maxCycles: number;
+  toolConcurrency: number;
+  toolTimeoutMs: number | undefined;
 }
 
 export interface RunCall {
@@ -45,6 +65,8 @@ export interface RunCall {
   timeoutMs: number | undefined;
   /** Fires when `timeoutMs` runs out (async modes), so an abort it caused becomes a TimeoutError. */
   timeoutSignal: AbortSignal | undefined;
+  /** Decides on tool calls that need approval; without it they are denied. */
+  onApproval: ApprovalHandler | undefined;
 }
 
 export type Lifecycle = Generator<Effect, Record<string, unknown>, unknown>;
@@ -70,18 +92,26 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
 
     const usage = emptyUsage();
     const requestIds: string[] = [];
+    const steps: RunStep[] = [];
+    // The turn's tool exchange (assistant calls and results): saved with the turn, never the re-asks.
+    const exchange: ChatMessage[] = [];
     let costUsd: number | undefined;
     let providerAttempts = 0;
     let attempts = 0;
+    let cycles = 0;
     let response: ChatResponse;
     let outputs: Record<string, unknown>;
     for (;;) {
-      attempts++;
       const request: ChatRequest = { messages, model: plan.model, output: plan.output };
+      if (plan.toolSpecs !== undefined) request.tools = plan.toolSpecs as ToolSpec[];
       if (plan.generationConfig !== undefined) request.generationConfig = plan.generationConfig;
       if (call.signal !== undefined) request.signal = call.signal;
       if (deadline !== undefined) request.timeoutMs = remainingTime(deadline, timeoutMs!, plan.providerName);
+      const asked = performance.now();
       response = (yield { op: "chat", request }) as ChatResponse;
+      const step: RunStep = { step: steps.length + 1, toolCalls: [], usage: response.usage, modelMs: performance.now() - asked };
+      if (response.costUsd !== undefined) step.costUsd = response.costUsd;
+      steps.push(step);
 
       addUsage(usage, response.usage);
       if (response.costUsd !== undefined) costUsd = (costUsd ?? 0) + response.costUsd;
@@ -91,6 +121,42 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
         yield { op: "hook", name: "onRetry", event: { ...event, kind: "provider", attempt: response.attempts } as RunEventBase };
       }
 
+      const calls = plan.tools === undefined ? undefined : response.toolCalls;
+      if (calls !== undefined && calls.length > 0) {
+        if (cycles >= plan.maxCycles) {
+          throw new MaxCyclesError({ maxCycles: plan.maxCycles, cyclesUsed: cycles, pendingTools: calls.map((c) => c.name) });
+        }
+        cycles++;
+        if (plan.hooks.onToolCall) {
+          for (const c of calls) {
+            const called = { ...event, step: step.step, id: c.id, name: c.name, arguments: c.arguments };
+            yield { op: "hook", name: "onToolCall", event: called as RunEventBase };
+          }
+        }
+        const batch: ToolBatch = {
+          calls,
+          tools: plan.tools!,
+          runId: String(call.runId),
+          sessionId: call.sessionId,
+          signal: call.signal,
+          onApproval: call.onApproval,
+          timeoutMs: plan.toolTimeoutMs,
+        };
+        const records = (yield { op: "tools", step: step.step, batch, concurrency: plan.toolConcurrency }) as ToolCallRecord[];
+        step.toolCalls = records;
+        const turn: ChatMessage[] = [{ role: "assistant", content: response.content, toolCalls: calls }];
+        for (const record of records) turn.push(toolMessage(record));
+        messages.push(...turn);
+        exchange.push(...turn);
+        if (plan.hooks.onToolResult) {
+          for (const record of records) {
+            yield { op: "hook", name: "onToolResult", event: { ...event, step: step.step, call: record } as RunEventBase };
+          }
+        }
+        continue;
+      }
+
+      attempts++;
       const parsed = parseOutputs(plan.signature, response.parsed ?? response.content);
       const stopped = finishError(response, {
         provider: plan.providerName,
@@ -116,7 +182,9 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
     }
 
     if (call.sessionId !== undefined) {
-      const turn: NewTurn = { inputs, outputs, metadata: { model: response.model, attempts } };
+      const metadata: Record<string, unknown> = { model: response.model, attempts };
+      if (exchange.length > 0) metadata.exchange = exchange;
+      const turn: NewTurn = { inputs, outputs, metadata };
       yield { op: "append", sessionId: call.sessionId, turn, signal: call.signal };
     }
 
@@ -132,6 +200,8 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
       structuredOutput: response.structuredOutput,
       finishReason: response.finishReason,
       requestIds,
+      steps,
+      toolCycles: cycles,
     };
     if (costUsd !== undefined) info.costUsd = costUsd;
     if (call.sessionId !== undefined) info.sessionId = call.sessionId;
@@ -143,6 +213,12 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
     if (plan.hooks.onError) yield { op: "hook", name: "onError", event: { ...event, error } as RunEventBase };
     throw error;
   }
+}
+
+function toolMessage(record: ToolCallRecord): ChatMessage {
+  const message: ChatMessage = { role: "tool", toolCallId: record.id, toolName: record.name, content: resultContent(record) };
+  if (record.status !== "ok") message.isError = true;
+  return message;
 }
 
 function timeoutError(plan: RunPlan, call: RunCall, cause: unknown): TimeoutError {

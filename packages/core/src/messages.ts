@@ -22,11 +22,26 @@ export function buildMessages(
       : systemMessage,
   ];
   for (const turn of context.turns) {
-    messages.push(
-      { role: "user", content: renderUserMessage(signature, turn.inputs as never) },
-      { role: "assistant", content: JSON.stringify(turn.outputs) },
-    );
+    messages.push({ role: "user", content: renderUserMessage(signature, turn.inputs as never) });
+    // The turn's tool calls and results, between its question and its answer, as they happened.
+    for (const message of exchangeOf(turn.metadata)) messages.push(message);
+    messages.push({ role: "assistant", content: JSON.stringify(turn.outputs) });
   }
   messages.push(user);
   return messages;
+}
+
+/** The tool exchange a turn stored (`metadata.exchange`), keeping only well-formed messages. */
+function exchangeOf(metadata: Record<string, unknown> | undefined): ChatMessage[] {
+  const stored = metadata?.exchange;
+  if (!Array.isArray(stored)) return [];
+  const out: ChatMessage[] = [];
+  for (const item of stored as unknown[]) {
+    if (typeof item !== "object" || item === null) continue;
+    const m = item as ChatMessage;
+    if (typeof m.content !== "string") continue;
+    if (m.role === "tool" && typeof m.toolCallId === "string") out.push(m);
+    else if (m.role === "assistant" && Array.isArray(m.toolCalls)) out.push(m);
+  }
+  return out;
 }

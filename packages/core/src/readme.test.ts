@@ -116,6 +116,13 @@ describe("README", () => {
     expect(Number(lines.at(-1))).toBeGreaterThanOrEqual(0);
   });
 
+  it("tools calls get_weather once, then answers with the signature's output", async () => {
+    const [type, ...calls] = await runExample("tools");
+    expect(type).toBe("string");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatch(/^get_weather ok \{"city":".*","tempC":21\}$/);
+  });
+
   it("server answers POST /api/chat", async () => {
     await runExample("server");
     const { server: http } = (await import("./__fixtures__/readme/server.js")) as { server: Server };

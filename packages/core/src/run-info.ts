@@ -1,4 +1,5 @@
 import type { FinishReason, StructuredOutputMode, Usage } from "@kaizen/contracts";
+import type { RunStep } from "./tool-types.js";
 
 /** How a run went. Kept beside the result (not on it), so the result holds only the output fields. */
 export interface RunInfo {
@@ -23,6 +24,13 @@ export interface RunInfo {
   finishReason: FinishReason;
   /** The provider's request ids, one per answer, where the API sent them. */
   requestIds: string[];
+  /**
+   * Each model call in order: the tool calls its reply asked for (input, output or error, status,
+   * ms; none for the answer) and its usage. `usage` above is their total.
+   */
+  steps: RunStep[];
+  /** Model -> tools rounds used (0 without tools); at most `maxCycles`. */
+  toolCycles: number;
   sessionId?: string;
 }
 

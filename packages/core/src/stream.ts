@@ -1,6 +1,22 @@
 import { AbortError, InvalidResponseError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, LLMProvider } from "@kaizen/contracts";
+import type { ToolCallRecord } from "./tool-types.js";
 import type { DeepPartial } from "./types.js";
+
+/**
+ * What `stream.events()` yields, in order. `step` numbers the model calls of the run (1 for the
+ * first; each tool round adds one). The last event is always `final`.
+ */
+export type AgentStreamEvent<T> =
+  | { type: "text-delta"; step: number; delta: string }
+  | { type: "tool-call-start"; step: number; index: number; id: string; name: string }
+  | { type: "tool-call-delta"; step: number; index: number; id: string; delta: string }
+  /** A tool call ended (any status); its result goes back to the model next. */
+  | { type: "tool-result"; step: number; call: ToolCallRecord }
+  /** The outputs parsed so far from the answer as the model writes it. */
+  | { type: "partial-output"; step: number; output: DeepPartial<T> }
+  /** The validated result (the same object as `stream.result`). */
+  | { type: "final"; output: T };
 
 /**
  * The partial outputs of one run as they arrive, ending with the validated final result (the same
@@ -13,6 +29,11 @@ export interface AgentStream<T> extends AsyncIterable<DeepPartial<T>> {
    * loop was left early.
    */
   readonly result: Promise<T>;
+  /**
+   * The run as typed events: text deltas, tool calls as they are written and their results,
+   * partial outputs, then the final value. Iterate either this or the stream itself, once.
+   */
+  events(): AsyncIterable<AgentStreamEvent<T>>;
   /** Stops the run and closes the upstream request. */
   cancel(): void;
 }
@@ -40,9 +61,9 @@ export class AgentStreamImpl<T> implements AgentStream<T> {
   #settled = false;
   #started = false;
   readonly #controller: AbortController;
-  readonly #source: () => AsyncGenerator<DeepPartial<T>, T, undefined>;
+  readonly #source: () => AsyncGenerator<AgentStreamEvent<T>, T, undefined>;
 
-  constructor(source: () => AsyncGenerator<DeepPartial<T>, T, undefined>, controller: AbortController) {
+  constructor(source: () => AsyncGenerator<AgentStreamEvent<T>, T, undefined>, controller: AbortController) {
     this.#source = source;
     this.#controller = controller;
     const result = new ResultPromise<T>((resolve, reject) => {
@@ -72,17 +93,33 @@ export class AgentStreamImpl<T> implements AgentStream<T> {
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<DeepPartial<T>, void, undefined> {
-    if (this.#started)
-      throw new TypeError("An agent stream can be iterated once. Call agent.streamAsync() again for another run.");
-    this.#started = true;
+    this.#start();
+    return this.#partials();
+  }
+
+  events(): AsyncIterable<AgentStreamEvent<T>> {
+    this.#start();
     return this.#iterate();
   }
 
-  async *#iterate(): AsyncGenerator<DeepPartial<T>, void, undefined> {
+  #start(): void {
+    if (this.#started)
+      throw new TypeError("An agent stream can be iterated once. Call agent.streamAsync() again for another run.");
+    this.#started = true;
+  }
+
+  async *#partials(): AsyncGenerator<DeepPartial<T>, void, undefined> {
+    for await (const event of this.#iterate()) {
+      if (event.type === "partial-output") yield event.output;
+      else if (event.type === "final") yield event.output as DeepPartial<T>;
+    }
+  }
+
+  async *#iterate(): AsyncGenerator<AgentStreamEvent<T>, void, undefined> {
     try {
       const final = yield* this.#source();
       this.#settle(() => this.#resolve(final));
-      yield final as DeepPartial<T>;
+      yield { type: "final", output: final };
     } catch (error) {
       this.#settle(() => this.#reject(error));
       throw error;
@@ -111,15 +148,32 @@ export class AgentStreamImpl<T> implements AgentStream<T> {
 }
 
 /**
- * Streams one chat: yields the partial objects the provider parses, returns its final response.
- * A provider without `streamAsync` falls back to one `chatAsync` (no partials).
+ * Streams one chat: yields its text, tool-call and partial-output events, returns its final
+ * response. A provider without `streamAsync` falls back to one `chatAsync` (no events).
  */
-export async function* streamChat<P>(provider: LLMProvider, request: ChatRequest): AsyncGenerator<P, ChatResponse, undefined> {
+export async function* streamChat<T>(
+  provider: LLMProvider,
+  request: ChatRequest,
+  step: number,
+): AsyncGenerator<AgentStreamEvent<T>, ChatResponse, undefined> {
   if (provider.streamAsync === undefined) return provider.chatAsync(request);
   let finish: ChatResponse | undefined;
   for await (const event of provider.streamAsync(request)) {
-    if (event.type === "partial-object") yield event.object as P;
-    else if (event.type === "finish") finish = event.response;
+    switch (event.type) {
+      case "partial-object":
+        yield { type: "partial-output", step, output: event.object as DeepPartial<T> };
+        break;
+      case "text-delta":
+        yield { type: "text-delta", step, delta: event.delta };
+        break;
+      case "tool-call-start":
+      case "tool-call-delta":
+        yield { ...event, step };
+        break;
+      case "finish":
+        finish = event.response;
+        break;
+    }
   }
   if (request.signal?.aborted) throw new AbortError("The stream was cancelled before its final result.");
   if (finish === undefined) {

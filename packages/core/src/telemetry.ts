@@ -5,6 +5,7 @@ import type { ChatRequest, ChatResponse } from "@kaizen/contracts";
 import * as A from "./genai-attributes.js";
 import type { Lifecycle, RunCall } from "./lifecycle.js";
 import { recordChatMetrics } from "./telemetry-metrics.js";
+import { toolTracer } from "./telemetry-tools.js";
 
 // The trace API's tracers are proxies: one taken now follows a TracerProvider registered later.
 const tracer = trace.getTracer("@kaizen/core");
@@ -50,8 +51,10 @@ export function* traceRun(settings: TelemetrySettings, call: RunCall, lifecycle:
         endRun(run, totals);
         return step.value;
       }
-      const effect = step.value;
+      let effect = step.value;
       if (effect.op === "chat") chat = new ChatSpan(settings, call, effect.request, ++totals.answers, runContext);
+      // Tool calls get their spans from the runner, which knows when each starts and ends.
+      if (effect.op === "tools") effect = { ...effect, batch: { ...effect.batch, tracer: toolTracer(runContext) } };
       try {
         value = yield effect;
         failed = false;

@@ -1,3 +1,5 @@
+import type { ApprovalHandler } from "./tool-types.js";
+
 /** A deep partial of an output object: what a stream has parsed so far. */
 export type DeepPartial<T> = T extends (infer U)[]
   ? DeepPartial<U>[]
@@ -17,6 +19,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Time budget of this run (retries and re-asks included); overrides the config's `timeoutMs`. */
   timeoutMs?: number;
+  /**
+   * Decides on each tool call whose tool `needsApproval`, its input already validated. Without
+   * it such calls are denied (and the model is told so). In `run()` it must answer synchronously.
+   */
+  onApproval?: ApprovalHandler;
 }
 
 export interface BatchProgress {
@@ -34,6 +41,8 @@ export interface BatchOptions<I> {
   onProgress?: (progress: BatchProgress) => void;
   /** Time budget of each run. */
   timeoutMs?: number;
+  /** Decides on tool calls that need approval, in every item's run (see RunOptions.onApproval). */
+  onApproval?: ApprovalHandler;
   /** The session of each item, if any; items sharing a session run in no guaranteed order. */
   sessionId?: (inputs: I, index: number) => string | undefined;
 }

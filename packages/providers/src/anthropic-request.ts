@@ -1,14 +1,8 @@
 // ChatRequest -> Anthropic Messages API body, and Message -> ChatResponse. Shared by the async,
 // sync (bridge) and streaming paths so the three can never disagree on the wire format.
-import type {
-  ChatMessage,
-  ChatRequest,
-  ChatResponse,
-  FinishReason,
-  StructuredOutputMode,
-  ToolCall,
-  Usage,
-} from "@kaizen/contracts";
+export { toAnthropicMessages } from "./anthropic-messages.js";
+import type { ChatRequest, ChatResponse, FinishReason, StructuredOutputMode, ToolCall, Usage } from "@kaizen/contracts";
+import { toAnthropicMessages, type AnthropicMessage } from "./anthropic-messages.js";
 import { applyAnthropicModelRules, type ApplyRulesOptions } from "./anthropic-model-rules.js";
 import { lowerSchemaForAnthropic } from "./anthropic-schema.js";
 import { parseJsonFromText } from "./partial-json.js";
@@ -17,7 +11,7 @@ import { parseJsonFromText } from "./partial-json.js";
 export interface AnthropicParams {
   model: string;
   max_tokens: number;
-  messages: Array<{ role: "user" | "assistant"; content: string }>;
+  messages: AnthropicMessage[];
   system?: string;
   temperature?: number;
   top_p?: number;
@@ -42,25 +36,6 @@ export interface AnthropicMappingOptions {
   rules?: ApplyRulesOptions;
 }
 
-/** Merges consecutive same-role turns: the API wants user and assistant to alternate. */
-export function toAnthropicMessages(messages: readonly ChatMessage[]): {
-  system: string | undefined;
-  messages: AnthropicParams["messages"];
-} {
-  const system: string[] = [];
-  const out: AnthropicParams["messages"] = [];
-  for (const message of messages) {
-    if (message.role === "system") {
-      system.push(message.content);
-      continue;
-    }
-    const last = out[out.length - 1];
-    if (last && last.role === message.role) last.content = `${last.content}\n\n${message.content}`;
-    else out.push({ role: message.role, content: message.content });
-  }
-  return { system: system.length > 0 ? system.join("\n\n") : undefined, messages: out };
-}
-
 function jsonInstructions(schema: Record<string, unknown>): string {
   return (
     "Respond with a single JSON object and nothing else (no prose, no code fence). " +
@@ -82,11 +57,23 @@ export function buildAnthropicParams(request: ChatRequest, options: AnthropicMap
   if (config.stop !== undefined && config.stop.length > 0) params.stop_sequences = config.stop;
   if (options.rules) applyAnthropicModelRules(params, options.rules);
 
-  const tools: NonNullable<AnthropicParams["tools"]> = (request.tools ?? []).map((tool) => ({
-    name: tool.name,
-    ...(tool.description === undefined ? {} : { description: tool.description }),
-    input_schema: tool.parameters,
-  }));
+  const tools: NonNullable<AnthropicParams["tools"]> = (request.tools ?? []).map((tool) =>
+    // Strict only when asked: the lowering moves constraints into descriptions, which a tool's
+    // own schema should keep unless the caller wants grammar-constrained arguments.
+    tool.strict === true && options.strictTools
+      ? {
+          name: tool.name,
+          ...(tool.description === undefined ? {} : { description: tool.description }),
+          input_schema: lowerSchemaForAnthropic(tool.parameters).schema,
+          strict: true,
+        }
+      : {
+          name: tool.name,
+          ...(tool.description === undefined ? {} : { description: tool.description }),
+          input_schema: tool.parameters,
+        },
+  );
+  const hasTools = tools.length > 0;
   if (request.toolChoice !== undefined && tools.length > 0) {
     const choice = request.toolChoice;
     params.tool_choice =
@@ -108,7 +95,9 @@ export function buildAnthropicParams(request: ChatRequest, options: AnthropicMap
         input_schema: schema,
         ...(options.strictTools ? { strict: true } : {}),
       });
-      params.tool_choice = { type: "tool", name: output.name };
+      // With the caller's tools beside it, forcing the answer tool would forbid them: the model
+      // must call some tool, and calling this one is answering.
+      params.tool_choice = hasTools ? { type: "any" } : { type: "tool", name: output.name };
       outputToolName = output.name;
       structuredOutput = "tool";
     } else if (mode === "json_schema") {
@@ -196,7 +185,9 @@ export function toChatResponse(
         parsed = block.input;
         outputJson = block.json;
       } else {
-        toolCalls.push({ id: block.id ?? "", name: block.name ?? "", arguments: JSON.stringify(block.input ?? {}) });
+        // The streamed JSON text as written, so arguments that do not parse reach the agent as such.
+        const args = block.json !== undefined && block.json !== "" ? block.json : JSON.stringify(block.input ?? {});
+        toolCalls.push({ id: block.id ?? "", name: block.name ?? "", arguments: args });
       }
     }
   }

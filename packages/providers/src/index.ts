@@ -9,7 +9,7 @@ export { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.
 export type { StrictLowering } from "./openai-schema.js";
 
 // Mock
-export { MockProvider, mockResponse } from "./mock-provider.js";
+export { MockProvider, mockResponse, mockToolCalls } from "./mock-provider.js";
 export type { MockFullResponse, MockProviderOptions, MockReply, MockResponder } from "./mock-provider.js";
 
 // Registry

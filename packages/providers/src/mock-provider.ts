@@ -35,6 +35,23 @@ export interface MockProviderOptions {
   embeddingDimensions?: number;
 }
 
+/**
+ * A reply in which the model calls tools (parallel when several): `finishReason: "tool_calls"`.
+ * Arguments given as an object are sent as its JSON; a string goes as written (e.g. malformed).
+ */
+export function mockToolCalls(
+  calls: ReadonlyArray<{ name: string; arguments: object | string; id?: string }>,
+  fields: Partial<ChatResponse> = {},
+): MockFullResponse {
+  const toolCalls = calls.map((call, i) => ({
+    id: call.id ?? `call_mock_${++mockCallCounter}_${i}`,
+    name: call.name,
+    arguments: typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
+  }));
+  return mockResponse({ content: "", finishReason: "tool_calls", ...fields, toolCalls });
+}
+let mockCallCounter = 0;
+
 /** Marks an object as full response fields rather than a structured answer. */
 export function mockResponse(fields: Partial<ChatResponse>): MockFullResponse {
   return { ...fields, [FULL_RESPONSE]: true };
@@ -187,6 +204,12 @@ export class MockProvider implements LLMProvider {
     const response = await this.chatAsync(request);
     // Deterministic chunks of 8 characters, so consumers see several deltas.
     for (let i = 0; i < response.content.length; i += 8) yield { type: "text-delta", delta: response.content.slice(i, i + 8) };
+    for (const [index, call] of (response.toolCalls ?? []).entries()) {
+      yield { type: "tool-call-start", index, id: call.id, name: call.name };
+      for (let i = 0; i < call.arguments.length; i += 8) {
+        yield { type: "tool-call-delta", index, id: call.id, delta: call.arguments.slice(i, i + 8) };
+      }
+    }
     if (response.parsed !== undefined) yield { type: "partial-object", object: response.parsed };
     yield { type: "finish", response };
   }

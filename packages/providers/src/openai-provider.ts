@@ -204,6 +204,8 @@ export class OpenAIProvider implements LLMProvider {
         structuredOutput: plan.structuredOutput,
         computeCost: base.costOf,
         parseOutput: plan.parseOutput,
+        outputToolName: plan.outputToolName,
+        restoreArguments: plan.restoreArguments,
         includeUsage: this.#options.streamUsage ?? true,
       });
     });

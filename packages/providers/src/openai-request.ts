@@ -18,6 +18,7 @@ import type {
 } from "@kaizen/contracts";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 import { markRefusal } from "./openai-refusal.js";
+import { toOpenAIMessage, toOpenAITools, type ArgumentRestorer } from "./openai-tools.js";
 import { mapOpenAIFinishReason } from "./stream-openai.js";
 
 export interface OpenAIRequestOptions {
@@ -32,6 +33,8 @@ export interface OpenAIRequestPlan {
   parseOutput: ((content: string) => unknown) | undefined;
   /** In tool mode the answer is the forced tool call's arguments. */
   outputToolName: string | undefined;
+  /** Maps strict mode's nulls in tool arguments back to absent keys; undefined when no tool needs it. */
+  restoreArguments: ArgumentRestorer | undefined;
 }
 
 /** o-series and gpt-5 models: max_completion_tokens, and no sampling parameters. */
@@ -64,7 +67,7 @@ function withInstruction(messages: ChatCompletionMessageParam[], instruction: st
 }
 
 function toMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
-  return messages.map((m) => ({ role: m.role, content: m.content }) as ChatCompletionMessageParam);
+  return messages.map(toOpenAIMessage);
 }
 
 export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequestOptions): OpenAIRequestPlan {
@@ -83,11 +86,12 @@ export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequest
   if (config.stop !== undefined && config.stop.length > 0) body.stop = config.stop;
   if (config.seed !== undefined) body.seed = config.seed;
 
-  if (request.tools && request.tools.length > 0) {
-    body.tools = request.tools.map((t) => ({
-      type: "function",
-      function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters },
-    }));
+  let restoreArguments: ArgumentRestorer | undefined;
+  const hasTools = request.tools !== undefined && request.tools.length > 0;
+  if (hasTools) {
+    const translated = toOpenAITools(request.tools!);
+    body.tools = translated.tools;
+    restoreArguments = translated.restore;
   }
   if (request.toolChoice !== undefined) {
     body.tool_choice =
@@ -144,7 +148,9 @@ export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequest
             },
           },
         ];
-        body.tool_choice = { type: "function", function: { name: output.name } };
+        // With the caller's tools beside it, forcing the answer function would forbid them: the
+        // model must call some function, and calling this one is answering.
+        body.tool_choice = hasTools ? "required" : { type: "function", function: { name: output.name } };
         parseOutput = restore;
         break;
       case "json_object":
@@ -157,7 +163,13 @@ export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequest
     }
   }
   body.messages = messages;
-  return { body: body as unknown as ChatCompletionCreateParamsNonStreaming, structuredOutput, parseOutput, outputToolName };
+  return {
+    body: body as unknown as ChatCompletionCreateParamsNonStreaming,
+    structuredOutput,
+    parseOutput,
+    outputToolName,
+    restoreArguments,
+  };
 }
 
 export function usageFromOpenAI(usage: ChatCompletion["usage"] | undefined | null): Usage {
@@ -198,11 +210,13 @@ export function parseOpenAIChatCompletion(data: unknown, context: ParseCompletio
     });
   }
   const message = choice.message;
+  const { plan } = context;
   const toolCalls: ToolCall[] = [];
   for (const call of message.tool_calls ?? []) {
-    if (call.type === "function") toolCalls.push({ id: call.id, name: call.function.name, arguments: call.function.arguments });
+    if (call.type !== "function") continue;
+    const mapped: ToolCall = { id: call.id, name: call.function.name, arguments: call.function.arguments };
+    toolCalls.push(plan.restoreArguments && call.function.name !== plan.outputToolName ? plan.restoreArguments(mapped) : mapped);
   }
-  const { plan } = context;
   let content = message.content ?? "";
   let finishReason = mapOpenAIFinishReason(choice.finish_reason);
   let remainingCalls = toolCalls;

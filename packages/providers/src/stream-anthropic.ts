@@ -26,6 +26,8 @@ interface Block {
   name?: string;
   json?: string;
   input?: unknown;
+  /** A caller's tool call: its place among the reply's calls. */
+  ordinal?: number;
 }
 
 class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
@@ -35,6 +37,7 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
   private stopped = false;
   private usage: AnthropicMessageLike["usage"] = {};
   private readonly blocks = new Map<number, Block>();
+  private calls = 0;
   private readonly partial: PartialObjectEmitter | undefined;
 
   constructor(private readonly options: AnthropicStreamOptions) {
@@ -70,6 +73,10 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
           block.json = "";
         }
         this.blocks.set(event.index, block);
+        if (block.type === "tool_use" && !this.isOutputBlock(block)) {
+          block.ordinal = this.calls++;
+          emit({ type: "tool-call-start", index: block.ordinal, id: block.id ?? "", name: block.name ?? "" });
+        }
         if (block.text) this.text(block.text, emit, false);
         break;
       }
@@ -83,6 +90,9 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
         } else if (delta.type === "input_json_delta") {
           block.json = (block.json ?? "") + delta.partial_json;
           if (this.isOutputBlock(block)) this.text(delta.partial_json, emit, true);
+          else if (block.ordinal !== undefined && delta.partial_json !== "") {
+            emit({ type: "tool-call-delta", index: block.ordinal, id: block.id ?? "", delta: delta.partial_json });
+          }
         }
         break;
       }

@@ -14,6 +14,7 @@ import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
 import { startRecordingProxy, type RecordingProxy } from "./__fixtures__/recording-proxy.js";
 import { OpenAIProvider } from "./openai-provider.js";
 import { streamOpenAIChat, type OpenAIStreamOptions } from "./stream-openai.js";
+import { toOpenAIMessage } from "./openai-tools.js";
 
 const API_KEY = "sk-test-stream-openai-0123456789abcdef";
 const SCHEMA = {
@@ -58,7 +59,7 @@ function structuredRequest(): ChatRequest {
 }
 
 function bodyOf(request: ChatRequest): ChatCompletionCreateParamsNonStreaming {
-  const body: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages: request.messages };
+  const body: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages: request.messages.map(toOpenAIMessage) };
   if (request.output) {
     body.response_format = {
       type: "json_schema",
@@ -97,7 +98,10 @@ async function collect(
 
 describe("streamOpenAIChat", () => {
   it("streams text deltas that reassemble to the plain answer, then one finish with usage", async () => {
-    const plain = await client.chat.completions.create({ model: "gpt-4o-mini", messages: plainRequest().messages });
+    const plain = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: plainRequest().messages.map(toOpenAIMessage),
+    });
     const { events, finish } = await collect(stream(plainRequest()));
     const deltas = events.filter((e): e is Extract<StreamEvent, { type: "text-delta" }> => e.type === "text-delta");
     expect(deltas.length).toBeGreaterThan(1);

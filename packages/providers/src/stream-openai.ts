@@ -35,6 +35,8 @@ export interface OpenAIStreamOptions extends ProviderStreamOptions {
    * Default: the output's name when `structuredOutput` is "tool".
    */
   outputToolName?: string | undefined;
+  /** Maps strict mode's nulls in the final tool arguments back to absent keys. */
+  restoreArguments?: ((call: ToolCall) => ToolCall) | undefined;
 }
 
 export function mapOpenAIFinishReason(reason: string | null | undefined): FinishReason {
@@ -85,6 +87,18 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
   private readonly outputTool: string | undefined;
   /** The index of the (first) call to the output function: its arguments are the answer. */
   private answerIndex: number | undefined;
+  /** Wire indexes of the calls seen so far, in order of arrival. */
+  private readonly announced = new Set<number>();
+
+  // The call's place among the reply's calls (the answer function, if any, counted too).
+  private ordinalOf(wireIndex: number): number {
+    let ordinal = 0;
+    for (const index of this.announced) {
+      if (index === wireIndex) return ordinal;
+      ordinal++;
+    }
+    return ordinal;
+  }
 
   constructor(private readonly options: OpenAIStreamOptions) {
     this.model = options.body.model;
@@ -137,11 +151,17 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
       }
       const args = call.function?.arguments ?? "";
       entry.arguments += args;
-      if (this.answerIndex === undefined && this.outputTool !== undefined && entry.name === this.outputTool) {
+      const isNew = !this.announced.has(call.index);
+      if (isNew) this.announced.add(call.index);
+      if (isNew && this.answerIndex === undefined && this.outputTool !== undefined && entry.name === this.outputTool) {
         this.answerIndex = call.index;
       }
       // The forced output function's arguments are the answer: stream them as text and partials.
       if (call.index === this.answerIndex) this.answerText(args, emit);
+      else {
+        if (isNew) emit({ type: "tool-call-start", index: this.announced.size - 1, id: entry.id, name: entry.name });
+        if (args.length > 0) emit({ type: "tool-call-delta", index: this.ordinalOf(call.index), id: entry.id, delta: args });
+      }
     }
     if (choice.finish_reason) this.finishReason = choice.finish_reason;
   }
@@ -153,7 +173,10 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
       throw truncatedStreamError(provider, info.requestId, "the model finished");
     }
     const usage: Usage = this.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-    const calls = [...this.toolCalls.entries()].filter(([index]) => index !== this.answerIndex).map(([, call]) => call);
+    const restore = this.options.restoreArguments;
+    const calls = [...this.toolCalls.entries()]
+      .filter(([index]) => index !== this.answerIndex)
+      .map(([, call]) => (restore ? restore(call) : call));
     let finishReason = mapOpenAIFinishReason(this.finishReason);
     if (this.answerIndex !== undefined && finishReason === "tool_calls" && calls.length === 0) finishReason = "stop";
     const response: ChatResponse = {

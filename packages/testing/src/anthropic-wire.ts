@@ -118,14 +118,14 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     : [];
   const choice = asRecord(body.tool_choice);
   let tool: AnthropicTool | undefined;
-  if (tools.length > 0 && choice.type !== "none" && toolResult === undefined) {
-    if (choice.type === "tool") {
-      tool = tools.find((t) => t.name === choice.name);
-      if (!tool)
-        return anthropicError("bad_request", { message: `tool_choice: tool '${String(choice.name)}' not found in tools` });
-    } else if (choice.type === "any") tool = toolMentioned(tools, question) ?? tools[0];
-    else tool = toolMentioned(tools, question);
-  }
+  if (tools.length > 0 && choice.type === "tool") {
+    // A forced tool is called even right after a tool result: forced is forced.
+    tool = tools.find((t) => t.name === choice.name);
+    if (!tool) return anthropicError("bad_request", { message: `tool_choice: tool '${String(choice.name)}' not found in tools` });
+  } else if (tools.length > 0 && choice.type === "any") {
+    // After a tool result the fake calls the last tool listed, where callers put their answer tool.
+    tool = toolResult === undefined ? (toolMentioned(tools, question) ?? tools[0]) : tools[tools.length - 1];
+  } else if (tools.length > 0 && choice.type !== "none" && toolResult === undefined) tool = toolMentioned(tools, question);
   const format = asRecord(asRecord(body.output_config).format ?? body.output_format);
   const schema = format.type === "json_schema" ? asRecord(format.schema) : undefined;
   for (const t of tools) promptChars += t.name.length + JSON.stringify(t.schema).length;
@@ -145,15 +145,17 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
     maxTokens: body.max_tokens,
     stop: Array.isArray(body.stop_sequences) ? body.stop_sequences.filter((x): x is string => typeof x === "string") : undefined,
   });
-  const finished = applyFinish(completion, flags.finish);
+  const finished = applyFinish(completion, flags.finish, flags.toolCalls);
   const model = body.model;
   const inputTokens = Math.ceil(promptChars / 4) + 3;
   const outText =
     finished.kind === "refusal"
       ? ""
-      : finished.completion.kind === "text"
-        ? finished.completion.text
-        : finished.completion.arguments;
+      : finished.kind === "calls"
+        ? finished.calls.map((c) => c.name + c.arguments).join("")
+        : finished.completion.kind === "text"
+          ? finished.completion.text
+          : finished.completion.arguments;
   const outputTokens =
     finished.kind === "answer" && flags.finish?.reason === "length"
       ? cutOutputTokens(outText, body.max_tokens)
@@ -163,13 +165,15 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
   const stopReason =
     finished.kind === "refusal"
       ? "refusal"
-      : finished.cut
-        ? "max_tokens"
-        : finished.completion.kind === "tool"
-          ? "tool_use"
-          : stopSequence !== null
-            ? "stop_sequence"
-            : "end_turn";
+      : finished.kind === "calls"
+        ? "tool_use"
+        : finished.cut
+          ? "max_tokens"
+          : finished.completion.kind === "tool"
+            ? "tool_use"
+            : stopSequence !== null
+              ? "stop_sequence"
+              : "end_turn";
   const stopDetails =
     finished.kind === "refusal" ? { type: "refusal", category: finished.category, explanation: finished.explanation } : null;
   const id = makeId("msg_01", 22);
@@ -208,6 +212,9 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
 
 function contentOf(finished: FinishedCompletion): unknown[] {
   if (finished.kind === "refusal") return [];
+  if (finished.kind === "calls") {
+    return finished.calls.map((call) => ({ type: "tool_use", id: call.id, name: call.name, input: inputOf(call.arguments) }));
+  }
   const completion = finished.completion;
   if (completion.kind === "text") return [{ type: "text", text: completion.text }];
   let input: unknown = {};
@@ -217,6 +224,15 @@ function contentOf(finished: FinishedCompletion): unknown[] {
     // A tool call cut off mid-JSON: the API reports the input it could parse, here none.
   }
   return [{ type: "tool_use", id: makeId("toolu_01", 22), name: completion.name, input }];
+}
+
+// The Messages API has no arguments text: a scripted string that is not JSON goes out as `input` itself.
+function inputOf(args: string): unknown {
+  try {
+    return JSON.parse(args) as unknown;
+  } catch {
+    return args;
+  }
 }
 
 function isJsonObject(text: string): boolean {
@@ -263,7 +279,25 @@ function streamEvents(
     ),
   ];
   const completion = finished.kind === "answer" ? finished.completion : undefined;
-  if (completion?.kind === "tool") {
+  if (finished.kind === "calls") {
+    finished.calls.forEach((call, index) => {
+      events.push(
+        sse(
+          { type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } },
+          "content_block_start",
+        ),
+      );
+      for (const piece of chunkText(call.arguments)) {
+        events.push(
+          sse(
+            { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: piece } },
+            "content_block_delta",
+          ),
+        );
+      }
+      events.push(sse({ type: "content_block_stop", index }, "content_block_stop"));
+    });
+  } else if (completion?.kind === "tool") {
     events.push(
       sse(
         {

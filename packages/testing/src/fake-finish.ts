@@ -1,15 +1,23 @@
 // Applies a scripted finish (refusal, cut-off, content filter) to the answer the fake would have
 // given, independent of the wire protocol; each wire module then frames it as its API does.
 import { countTokens, type Completion } from "./fake-completion.js";
-import type { FakeFinish, FakeRefusalCategory } from "./fake-llm-types.js";
+import type { FakeFinish, FakeRefusalCategory, FakeSentToolCall } from "./fake-llm-types.js";
 
 export const DEFAULT_REFUSAL_EXPLANATION = "I'm sorry, but I can't help with that request.";
 
 export type FinishedCompletion =
   | { kind: "answer"; completion: Completion; cut: boolean }
+  /** Scripted tool calls: the reply is these calls, parallel when several. */
+  | { kind: "calls"; calls: FakeSentToolCall[] }
   | { kind: "refusal"; explanation: string | null; category: FakeRefusalCategory | null; filtered: boolean };
 
-export function applyFinish(completion: Completion, finish: FakeFinish | undefined): FinishedCompletion {
+export function applyFinish(
+  completion: Completion,
+  finish: FakeFinish | undefined,
+  toolCalls?: FakeSentToolCall[],
+): FinishedCompletion {
+  // A scripted finish wins over scripted calls: a refusal or a cut is what the model did.
+  if (toolCalls !== undefined && finish === undefined) return { kind: "calls", calls: toolCalls };
   switch (finish?.reason) {
     case undefined:
       return { kind: "answer", completion, cut: completion.truncated };

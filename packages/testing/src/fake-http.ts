@@ -1,7 +1,7 @@
 // What a handler decides to send, before the server applies latency and writes it. Keeping
 // handlers pure (no sockets) makes them cheap and easy to test.
 import { randomBytes } from "node:crypto";
-import type { FakeFinish } from "./fake-llm-types.js";
+import type { FakeFinish, FakeSentToolCall } from "./fake-llm-types.js";
 
 export interface PlannedResponse {
   status: number;
@@ -17,6 +17,8 @@ export interface PlannedResponse {
 export interface RequestFlags {
   reply?: string;
   finish?: FakeFinish;
+  /** Scripted tool calls: the answer is these calls. */
+  toolCalls?: FakeSentToolCall[];
   violate: boolean;
   truncate: boolean;
   malformed: boolean;

@@ -12,9 +12,12 @@ import type {
   FakeFinishReason,
   FakeLLMServer,
   FakeLLMServerOptions,
+  FakeSentToolCall,
+  FakeToolCall,
   RecordedRequest,
   ScriptOptions,
 } from "./fake-llm-types.js";
+import { settleToolCalls } from "./fake-tool-calls.js";
 import { openaiChat, openaiEmbeddings, openaiError, openaiModels } from "./openai-wire.js";
 
 const FAULT_TYPES: readonly FakeFaultType[] = [
@@ -125,6 +128,7 @@ class FakeLLMServerImpl implements FakeLLMServer {
   private readonly faults: Array<ScriptEntry<FakeFault>> = [];
   private readonly replies: Array<ScriptEntry<string>> = [];
   private readonly finishes: Array<ScriptEntry<FakeFinish>> = [];
+  private readonly calls: Array<ScriptEntry<FakeSentToolCall[]>> = [];
   private recorded: RecordedRequest[] = [];
   private nextId = 1;
   private readonly sockets = new Set<Socket>();
@@ -197,6 +201,12 @@ class FakeLLMServerImpl implements FakeLLMServer {
     this.finishes.push({ value: finish, remaining: opts.times ?? 1, match: opts.match });
   }
 
+  toolCalls(calls: FakeToolCall | readonly FakeToolCall[], opts: ScriptOptions = {}): FakeSentToolCall[] {
+    const settled = settleToolCalls(calls);
+    this.calls.push({ value: settled, remaining: opts.times ?? 1, match: opts.match });
+    return settled.map((call) => ({ ...call }));
+  }
+
   clearRequests(): void {
     this.recorded = [];
   }
@@ -205,6 +215,7 @@ class FakeLLMServerImpl implements FakeLLMServer {
     this.faults.length = 0;
     this.replies.length = 0;
     this.finishes.length = 0;
+    this.calls.length = 0;
   }
 
   close(): Promise<void> {
@@ -307,6 +318,7 @@ class FakeLLMServerImpl implements FakeLLMServer {
     } else if (this.faults.length > 0) fault = this.take(this.faults, recorded);
     if (isChatRoute(route) && this.replies.length > 0) flags.reply = this.take(this.replies, recorded);
     if (isChatRoute(route) && this.finishes.length > 0) flags.finish = this.take(this.finishes, recorded);
+    if (isChatRoute(route) && this.calls.length > 0) flags.toolCalls = this.take(this.calls, recorded);
 
     if (fault?.type === "stall") return; // Held open until the client gives up or close() runs.
     const chunkHeader = Number(req.headers["x-fake-stream-delay-ms"]);

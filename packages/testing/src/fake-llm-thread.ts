@@ -5,7 +5,14 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { FakeFault, FakeFinish, FakeLLMServerOptions, RecordedRequest } from "./fake-llm-types.js";
+import type {
+  FakeFault,
+  FakeFinish,
+  FakeLLMServerOptions,
+  FakeSentToolCall,
+  FakeToolCall,
+  RecordedRequest,
+} from "./fake-llm-types.js";
 
 export interface ThreadScriptOptions {
   times?: number;
@@ -24,6 +31,7 @@ export interface FakeLLMServerThread {
   fault(fault: FakeFault, opts?: ThreadScriptOptions): Promise<void>;
   reply(content: string | object, opts?: ThreadScriptOptions): Promise<void>;
   finish(finish: FakeFinish, opts?: ThreadScriptOptions): Promise<void>;
+  toolCalls(calls: FakeToolCall | readonly FakeToolCall[], opts?: ThreadScriptOptions): Promise<FakeSentToolCall[]>;
   requests(): Promise<RecordedRequest[]>;
   clearRequests(): Promise<void>;
   resetScript(): Promise<void>;
@@ -95,6 +103,7 @@ export async function startFakeLLMServerThread(options: FakeLLMServerOptions = {
     fault: (fault, opts = {}) => send({ op: "fault", fault, ...opts }),
     reply: (content, opts = {}) => send({ op: "reply", content, ...opts }),
     finish: (finish, opts = {}) => send({ op: "finish", finish, ...opts }),
+    toolCalls: (calls, opts = {}) => send({ op: "toolCalls", calls: Array.isArray(calls) ? calls : [calls], ...opts }),
     requests: () => send({ op: "requests" }),
     clearRequests: () => send({ op: "clearRequests" }),
     resetScript: () => send({ op: "resetScript" }),

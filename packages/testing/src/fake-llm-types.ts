@@ -43,6 +43,41 @@ export type FakeFinish =
 
 export type FakeFinishReason = FakeFinish["reason"];
 
+/**
+ * One scripted tool call. Several in one `toolCalls([...])` are parallel calls of one reply:
+ * OpenAI `message.tool_calls` (streamed as indexed `delta.tool_calls`), Anthropic `tool_use`
+ * blocks (streamed as `input_json_delta` pieces), finishing with `tool_calls` / `tool_use`.
+ */
+export interface FakeToolCall {
+  name: string;
+  /**
+   * An object is sent as its JSON. A string is sent exactly as written, so it can be malformed
+   * JSON: OpenAI carries it as the arguments text; Anthropic streams it as the input's JSON
+   * pieces and, answering in one JSON body, sends it as `input` itself (a string, not an object),
+   * since its API has no arguments text.
+   */
+  arguments: object | string;
+  /** The call id. Default: a fresh `call_...` id (for both APIs: it is fixed when scripted). */
+  id?: string;
+}
+
+/** A tool call as the fake sent it, its id settled. */
+export interface FakeSentToolCall {
+  id: string;
+  name: string;
+  /** The arguments as JSON text (or the scripted string as written). */
+  arguments: string;
+}
+
+/** A tool result found in a request: what a client sent back for one call. */
+export interface FakeToolResult {
+  toolCallId: string;
+  /** The result's text (OpenAI `content`, Anthropic `tool_result` content). */
+  content: string;
+  /** Anthropic's `is_error` flag; OpenAI has none, so always undefined there. */
+  isError?: boolean;
+}
+
 /** What the server saw: enough to assert on what a client sent, or that nothing was sent. */
 export interface RecordedRequest {
   /** 1-based, in arrival order. */
@@ -97,6 +132,11 @@ export interface FakeLLMServer {
   reply(content: string | object, opts?: ScriptOptions): void;
   /** The next matching chat requests (default 1) end with this finish reason. */
   finish(finish: FakeFinish, opts?: ScriptOptions): void;
+  /**
+   * The next matching chat requests (default 1) answer with these tool calls, in parallel when
+   * several, instead of text or structured output. Returns the calls with their ids as sent.
+   */
+  toolCalls(calls: FakeToolCall | readonly FakeToolCall[], opts?: ScriptOptions): FakeSentToolCall[];
   readonly requests: RecordedRequest[];
   clearRequests(): void;
   /** Drops every scripted fault, reply and finish not yet used. */

@@ -2,12 +2,13 @@
 // so code that blocks its own thread (a sync `chat()` in Atomics.wait) still gets answers.
 import { parentPort, workerData } from "node:worker_threads";
 import { startFakeLLMServer } from "./fake-llm-server.js";
-import type { FakeFault, FakeFinish, FakeLLMServerOptions } from "./fake-llm-types.js";
+import type { FakeFault, FakeFinish, FakeLLMServerOptions, FakeToolCall } from "./fake-llm-types.js";
 
 export type ThreadControl =
   | { id: number; op: "fault"; fault: FakeFault; times?: number; path?: string }
   | { id: number; op: "reply"; content: string | object; times?: number; path?: string }
   | { id: number; op: "finish"; finish: FakeFinish; times?: number; path?: string }
+  | { id: number; op: "toolCalls"; calls: FakeToolCall[]; times?: number; path?: string }
   | { id: number; op: "setLatency"; ms: number }
   | { id: number; op: "setStreamChunkDelay"; ms: number }
   | { id: number; op: "requests" }
@@ -35,6 +36,8 @@ if (port) {
       case "finish":
         server.finish(message.finish, opts(message));
         return done();
+      case "toolCalls":
+        return done(server.toolCalls(message.calls, opts(message)));
       case "setLatency":
         server.setLatency(message.ms);
         return done();

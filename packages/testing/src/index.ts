@@ -7,6 +7,9 @@ export type {
   FakeRefusalCategory,
   FakeLLMServer,
   FakeLLMServerOptions,
+  FakeSentToolCall,
+  FakeToolCall,
+  FakeToolResult,
   RecordedRequest,
   ScriptOptions,
 } from "./fake-llm-types.js";
@@ -14,6 +17,7 @@ export { sampleFromSchema, violateSchema } from "./schema-sample.js";
 export { answerQuestion, findArithmetic } from "./fake-answer.js";
 export { embedText, DEFAULT_EMBEDDING_DIMENSIONS } from "./fake-embeddings.js";
 export { startFakeLLMServerThread } from "./fake-llm-thread.js";
+export { toolResultsOf } from "./fake-tool-calls.js";
 export type { FakeLLMServerThread, ThreadScriptOptions } from "./fake-llm-thread.js";
 export { runProviderConformance, CONFORMANCE_API_KEY } from "./provider-conformance.js";
 export type {

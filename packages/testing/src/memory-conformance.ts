@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { estimateTurnTokens } from "@kaizen/memory";
 import type { Memory, NewTurn, RetentionOptions, Turn } from "@kaizen/memory";
+import type { TurnExchange } from "@kaizen/contracts";
 
 export interface MemoryConformanceOptions {
   /** Shown in the describe block, e.g. "sqlite". */
@@ -111,6 +112,33 @@ export function runMemoryConformance(options: MemoryConformanceOptions): void {
       expect(turns[0]?.inputs).toEqual(inputs);
       expect(turns[0]?.outputs).toEqual(outputs);
       expect(turns[0]?.metadata).toEqual({ tags: ["a"], n: 0 });
+    });
+
+    it("round-trips a turn's tool exchange (metadata.exchange): calls and results, in order, unchanged", async () => {
+      const memory = await create();
+      const id = session("exchange");
+      const exchange: TurnExchange = [
+        {
+          role: "assistant",
+          content: "",
+          toolCalls: [
+            { id: "call_1", name: "get_weather", arguments: '{"city":"Zürich"}' },
+            { id: "call_2", name: "get_weather", arguments: '{"city": "Par' },
+          ],
+        },
+        { role: "tool", toolCallId: "call_1", toolName: "get_weather", content: '{"tempC":21,"sky":"☀"}' },
+        { role: "tool", toolCallId: "call_2", toolName: "get_weather", content: "Invalid input: not JSON", isError: true },
+      ];
+      await memory.appendAsync(id, {
+        inputs: { q: "weather" },
+        outputs: { answer: "sunny" },
+        metadata: { model: "m", exchange },
+      });
+      await memory.appendAsync(id, { inputs: { q: "next" }, outputs: { answer: "ok" } });
+      const { turns } = await memory.loadAsync(id);
+      expect(turns[0]?.metadata?.exchange).toEqual(exchange);
+      expect(turns[1]?.metadata).toBeUndefined();
+      if (sync) expect(memory.load!(id).turns[0]?.metadata?.exchange).toEqual(exchange);
     });
 
     it("isolates sessions: two sessions never see each other's turns", async () => {

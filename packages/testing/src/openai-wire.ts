@@ -155,17 +155,18 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
   const tools = readTools(body);
   let tool: OpenAITool | undefined;
   const choice = body.tool_choice;
-  if (tools.length > 0 && choice !== "none" && toolResult === undefined) {
-    if (choice && typeof choice === "object") {
-      const name = asRecord(asRecord(choice).function).name;
-      tool = tools.find((t) => t.name === name);
-      if (!tool)
-        return openaiError("bad_request", flags, {
-          message: `Invalid value for 'tool_choice': no function named '${String(name)}'.`,
-        });
-    } else if (choice === "required") tool = toolMentioned(tools, question) ?? tools[0];
-    else tool = toolMentioned(tools, question);
-  }
+  if (tools.length > 0 && choice && typeof choice === "object") {
+    // A forced function is called even right after a tool result: forced is forced.
+    const name = asRecord(asRecord(choice).function).name;
+    tool = tools.find((t) => t.name === name);
+    if (!tool)
+      return openaiError("bad_request", flags, {
+        message: `Invalid value for 'tool_choice': no function named '${String(name)}'.`,
+      });
+  } else if (tools.length > 0 && choice === "required") {
+    // After a tool result the fake calls the last function listed, where callers put their answer function.
+    tool = toolResult === undefined ? (toolMentioned(tools, question) ?? tools[0]) : tools[tools.length - 1];
+  } else if (tools.length > 0 && choice !== "none" && toolResult === undefined) tool = toolMentioned(tools, question);
   for (const t of tools) promptChars += t.name.length + JSON.stringify(t.schema).length;
   if (jsonSchema) promptChars += JSON.stringify(jsonSchema).length;
   const maxTokens =
@@ -191,15 +192,17 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
           ? body.stop.filter((x): x is string => typeof x === "string")
           : undefined,
   });
-  const finished = applyFinish(completion, flags.finish);
+  const finished = applyFinish(completion, flags.finish, flags.toolCalls);
   const model = body.model;
   const promptTokens = Math.ceil(promptChars / 4) + 3;
   const outText =
     finished.kind === "refusal"
       ? (finished.explanation ?? "")
-      : finished.completion.kind === "text"
-        ? finished.completion.text
-        : finished.completion.arguments;
+      : finished.kind === "calls"
+        ? finished.calls.map((c) => c.name + c.arguments).join("")
+        : finished.completion.kind === "text"
+          ? finished.completion.text
+          : finished.completion.arguments;
   const completionTokens =
     finished.kind === "answer" && flags.finish?.reason === "length"
       ? cutOutputTokens(outText, maxTokens)
@@ -240,6 +243,7 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
 // A refusal finishes with "stop" on OpenAI: the refusal field, not the finish reason, says so.
 function finishReasonOf(finished: FinishedCompletion): string {
   if (finished.kind === "refusal") return finished.filtered ? "content_filter" : "stop";
+  if (finished.kind === "calls") return "tool_calls";
   if (finished.completion.kind === "tool") return finished.cut ? "length" : "tool_calls";
   return finished.cut ? "length" : "stop";
 }
@@ -247,6 +251,15 @@ function finishReasonOf(finished: FinishedCompletion): string {
 function messageOf(finished: FinishedCompletion): Record<string, unknown> {
   if (finished.kind === "refusal") {
     return { role: "assistant", content: null, refusal: finished.filtered ? null : finished.explanation, annotations: [] };
+  }
+  if (finished.kind === "calls") {
+    return {
+      role: "assistant",
+      content: null,
+      tool_calls: finished.calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+      refusal: null,
+      annotations: [],
+    };
   }
   const completion = finished.completion;
   return completion.kind === "tool"
@@ -300,6 +313,16 @@ function streamEvents(
   if (finished.kind === "refusal") {
     events.push(chunk({ role: "assistant", content: null, refusal: finished.filtered ? null : "" }));
     for (const piece of chunkText(finished.explanation ?? "")) events.push(chunk({ refusal: piece }));
+  } else if (finished.kind === "calls") {
+    // Parallel calls stream one after another, each opened with its index, id and name.
+    events.push(chunk({ role: "assistant", content: null, refusal: null }));
+    finished.calls.forEach((call, index) => {
+      events.push(
+        chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }),
+      );
+      for (const piece of chunkText(call.arguments))
+        events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    });
   } else if (finished.completion.kind === "tool") {
     const completion = finished.completion;
     events.push(

@@ -12,10 +12,11 @@
 // It registers vitest describe/it blocks, so call it at the top level of a test file.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AbortError, AuthenticationError, InvalidResponseError, ProviderError, TimeoutError } from "@kaizen/contracts";
-import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
+import type { ChatMessage, ChatRequest, ChatResponse, LLMProvider, StreamEvent, ToolSpec } from "@kaizen/contracts";
 import { embedText } from "./fake-embeddings.js";
 import { startFakeLLMServer } from "./fake-llm-server.js";
 import { startFakeLLMServerThread } from "./fake-llm-thread.js";
+import { toolResultsOf } from "./fake-tool-calls.js";
 import type { FakeLLMServer, RecordedRequest } from "./fake-llm-types.js";
 
 /** The API key the suite hands the factory. Errors must never show it. */
@@ -45,6 +46,11 @@ export interface ProviderConformanceSupports {
   structured?: boolean;
   /** Retries 429 and 5xx by itself. Default true. */
   retries?: boolean;
+  /**
+   * Tool calls: `tools` sent, parallel `toolCalls` returned (and streamed as tool-call events),
+   * tool results sent back under their call ids. Default true: every agent with tools needs it.
+   */
+  tools?: boolean;
 }
 
 export interface ProviderConformanceOptions {
@@ -75,6 +81,35 @@ const QA_SCHEMA = {
   required: ["answer", "confidence"],
   additionalProperties: false,
 };
+
+const WEATHER_TOOL: ToolSpec = {
+  name: "get_weather",
+  description: "Current weather for a city",
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+    additionalProperties: false,
+  },
+};
+const PARALLEL_CALLS = [
+  { name: "get_weather", arguments: { city: "Paris" }, id: "call_conf_paris" },
+  { name: "get_weather", arguments: { city: "Rome" }, id: "call_conf_rome" },
+];
+/** A conversation in which the model called the weather tool twice and both results came back. */
+const AFTER_TOOLS: ChatMessage[] = [
+  { role: "user", content: "What is the weather in Paris and Rome?" },
+  {
+    role: "assistant",
+    content: "",
+    toolCalls: [
+      { id: "call_conf_paris", name: "get_weather", arguments: '{"city":"Paris"}' },
+      { id: "call_conf_rome", name: "get_weather", arguments: '{"city":"Rome"}' },
+    ],
+  },
+  { role: "tool", toolCallId: "call_conf_paris", toolName: "get_weather", content: '{"tempC":21}' },
+  { role: "tool", toolCallId: "call_conf_rome", toolName: "get_weather", content: "the weather service failed", isError: true },
+];
 
 function isQa(value: unknown): value is { answer: string; confidence: number } {
   if (value === null || typeof value !== "object") return false;
@@ -116,7 +151,15 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 /** Registers the provider conformance tests for one provider. */
 export function runProviderConformance(options: ProviderConformanceOptions): void {
-  const supports = { sync: false, embeddings: false, streaming: false, structured: true, retries: true, ...options.supports };
+  const supports = {
+    sync: false,
+    embeddings: false,
+    streaming: false,
+    structured: true,
+    retries: true,
+    tools: true,
+    ...options.supports,
+  };
   const model = options.model ?? "gpt-4o-mini";
   const embeddingModel = options.embeddingModel ?? "text-embedding-3-small";
 
@@ -354,6 +397,87 @@ export function runProviderConformance(options: ProviderConformanceOptions): voi
         const err = await rejection(consume());
         expect(err).toBeInstanceOf(ProviderError);
       });
+    }
+
+    if (supports.tools) {
+      const weather = (extra: Partial<ChatRequest> = {}): ChatRequest =>
+        ask("What is the weather in Paris and Rome?", { tools: [WEATHER_TOOL], ...extra });
+
+      it("tools: sends the tool and returns parallel calls with their ids, names and arguments", async () => {
+        server.toolCalls(PARALLEL_CALLS, { match: isChat });
+        const res = await provider.chatAsync(weather());
+        expect(res.finishReason).toBe("tool_calls");
+        expect(res.toolCalls?.map((c) => [c.id, c.name, JSON.parse(c.arguments) as unknown])).toEqual([
+          ["call_conf_paris", "get_weather", { city: "Paris" }],
+          ["call_conf_rome", "get_weather", { city: "Rome" }],
+        ]);
+        expect(JSON.stringify(server.requests.find(isChat)?.body)).toContain("get_weather");
+      });
+
+      it("tools: sends each result back under its call id, and the model answers from them", async () => {
+        const res = await provider.chatAsync({ model, messages: AFTER_TOOLS, tools: [WEATHER_TOOL] });
+        const results = toolResultsOf(server.requests.filter(isChat).at(-1)).map((r) => [r.toolCallId, r.content]);
+        expect(results).toEqual([
+          ["call_conf_paris", '{"tempC":21}'],
+          ["call_conf_rome", "the weather service failed"],
+        ]);
+        expect(res.finishReason).toBe("stop");
+        expect(res.toolCalls ?? []).toEqual([]);
+        expect(res.content.length).toBeGreaterThan(0);
+      });
+
+      it("tools: malformed arguments reach the caller unrepaired", async () => {
+        server.toolCalls({ name: "get_weather", arguments: '{"city": "Par' }, { match: isChat });
+        const res = await provider.chatAsync(weather());
+        const args = res.toolCalls?.[0]?.arguments;
+        expect(typeof args).toBe("string");
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(args ?? "");
+        } catch {
+          parsed = undefined;
+        }
+        // Either it does not parse, or it is not the object the schema asks for: never a guess.
+        expect(parsed !== null && typeof parsed === "object" && typeof (parsed as { city?: unknown }).city === "string").toBe(
+          false,
+        );
+      });
+
+      if (supports.structured) {
+        it("tools with an output schema: after the tool results the answer is the structured output", async () => {
+          const res = await provider.chatAsync({
+            model,
+            messages: AFTER_TOOLS,
+            tools: [WEATHER_TOOL],
+            output: { name: "qa_answer", schema: QA_SCHEMA },
+          });
+          expect(res.toolCalls ?? []).toEqual([]);
+          expect(isQa(res.parsed)).toBe(true);
+        });
+      }
+
+      if (supports.streaming) {
+        it("tools: streamAsync announces each call, streams its arguments, and finishes with the calls", async () => {
+          server.toolCalls(PARALLEL_CALLS, { match: isChat });
+          const events: StreamEvent[] = [];
+          for await (const event of provider.streamAsync!(weather())) events.push(event);
+          const starts = events.flatMap((e) => (e.type === "tool-call-start" ? [[e.index, e.id, e.name]] : []));
+          expect(starts).toEqual([
+            [0, "call_conf_paris", "get_weather"],
+            [1, "call_conf_rome", "get_weather"],
+          ]);
+          const args = (index: number): string =>
+            events.map((e) => (e.type === "tool-call-delta" && e.index === index ? e.delta : "")).join("");
+          expect(JSON.parse(args(0))).toEqual({ city: "Paris" });
+          expect(JSON.parse(args(1))).toEqual({ city: "Rome" });
+          const last = events.at(-1);
+          expect(last?.type).toBe("finish");
+          if (last?.type === "finish") {
+            expect(last.response.finishReason).toBe("tool_calls");
+            expect(last.response.toolCalls?.map((c) => c.id)).toEqual(["call_conf_paris", "call_conf_rome"]);
+          }
+        });
+      }
     }
 
     it("close() is idempotent", async () => {

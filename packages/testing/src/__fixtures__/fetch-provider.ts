@@ -10,7 +10,16 @@ import {
   TimeoutError,
   redactSecrets,
 } from "@kaizen/contracts";
-import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  EmbedRequest,
+  EmbedResponse,
+  LLMProvider,
+  StreamEvent,
+  ToolCall,
+} from "@kaizen/contracts";
 
 export interface FetchProviderOptions {
   apiKey: string;
@@ -20,8 +29,14 @@ export interface FetchProviderOptions {
   bug?: "leaks-key";
 }
 
+interface RawCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
 interface Raw {
-  choices?: Array<{ message?: { content?: string | null }; finish_reason?: string }>;
+  choices?: Array<{ message?: { content?: string | null; tool_calls?: RawCall[] }; finish_reason?: string }>;
   usage?: { prompt_tokens: number; completion_tokens: number };
   model?: string;
 }
@@ -85,7 +100,10 @@ export class FetchProvider implements LLMProvider {
   private body(request: ChatRequest, stream: boolean): Record<string, unknown> {
     return {
       model: request.model,
-      messages: request.messages,
+      messages: request.messages.map(wireMessage),
+      ...(request.tools?.length
+        ? { tools: request.tools.map((t) => ({ type: "function", function: { name: t.name, parameters: t.parameters } })) }
+        : {}),
       ...(request.output
         ? {
             response_format: {
@@ -112,6 +130,7 @@ export class FetchProvider implements LLMProvider {
       raw.usage,
       request,
       attempts,
+      callsOf(raw.choices?.[0]?.message?.tool_calls),
     );
   }
 
@@ -121,14 +140,17 @@ export class FetchProvider implements LLMProvider {
     usage: Raw["usage"],
     request: ChatRequest,
     attempts: number,
+    toolCalls: ToolCall[] = [],
   ): ChatResponse {
     const input = usage?.prompt_tokens ?? 0;
     const output = usage?.completion_tokens ?? 0;
     return {
       content,
-      parsed: request.output ? (JSON.parse(content) as unknown) : undefined,
+      parsed: request.output && toolCalls.length === 0 ? (JSON.parse(content) as unknown) : undefined,
       model: request.model,
-      finishReason: finish === "stop" ? "stop" : finish === "length" ? "length" : "other",
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
+      finishReason:
+        finish === "stop" ? "stop" : finish === "length" ? "length" : finish === "tool_calls" ? "tool_calls" : "other",
       usage: { inputTokens: input, outputTokens: output, totalTokens: input + output },
       structuredOutput: request.output ? "json_schema" : "none",
       attempts,
@@ -158,6 +180,7 @@ export class FetchProvider implements LLMProvider {
     let finish: string | undefined;
     let usage: Raw["usage"];
     let done = false;
+    const calls: ToolCall[] = [];
     for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(bytes, { stream: true });
       let cut: number;
@@ -169,7 +192,7 @@ export class FetchProvider implements LLMProvider {
           continue;
         }
         const chunk = JSON.parse(line) as {
-          choices: Array<{ delta: { content?: string }; finish_reason: string | null }>;
+          choices: Array<{ delta: { content?: string; tool_calls?: RawCall[] }; finish_reason: string | null }>;
           usage?: Raw["usage"];
         };
         const delta = chunk.choices[0]?.delta.content;
@@ -178,13 +201,25 @@ export class FetchProvider implements LLMProvider {
           yield { type: "text-delta", delta };
           if (request.output) yield { type: "partial-object", object: { partialText: content } };
         }
+        for (const call of chunk.choices[0]?.delta.tool_calls ?? []) {
+          const index = call.index ?? 0;
+          let entry = calls[index];
+          if (entry === undefined) {
+            entry = { id: call.id ?? "", name: call.function?.name ?? "", arguments: "" };
+            calls[index] = entry;
+            yield { type: "tool-call-start", index, id: entry.id, name: entry.name };
+          }
+          const piece = call.function?.arguments ?? "";
+          entry.arguments += piece;
+          if (piece) yield { type: "tool-call-delta", index, id: entry.id, delta: piece };
+        }
         finish = chunk.choices[0]?.finish_reason ?? finish;
         if (chunk.usage) usage = chunk.usage;
       }
     }
     if (!done || finish === undefined)
       throw new InvalidResponseError("the stream was cut before it finished", { provider: this.name });
-    yield { type: "finish", response: this.toResponse(content, finish, usage, request, attempts) };
+    yield { type: "finish", response: this.toResponse(content, finish, usage, request, attempts, calls) };
   }
 
   /** Blocking, the simplest honest way: a child process does the HTTP call while this thread waits. */
@@ -200,10 +235,38 @@ fetch(url, { method: "POST", headers: { authorization: "Bearer " + key, "content
       },
     );
     const raw = JSON.parse(out) as Raw;
-    return this.toResponse(raw.choices?.[0]?.message?.content ?? "", raw.choices?.[0]?.finish_reason, raw.usage, request, 1);
+    const message = raw.choices?.[0]?.message;
+    return this.toResponse(
+      message?.content ?? "",
+      raw.choices?.[0]?.finish_reason,
+      raw.usage,
+      request,
+      1,
+      callsOf(message?.tool_calls),
+    );
   }
 
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+function wireMessage(message: ChatMessage): Record<string, unknown> {
+  if (message.role === "tool") return { role: "tool", tool_call_id: message.toolCallId, content: message.content };
+  if (message.toolCalls?.length) {
+    return {
+      role: "assistant",
+      content: message.content || null,
+      tool_calls: message.toolCalls.map((c) => ({
+        id: c.id,
+        type: "function",
+        function: { name: c.name, arguments: c.arguments },
+      })),
+    };
+  }
+  return { role: message.role, content: message.content };
+}
+
+function callsOf(raw: RawCall[] | undefined): ToolCall[] {
+  return (raw ?? []).map((c) => ({ id: c.id ?? "", name: c.function?.name ?? "", arguments: c.function?.arguments ?? "" }));
 }
