@@ -14,6 +14,7 @@ import { InputValidators } from "./json-schema-input.js";
 import { abortError, closedError, connectError, goneError, requestError } from "./map-error.js";
 import type { ErrorState } from "./map-error.js";
 import { checkServer } from "./server-spec.js";
+import { TrackedStdioTransport } from "./stdio-transport.js";
 import type { CheckedServer, McpServerSpec } from "./server-spec.js";
 import { checkPrefix, modelToolNames } from "./tool-names.js";
 import type { ToolNamePolicy } from "./tool-names.js";
@@ -275,7 +276,7 @@ export async function connectMcp(server: McpServerSpec, options: ConnectMcpOptio
   const stderr = { tail: "" };
   const transport =
     checked.kind === "stdio"
-      ? new StdioClientTransport({
+      ? new TrackedStdioTransport({
           command: checked.spec.command,
           args: [...(checked.spec.args ?? [])],
           ...(checked.spec.env ? { env: { ...checked.spec.env } } : {}),
@@ -301,6 +302,7 @@ export async function connectMcp(server: McpServerSpec, options: ConnectMcpOptio
     await client.connect(transport, { signal: linked.signal, timeout: timeoutMs });
   } catch (error) {
     await client.close().catch(() => undefined);
+    if (transport instanceof TrackedStdioTransport) await transport.stopStartedChild();
     const state: ErrorState = {
       server: checked,
       timeoutMs,

@@ -3,7 +3,7 @@
 // only, kill the server mid-call.
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
 export interface TestServerOptions {
@@ -130,8 +130,11 @@ export function buildPagedServer(): Server {
     const end = start + 2;
     return { tools: tools.slice(start, end), ...(end < tools.length ? { nextCursor: String(end) } : {}) };
   });
-  server.setRequestHandler(CallToolRequestSchema, (request) => ({
-    content: [{ type: "text", text: `${request.params.name} ${JSON.stringify(request.params.arguments ?? {})}` }],
-  }));
+  server.setRequestHandler(CallToolRequestSchema, (request) => {
+    if (!tools.some((tool) => tool.name === request.params.name)) {
+      throw new McpError(ErrorCode.InvalidParams, `no tool named ${request.params.name}`);
+    }
+    return { content: [{ type: "text", text: `${request.params.name} ${JSON.stringify(request.params.arguments ?? {})}` }] };
+  });
   return server;
 }
