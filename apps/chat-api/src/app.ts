@@ -13,6 +13,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { QAAgent } from "@kaizen/app-shared";
 import { MAX_SESSION_ID_LENGTH, type Memory } from "@kaizen/memory";
+import { registerApiKeys } from "./api-keys.js";
 import { clientGone } from "./client-signal.js";
 import { parseJsonBody } from "./json-body.js";
 import { toHttpFailure } from "./errors.js";
@@ -20,6 +21,7 @@ import { registerBatchRoutes } from "./routes/batch.js";
 import { registerChatRoutes } from "./routes/chat.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerStreamRoutes } from "./routes/stream.js";
+import { registerProtection, type ProtectionOptions } from "./protect.js";
 import { buildSchemas, type Limits } from "./schemas.js";
 
 export interface AppDeps {
@@ -32,8 +34,10 @@ export interface AppDeps {
   secrets: readonly string[];
 }
 
-export interface AppOptions extends Limits {
+export interface AppOptions extends Limits, ProtectionOptions {
   bodyLimitBytes: number;
+  /** CHAT_API_KEYS: when non-empty, /api and /batch need one of them (see api-keys.ts). */
+  apiKeys: readonly string[];
   batchConcurrency: number;
   requestTimeoutMs: number;
   logger: FastifyServerOptions["logger"];
@@ -45,6 +49,10 @@ export const DEFAULT_APP_OPTIONS: AppOptions = {
   maxBatchQuestions: 100,
   batchConcurrency: 20,
   requestTimeoutMs: 60_000,
+  apiKeys: [],
+  rateLimitPerMinute: 300,
+  maxInFlight: 512,
+  maxEventLoopDelayMs: 1000,
   logger: false,
 };
 
@@ -67,6 +75,10 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, parseJsonBody);
   app.setSerializerCompiler(serializerCompiler);
+
+  // Before everything else: a shed or unauthorised request costs as little as possible.
+  await registerProtection(app, opts);
+  registerApiKeys(app, opts.apiKeys);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -105,6 +117,8 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
     if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return reply.code(413).send({ detail: `Request body too large: the limit is ${opts.bodyLimitBytes} bytes.` });
     }
+    if (e.statusCode === 429 && e.code === "rate_limited")
+      return reply.code(429).send({ detail: e.message ?? "Too many requests." });
     if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
       // Fastify's own client errors (bad JSON, unsupported media type): their messages are safe.
       return reply.code(e.statusCode).send({ detail: `Bad request: ${e.message ?? "invalid request"}` });

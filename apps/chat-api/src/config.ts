@@ -29,6 +29,25 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: int(60_000, 1),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0),
   MEMORY_MAX_TURNS: int(50, 1),
+  RATE_LIMIT_PER_MINUTE: int(300, 0),
+  MAX_IN_FLIGHT: int(512, 0),
+  MAX_EVENT_LOOP_DELAY_MS: int(1000, 0),
+  CHAT_API_KEYS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const keys = (v ?? "")
+        .split(",")
+        .map((k) => k.trim())
+        .filter((k) => k !== "");
+      // A short key is a guessable key; the message must not repeat it.
+      if (keys.some((k) => k.length < 16)) {
+        ctx.addIssue({ code: "custom", message: "every key must be at least 16 characters (e.g. `openssl rand -hex 24`)" });
+        return z.NEVER;
+      }
+      return keys;
+    }),
+  REDIS_URL: z.string().trim().optional(),
 });
 
 export interface ServerConfig {
@@ -43,6 +62,12 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   memoryMaxTurns: number;
+  rateLimitPerMinute: number;
+  maxInFlight: number;
+  maxEventLoopDelayMs: number;
+  apiKeys: string[];
+  /** Set: the rate limit's counters live in this Redis, shared by every instance. */
+  redisUrl: string | undefined;
 }
 
 /** Reads the server's settings from the environment; a bad value fails start-up naming the variable. */
@@ -65,5 +90,10 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     memoryMaxTurns: e.MEMORY_MAX_TURNS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    maxInFlight: e.MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    apiKeys: e.CHAT_API_KEYS,
+    redisUrl: e.REDIS_URL === "" ? undefined : e.REDIS_URL,
   };
 }

@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { createQARuntime, loadDotEnv, userCwd, type Env, type QARuntime } from "@kaizen/app-shared";
 import { buildApp, type BuiltApp } from "./app.js";
 import { serverConfigFromEnv, type ServerConfig } from "./config.js";
@@ -29,6 +30,12 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
     // A short pause between streamed chunks, so that on the fake model the page visibly streams too.
     fake: { streamChunkDelayMs: env["FAKE_LLM_STREAM_DELAY_MS"] === undefined ? 30 : undefined },
   });
+  // Its own connection, not memory's: a rate-limit check must never queue behind a session write.
+  // Offline commands fail at once, so a Redis outage lapses the limit instead of stalling requests.
+  const rateLimitRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+    : undefined;
+  rateLimitRedis?.on("error", () => undefined);
   let app: BuiltApp;
   try {
     app = await buildApp(
@@ -48,11 +55,17 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
         maxBatchQuestions: config.maxBatchQuestions,
         batchConcurrency: config.batchConcurrency,
         requestTimeoutMs: config.requestTimeoutMs,
+        apiKeys: config.apiKeys,
+        rateLimitPerMinute: config.rateLimitPerMinute,
+        maxInFlight: config.maxInFlight,
+        maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+        rateLimitRedis,
         logger: loggerOptions(config.logLevel, runtime.secrets, logStream),
       },
     );
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
+    rateLimitRedis?.disconnect();
     await runtime.close();
     throw err;
   }
@@ -81,6 +94,7 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
       } finally {
         clearInterval(sweep);
         clearTimeout(timer);
+        rateLimitRedis?.disconnect();
         await runtime.close();
       }
     })();

@@ -13,14 +13,23 @@ export function registerBatchRoutes({ app, deps, opts, schemas }: RouteContext):
           `Up to ${opts.maxBatchQuestions} questions, at most ${opts.batchConcurrency} in flight at once. ` +
           "One failed question does not fail the others: each result says ok or error.",
         body: schemas.batchRequest,
-        response: { 200: schemas.batchResponse, 400: schemas.error, 413: schemas.error, 500: schemas.error },
+        response: {
+          200: schemas.batchResponse,
+          400: schemas.error,
+          401: schemas.error,
+          413: schemas.error,
+          429: schemas.error,
+          500: schemas.error,
+          503: schemas.error,
+        },
       },
     },
     async (request, reply) => {
       const { questions } = request.body;
       const settled = await deps.agent.batchAsync(
         questions.map((question) => ({ question })),
-        { concurrency: opts.batchConcurrency, signal: clientGoneSignal(reply.raw) },
+        // Each item gets the same budget as a single chat turn (REQUEST_TIMEOUT_MS), not the provider's default.
+        { concurrency: opts.batchConcurrency, signal: clientGoneSignal(reply.raw), timeoutMs: opts.requestTimeoutMs },
       );
       const results = settled.map((outcome, i) => {
         const question = questions[i] ?? "";

@@ -1,8 +1,16 @@
 import type { RouteContext } from "../app.js";
+import { clientKeyOf, storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
 
 export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): void {
-  const errors = { 400: schemas.error, 413: schemas.error, 500: schemas.error, 503: schemas.error };
+  const errors = {
+    400: schemas.error,
+    401: schemas.error,
+    413: schemas.error,
+    429: schemas.error,
+    500: schemas.error,
+    503: schemas.error,
+  };
 
   app.post(
     "/api/chat",
@@ -19,7 +27,11 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
       const { message, sessionId } = request.body;
       const result = await deps.agent.runAsync(
         { question: message },
-        { sessionId, signal: clientGoneSignal(reply.raw), timeoutMs: opts.requestTimeoutMs },
+        {
+          sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
+          signal: clientGoneSignal(reply.raw),
+          timeoutMs: opts.requestTimeoutMs,
+        },
       );
       return { response: result.answer, confidence: result.confidence ?? null, ...(sessionId ? { sessionId } : {}) };
     },
@@ -41,7 +53,7 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
       const { sessionId } = request.params;
       const result = await deps.agent.runAsync(
         { question: request.body.message },
-        { sessionId, signal: clientGoneSignal(reply.raw), timeoutMs: opts.requestTimeoutMs },
+        { sessionId: storedSessionId(request, sessionId), signal: clientGoneSignal(reply.raw), timeoutMs: opts.requestTimeoutMs },
       );
       return { response: result.answer, confidence: result.confidence ?? null, sessionId };
     },
@@ -54,13 +66,20 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
         tags: ["chat"],
         summary: "The turns of a session, oldest first (the page shows them after a reload)",
         params: schemas.sessionParams,
-        response: { 200: schemas.historyResponse, 400: schemas.error, 500: schemas.error, 503: schemas.error },
+        description: "With CHAT_API_KEYS on, a session belongs to the key that made it: for any other key it is a 404.",
+        response: { 200: schemas.historyResponse, ...errors, 404: schemas.error },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { sessionId } = request.params;
       if (!deps.memory) return { sessionId, turns: [] };
-      const context = await deps.memory.loadAsync(sessionId, { signal: AbortSignal.timeout(opts.requestTimeoutMs) });
+      const context = await deps.memory.loadAsync(storedSessionId(request, sessionId), {
+        signal: AbortSignal.timeout(opts.requestTimeoutMs),
+      });
+      // With keys on, "no such session for you" is a 404, so ids of other keys can't be probed.
+      if (clientKeyOf(request) !== undefined && context.turns.length === 0) {
+        return reply.code(404).send({ detail: `Not found: no session ${sessionId} for this API key.` });
+      }
       return {
         sessionId,
         turns: context.turns.map((turn) => ({

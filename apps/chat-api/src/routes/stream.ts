@@ -1,4 +1,5 @@
 import type { RouteContext } from "../app.js";
+import { storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
 import { toHttpFailure } from "../errors.js";
 
@@ -38,7 +39,14 @@ export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext)
         if (!res.writableEnded && !res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       try {
-        const stream = deps.agent.streamAsync({ question: message }, { sessionId, signal, timeoutMs: opts.requestTimeoutMs });
+        const stream = deps.agent.streamAsync(
+          { question: message },
+          {
+            sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
+            signal,
+            timeoutMs: opts.requestTimeoutMs,
+          },
+        );
         // Leaving the loop early (client gone) leaves the result to reject with nobody awaiting it.
         void stream.result.catch(() => undefined);
         let last = "";
