@@ -4,6 +4,12 @@ import { startTestApp, type TestApp } from "./test-support/harness.js";
 import { launchChromium } from "./test-support/browser.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// The page's CSP forbids eval, so predicates are functions run in the page, not strings; this is
+// the little of the DOM they touch (the test project has no DOM lib).
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): { length: number };
+};
 
 const RECORD_PARTIALS = `
   window.seenPartials = [];
@@ -102,7 +108,9 @@ describe("the chat page in headless Chromium", () => {
     );
     await page.fill("[data-testid=question]", "a long one");
     await page.press("[data-testid=question]", "Enter");
-    await page.waitForFunction('document.querySelector(".turn[data-state=streaming] .answer")?.textContent.length > 0');
+    await page.waitForFunction(
+      () => (document.querySelector(".turn[data-state=streaming] .answer")?.textContent?.length ?? 0) > 0,
+    );
     expect(await page.locator("[data-testid=stop]").isVisible()).toBe(true);
     await page.keyboard.press("Escape");
     const stopped = page.locator(".turn[data-state=stopped]");
@@ -115,7 +123,9 @@ describe("the chat page in headless Chromium", () => {
 
     await page.fill("[data-testid=question]", "a long one");
     await page.click("[data-testid=send]");
-    await page.waitForFunction('document.querySelector(".turn[data-state=streaming] .answer")?.textContent.length > 0');
+    await page.waitForFunction(
+      () => (document.querySelector(".turn[data-state=streaming] .answer")?.textContent?.length ?? 0) > 0,
+    );
     await page.click("[data-testid=stop]");
     await page.locator(".turn[data-state=stopped]").nth(1).waitFor({ timeout: 5_000 });
     expect(await page.locator(".turn[data-state=streaming]").count()).toBe(0);
@@ -133,7 +143,7 @@ describe("the chat page in headless Chromium", () => {
     expect(await sessions.allTextContents()).toEqual(["What is 5+5?", "What is 3+3?"]);
 
     await sessions.nth(1).click();
-    await page.waitForFunction('document.querySelectorAll("[data-testid=turn]").length === 1');
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=turn]").length === 1);
     expect(await page.locator(".turn .question").textContent()).toBe("What is 3+3?");
     expect(await page.locator("[data-testid=answer]").textContent()).toContain("6");
     expect(await page.locator("[data-testid=title]").textContent()).toBe("What is 3+3?");
