@@ -11,6 +11,7 @@ import { limiterFor, UNLIMITED } from "./rate-limit.js";
 import type { LimiterWindow, RateLimitOptions } from "./rate-limit.js";
 import { recordResult } from "./record.js";
 import { serializeError } from "./serialize-error.js";
+import { TokenLimiter, tokenLimiterKey } from "./token-limit.js";
 import type { BatchProgress, ItemData, QueueAgent, QueueResult, ResultsOptions, SubmitOptions, WorkOptions } from "./types.js";
 import { KaizenWorker } from "./worker.js";
 
@@ -43,6 +44,7 @@ export class KaizenQueue<I = Record<string, unknown>, O = Record<string, unknown
   readonly #redis: Redis;
   readonly #queue: Queue<ItemData<I>>;
   readonly #limiter: LimiterWindow;
+  readonly #tokens: TokenLimiter | undefined;
   readonly #attempts: number;
   readonly #backoff: { baseDelayMs?: number; maxDelayMs?: number };
   readonly #workers = new Set<KaizenWorker<I, O>>();
@@ -73,6 +75,11 @@ export class KaizenQueue<I = Record<string, unknown>, O = Record<string, unknown
         ? new Redis(options.connection, { maxRetriesPerRequest: null })
         : new Redis({ ...options.connection, maxRetriesPerRequest: null });
     this.#queue = new Queue<ItemData<I>>(this.name, { connection: this.#redis, prefix: this.prefix });
+    const tokensPerMinute = options.rateLimit?.tokensPerMinute;
+    this.#tokens =
+      tokensPerMinute === undefined
+        ? undefined
+        : new TokenLimiter(this.#redis, tokenLimiterKey(this.prefix, this.name), tokensPerMinute);
   }
 
   #keys(batchId: string): BatchKeys {
@@ -119,6 +126,7 @@ export class KaizenQueue<I = Record<string, unknown>, O = Record<string, unknown
       redis: this.#redis,
       queue: this.#queue,
       limiter: this.#limiter,
+      tokens: this.#tokens,
       backoff: this.#backoff,
     });
     this.#workers.add(worker);

@@ -1,4 +1,5 @@
 import type { RunOptions } from "@kaizen/core";
+import type { AnySignature } from "@kaizen/signatures";
 import type { SerializedError } from "./serialize-error.js";
 
 /**
@@ -10,6 +11,10 @@ export type QueueResult<O> = { status: "fulfilled"; value: O } | { status: "reje
 /** What a worker runs: a `BaseAgent` fits, or anything with its `runAsync`. */
 export interface QueueAgent<I, O> {
   runAsync(inputs: I, options?: RunOptions): Promise<O>;
+  /** When there, the tokens-per-minute limit estimates an item's prompt from it. */
+  readonly signature?: AnySignature;
+  /** When there, `maxTokens` is counted as the answer's share of an item's estimate. */
+  readonly config?: { readonly maxTokens?: number | undefined };
 }
 
 export interface SubmitOptions<I> {

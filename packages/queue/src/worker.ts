@@ -1,13 +1,16 @@
 import { isKaizenError, RateLimitError } from "@kaizen/contracts";
+import { getRunInfo } from "@kaizen/core";
 import type { RunOptions } from "@kaizen/core";
 import { computeRetryDelayMs, isRetryableError } from "@kaizen/providers";
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { estimateTokens } from "./estimate-tokens.js";
 import { batchKeys } from "./keys.js";
 import type { LimiterWindow } from "./rate-limit.js";
 import { recordResult } from "./record.js";
 import { serializeError } from "./serialize-error.js";
+import type { TokenLimiter } from "./token-limit.js";
 import type { ItemData, QueueAgent, WorkOptions } from "./types.js";
 
 export interface WorkerContext {
@@ -17,6 +20,8 @@ export interface WorkerContext {
   /** BullMQ's queue, for its manual rate limit. */
   queue: { rateLimit(expireTimeMs: number): Promise<void> };
   limiter: LimiterWindow;
+  /** Tokens per minute, when the queue has such a limit. */
+  tokens: TokenLimiter | undefined;
   backoff: { baseDelayMs?: number; maxDelayMs?: number };
 }
 
@@ -92,6 +97,10 @@ export class KaizenWorker<I, O> {
     if (signal !== undefined) runOptions.signal = signal;
     if (data.sessionId !== undefined) runOptions.sessionId = data.sessionId;
     if (data.timeoutMs !== undefined) runOptions.timeoutMs = data.timeoutMs;
+    const { tokens } = this.#context;
+    const estimated = tokens === undefined ? 0 : estimateTokens(this.#agent as QueueAgent<unknown, unknown>, data.inputs);
+    // Waits inside the job (its lock renewed meanwhile), so the item keeps its place.
+    if (tokens !== undefined) await tokens.take(estimated, signal);
     let value: O;
     try {
       value = await this.#agent.runAsync(data.inputs, runOptions);
@@ -109,6 +118,12 @@ export class KaizenWorker<I, O> {
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
     await this.#record(data, { status: "fulfilled", value });
+    if (tokens !== undefined) {
+      // A failed call keeps its estimate: what the provider counted for it is unknown.
+      const used = typeof value === "object" && value !== null ? getRunInfo(value)?.usage.totalTokens : undefined;
+      // Best effort: the result is recorded, and a missed correction only leaves the estimate standing.
+      if (used !== undefined) await tokens.correct(estimated, used).catch(() => undefined);
+    }
   }
 
   /** Stops taking items and waits for the running ones to settle. Idempotent. */

@@ -63,6 +63,8 @@ export interface WorkerProcessOptions {
   work?: WorkOptions;
   baseUrl: string;
   latencyMs?: number;
+  /** The agent's answer budget, which the tokens-per-minute limit counts. */
+  maxTokens?: number;
 }
 
 /** Starts a worker process and waits until it takes items. */

@@ -12,6 +12,7 @@ interface WorkerArgs {
   work: WorkOptions;
   baseUrl: string;
   latencyMs: number;
+  maxTokens?: number;
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as WorkerArgs;
@@ -24,6 +25,7 @@ const agent = new BaseAgent({
     useAsyncLlm: true,
     // The queue is the one retry authority: a 429 pauses every worker instead of one sleeping.
     maxRetries: 0,
+    ...(args.maxTokens === undefined ? {} : { maxTokens: args.maxTokens }),
     providerOptions: { defaultHeaders: { "x-fake-latency-ms": String(args.latencyMs) } },
   }),
   signature: new QASignature(),
