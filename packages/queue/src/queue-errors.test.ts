@@ -81,9 +81,32 @@ describe("KaizenQueue errors and control", () => {
     expect(await queue.progress(batchId)).toMatchObject({ total: 12, done: 12, failed: 2, inFlight: 0 });
   });
 
+  it("a session's item that fails for good settles rejected, and the session goes on in order", async () => {
+    const queue = openQueue("session-reject", { attempts: 2, backoff: { baseDelayMs: 20, maxDelayMs: 50 } });
+    await queue.work(makeAgent(), { concurrency: 4 });
+    server.clearRequests();
+    server.resetScript();
+    server.fault({ type: "auth" }, { match: (r) => asks(r, 4) });
+    server.fault({ type: "server_error", status: 500 }, { match: (r) => asks(r, 6), times: 2 });
+    // Session "even" is items 0, 2, 4, ..., 10; the odd items have none.
+    const batchId = await queue.submit(questions(12), { sessionId: (_, i) => (i % 2 === 0 ? "even" : undefined) });
+    const results = await queue.results(batchId, { pollIntervalMs: 20 });
+    expect(results[4]).toMatchObject({ status: "rejected", reason: { code: "authentication_error" } });
+    expect(results[6]).toMatchObject({ status: "rejected", reason: { retryable: true, status: 500 } });
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
+    // By the last user message: a session's earlier turns come before it in the prompt.
+    const order = server.requests
+      .filter((r) => r.path.endsWith("/chat/completions"))
+      .map((r) => (r.body as { messages: { role: string; content: string }[] }).messages.filter((m) => m.role === "user").at(-1))
+      .map((m) => Number(/What is (\d+) \+ 1000/.exec(m?.content ?? "")?.[1]))
+      .filter((i) => i % 2 === 0);
+    expect(order).toEqual([0, 2, 4, 6, 6, 8, 10]);
+  });
+
   it("cancel settles every item not yet settled as AbortError; no worker runs them afterwards", async () => {
     const queue = openQueue("cancel");
-    const batchId = await queue.submit(questions(40));
+    // Half of them in sessions, so most of those are not even queued yet when the cancel comes.
+    const batchId = await queue.submit(questions(40), { sessionId: (_, i) => (i < 20 ? `s${i % 3}` : undefined) });
     await queue.cancel(batchId);
     const results = await queue.results(batchId);
     expect(results).toHaveLength(40);

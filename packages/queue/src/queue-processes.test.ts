@@ -67,7 +67,8 @@ describe("KaizenQueue across worker processes", () => {
     const victim = children[0] as ChildHandle;
     const queue = openQueue(options);
     server.clearRequests();
-    const batchId = await queue.submit(questions(300));
+    // A third of the items in ten sessions, so the kill may land inside a session's chain too.
+    const batchId = await queue.submit(questions(300), { sessionId: (_, i) => (i % 3 === 0 ? `s${i % 10}` : undefined) });
     let progress = await queue.progress(batchId);
     while (progress.done < 30) {
       await new Promise((r) => setTimeout(r, 20));

@@ -11,6 +11,7 @@ import { limiterFor, UNLIMITED } from "./rate-limit.js";
 import type { LimiterWindow, RateLimitOptions } from "./rate-limit.js";
 import { recordResult } from "./record.js";
 import { serializeError } from "./serialize-error.js";
+import { planSessions } from "./session-chain.js";
 import { TokenLimiter, tokenLimiterKey } from "./token-limit.js";
 import type { BatchProgress, ItemData, QueueAgent, QueueResult, ResultsOptions, SubmitOptions, WorkOptions } from "./types.js";
 import { KaizenWorker } from "./worker.js";
@@ -92,29 +93,38 @@ export class KaizenQueue<I = Record<string, unknown>, O = Record<string, unknown
     const keys = this.#keys(batchId);
     await this.#redis.hsetnx(keys.meta, "total", String(inputsList.length));
     await this.#redis.hsetnx(keys.meta, "submittedAt", String(Date.now()));
-    for (let start = 0; start < inputsList.length; start += ADD_CHUNK) {
-      const jobs = inputsList.slice(start, start + ADD_CHUNK).map((inputs, offset) => {
-        const index = start + offset;
-        const data: ItemData<I> = { batchId, index, inputs };
-        const sessionId = options.sessionId?.(inputs, index);
-        if (sessionId !== undefined) data.sessionId = sessionId;
-        if (options.timeoutMs !== undefined) data.timeoutMs = options.timeoutMs;
-        return {
-          name: "item",
-          data,
-          opts: {
-            jobId: jobIdOf(batchId, index),
-            attempts: this.#attempts,
-            backoff: { type: "kaizen" },
-            // The result lives in the batch's hash; the job itself is not needed once settled.
-            removeOnComplete: true,
-            removeOnFail: true,
-          },
-        };
-      });
-      await this.#queue.addBulk(jobs);
+    const items = inputsList.map((inputs, index) => {
+      const data: ItemData<I> = { batchId, index, inputs };
+      const sessionId = options.sessionId?.(inputs, index);
+      if (sessionId !== undefined) data.sessionId = sessionId;
+      if (options.timeoutMs !== undefined) data.timeoutMs = options.timeoutMs;
+      return data;
+    });
+    const { queued, deferred } = planSessions(items);
+    // Deferred items first: a queued item may settle and look for its successor at once.
+    for (let start = 0; start < deferred.length; start += ADD_CHUNK) {
+      const chunk = deferred.slice(start, start + ADD_CHUNK).flatMap((data) => [String(data.index), JSON.stringify(data)]);
+      await this.#redis.hset(keys.deferred, ...chunk);
+    }
+    for (let start = 0; start < queued.length; start += ADD_CHUNK) {
+      await this.#queue.addBulk(queued.slice(start, start + ADD_CHUNK).map((data) => this.#jobOf(data)));
     }
     return batchId;
+  }
+
+  #jobOf(data: ItemData<I>) {
+    return {
+      name: "item",
+      data,
+      opts: {
+        jobId: jobIdOf(data.batchId, data.index),
+        attempts: this.#attempts,
+        backoff: { type: "kaizen" },
+        // The result lives in the batch's hash; the job itself is not needed once settled.
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    };
   }
 
   /** Starts a worker in this process; it runs items of every batch of the queue until closed. */
@@ -127,6 +137,10 @@ export class KaizenQueue<I = Record<string, unknown>, O = Record<string, unknown
       queue: this.#queue,
       limiter: this.#limiter,
       tokens: this.#tokens,
+      enqueue: async (data: ItemData<I>) => {
+        const { name, opts } = this.#jobOf(data);
+        await this.#queue.add(name, data, opts);
+      },
       backoff: this.#backoff,
     });
     this.#workers.add(worker);
@@ -201,7 +215,7 @@ export class KaizenQueue<I = Record<string, unknown>, O = Record<string, unknown
   /** Removes a batch's progress and results from Redis (its jobs are gone once settled). */
   async forget(batchId: string): Promise<void> {
     const keys = this.#keys(batchId);
-    await this.#redis.del(keys.meta, keys.results, keys.inFlight);
+    await this.#redis.del(keys.meta, keys.results, keys.inFlight, keys.deferred);
   }
 
   /** Closes this process's workers (letting their running items finish), then the connection. Idempotent. */

@@ -20,7 +20,12 @@ export interface QueueAgent<I, O> {
 export interface SubmitOptions<I> {
   /** Reuse an id to resubmit a batch whose submit was cut off: items already queued are kept, not doubled. */
   batchId?: string;
-  /** The session of each item, if any (needs a memory on the workers' agent). */
+  /**
+   * The session of each item, if any (needs a memory on the workers' agent, one they all share for
+   * the conversation to follow it across workers). A session's items of one batch run one after
+   * another in input order, on whichever workers; different sessions and items without one run
+   * side by side.
+   */
   sessionId?: (inputs: I, index: number) => string | undefined;
   /** Time budget of each item's run, retries inside the provider included. */
   timeoutMs?: number;
@@ -67,5 +72,7 @@ export interface ItemData<I> {
   index: number;
   inputs: I;
   sessionId?: string;
+  /** The index of the session's next item in this batch, queued once this one settles. */
+  next?: number;
   timeoutMs?: number;
 }

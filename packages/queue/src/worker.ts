@@ -13,7 +13,7 @@ import { serializeError } from "./serialize-error.js";
 import type { TokenLimiter } from "./token-limit.js";
 import type { ItemData, QueueAgent, WorkOptions } from "./types.js";
 
-export interface WorkerContext {
+export interface WorkerContext<I> {
   name: string;
   prefix: string;
   redis: Redis;
@@ -23,6 +23,8 @@ export interface WorkerContext {
   /** Tokens per minute, when the queue has such a limit. */
   tokens: TokenLimiter | undefined;
   backoff: { baseDelayMs?: number; maxDelayMs?: number };
+  /** Queues an item as `submit` does: a session's next item, once the one before it settled. */
+  enqueue(data: ItemData<I>): Promise<void>;
 }
 
 /** The provider's retry authority decides (its `retryable` mark), for errors of any Kaizen copy too. */
@@ -38,11 +40,11 @@ const MAX_RATE_LIMIT_PAUSES = 50;
 /** One BullMQ worker running a Kaizen agent over the queue's items. */
 export class KaizenWorker<I, O> {
   readonly #worker: Worker<ItemData<I>>;
-  readonly #context: WorkerContext;
+  readonly #context: WorkerContext<I>;
   readonly #agent: QueueAgent<I, O>;
   #closing: Promise<void> | undefined;
 
-  constructor(agent: QueueAgent<I, O>, options: WorkOptions & WorkerContext) {
+  constructor(agent: QueueAgent<I, O>, options: WorkOptions & WorkerContext<I>) {
     this.#agent = agent;
     this.#context = options;
     const { concurrency = 16, lockDurationMs = 30_000, stalledIntervalMs = 30_000 } = options;
@@ -69,7 +71,9 @@ export class KaizenWorker<I, O> {
     // settle the item; HSETNX keeps a result the processor already wrote.
     this.#worker.on("failed", (job, error) => {
       if (job === undefined || job.finishedOn === undefined) return;
-      void this.#record(job.data, { status: "rejected", reason: serializeError(error) }).catch(() => undefined);
+      void this.#record(job.data, { status: "rejected", reason: serializeError(error) })
+        .then(() => this.#advance(job.data))
+        .catch(() => undefined);
     });
     // BullMQ emits connection errors here; ioredis reconnects by itself, so they are not fatal.
     this.#worker.on("error", () => undefined);
@@ -90,8 +94,10 @@ export class KaizenWorker<I, O> {
     const keys = batchKeys(this.#context.prefix, this.#context.name, data.batchId);
     const field = String(data.index);
     const [settled, cancelled] = await Promise.all([redis.hexists(keys.results, field), redis.hget(keys.meta, "cancelled")]);
-    // Run before, by a worker that died after recording: the result stands, nothing runs twice.
-    if (settled === 1 || cancelled === "1") return;
+    if (cancelled === "1") return;
+    // Run before, by a worker that died after recording: the result stands, nothing runs twice,
+    // and the session goes on (that worker may have died before queuing the next item).
+    if (settled === 1) return this.#advance(data);
     await redis.zadd(keys.inFlight, Date.now(), field);
     const runOptions: RunOptions = {};
     if (signal !== undefined) runOptions.signal = signal;
@@ -114,16 +120,36 @@ export class KaizenWorker<I, O> {
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (isRetryable(error) && !lastAttempt) throw error;
       await this.#record(data, { status: "rejected", reason: serializeError(error) });
+      await this.#advance(data);
       if (isRetryable(error)) throw error;
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
     await this.#record(data, { status: "fulfilled", value });
+    await this.#advance(data);
     if (tokens !== undefined) {
       // A failed call keeps its estimate: what the provider counted for it is unknown.
       const used = typeof value === "object" && value !== null ? getRunInfo(value)?.usage.totalTokens : undefined;
       // Best effort: the result is recorded, and a missed correction only leaves the estimate standing.
       if (used !== undefined) await tokens.correct(estimated, used).catch(() => undefined);
     }
+  }
+
+  /**
+   * Queues the session's next item (see session-chain.ts) once this one has settled, before this
+   * job completes. Idempotent: the job id is the item's, and a settled successor has queued its own.
+   */
+  async #advance(data: ItemData<I>): Promise<void> {
+    if (data.next === undefined) return;
+    const { redis } = this.#context;
+    const keys = batchKeys(this.#context.prefix, this.#context.name, data.batchId);
+    const next = String(data.next);
+    const [cancelled, settled, deferred] = await Promise.all([
+      redis.hget(keys.meta, "cancelled"),
+      redis.hexists(keys.results, next),
+      redis.hget(keys.deferred, next),
+    ]);
+    if (cancelled === "1" || settled === 1 || deferred === null) return;
+    await this.#context.enqueue(JSON.parse(deferred) as ItemData<I>);
   }
 
   /** Stops taking items and waits for the running ones to settle. Idempotent. */

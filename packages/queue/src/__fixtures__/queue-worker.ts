@@ -26,7 +26,7 @@ const agent = new BaseAgent({
     // The queue is the one retry authority: a 429 pauses every worker instead of one sleeping.
     maxRetries: 0,
     ...(args.maxTokens === undefined ? {} : { maxTokens: args.maxTokens }),
-    providerOptions: { defaultHeaders: { "x-fake-latency-ms": String(args.latencyMs) } },
+    providerOptions: { defaultHeaders: { "x-fake-latency-ms": String(args.latencyMs), "x-test-worker": String(process.pid) } },
   }),
   signature: new QASignature(),
 });
