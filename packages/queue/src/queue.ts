@@ -76,6 +76,9 @@ export class KaizenQueue<I = Record<string, unknown>, O = Record<string, unknown
         ? new Redis(options.connection, { maxRetriesPerRequest: null })
         : new Redis({ ...options.connection, maxRetriesPerRequest: null });
     this.#queue = new Queue<ItemData<I>>(this.name, { connection: this.#redis, prefix: this.prefix });
+    // A lost connection is reported here while ioredis reconnects by itself and the commands wait
+    // for it; unheard, BullMQ would print each reconnect attempt's error.
+    this.#queue.on("error", () => undefined);
     const tokensPerMinute = options.rateLimit?.tokensPerMinute;
     this.#tokens =
       tokensPerMinute === undefined
