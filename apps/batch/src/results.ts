@@ -19,9 +19,10 @@ export type ResultRecord =
       usage?: UsageRecord;
       costUsd?: number;
     }
-  | { id: string; question: string; status: "error"; error: string; latencyMs: number }
+  /** No latency when a queue's worker failed it: the error crossed from that process alone. */
+  | { id: string; question: string; status: "error"; error: string; latencyMs?: number }
   /** Stopped by Ctrl-C before it had an answer: not a failure, and asked again on the next run. */
-  | { id: string; question: string; status: "cancelled"; latencyMs: number };
+  | { id: string; question: string; status: "cancelled"; latencyMs?: number };
 
 /**
  * The records already in the output file, by id (the last line for an id wins, so a file

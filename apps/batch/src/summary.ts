@@ -29,7 +29,7 @@ export function percentile(values: readonly number[], p: number): number | undef
 export function summarize(records: readonly ResultRecord[], total: number, skipped: number, elapsedMs: number): Summary {
   const ok = records.filter((r) => r.status === "ok");
   // A cancelled item's latency is only how long it waited for the Ctrl-C.
-  const latencies = records.filter((r) => r.status !== "cancelled").map((r) => r.latencyMs);
+  const latencies = records.flatMap((r) => (r.status !== "cancelled" && r.latencyMs !== undefined ? [r.latencyMs] : []));
   const priced = ok.filter((r) => typeof r.costUsd === "number");
   return {
     total,

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const appDir = fileURLToPath(new URL("../../", import.meta.url));
@@ -13,13 +14,7 @@ export interface BatchRun {
   stderr: string;
 }
 
-/** Runs src/main.ts as its own process, the way `pnpm start` runs dist/main.js, without any key unless given. */
-export function runBatch(
-  args: string[],
-  env: Record<string, string> = {},
-  /** Sends SIGINT (Ctrl-C) once stderr contains this text. */
-  interruptWhen?: string,
-): Promise<BatchRun> {
+function spawnMain(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) =>
@@ -31,8 +26,20 @@ export function runBatch(
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
     cwd: appDir,
     env: { ...clean, ...NO_KEYS, TSX_TSCONFIG_PATH: sourcePaths, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  child.stdin.end(); // nothing to read, as with stdin ignored
+  return child;
+}
+
+/** Runs src/main.ts as its own process, the way `pnpm start` runs dist/main.js, without any key unless given. */
+export function runBatch(
+  args: string[],
+  env: Record<string, string> = {},
+  /** Sends SIGINT (Ctrl-C) once stderr contains this text. */
+  interruptWhen?: string,
+): Promise<BatchRun> {
+  const child = spawnMain(args, env);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -48,4 +55,40 @@ export function runBatch(
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface RunningBatch {
+  stderr(): string;
+  /** SIGTERM, then the exit. */
+  stop(): Promise<BatchRun>;
+}
+
+/** Starts a long-running command (`worker`) and resolves once its stderr contains `readyText`. */
+export async function startBatch(args: string[], env: Record<string, string>, readyText: string): Promise<RunningBatch> {
+  const child = spawnMain(args, env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  const closed = new Promise<BatchRun>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${readyText}" within 60 s: ${stderr}`)), 60_000);
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes(readyText)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void closed.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`exited before "${readyText}": ${stderr}`));
+    });
+  });
+  return {
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return closed;
+    },
+  };
 }
