@@ -4,3 +4,7 @@ export { chooseLLM, DEFAULT_ANTHROPIC_MODEL, DEFAULT_OPENAI_MODEL, type LLMChoic
 export { memoryFromEnv, type MemoryChoice, type MemoryFromEnvOptions } from "./memory-from-env.js";
 export { startFakeLLM, type FakeLLMOptions, type RunningFakeLLM } from "./fake-llm.js";
 export { createQARuntime, type QAAgent, type QARuntime, type QARuntimeOptions } from "./runtime.js";
+export { builtinTools, calculatorTool, currentTimeTool } from "./chat-tools.js";
+export { CalculatorError, evaluateExpression, MAX_EXPRESSION_CHARS } from "./calculator.js";
+export { currentTime, TimeZoneError, type CurrentTime } from "./current-time.js";
+export { ToolCallWatch, type WatchedToolCall } from "./tool-call-watch.js";

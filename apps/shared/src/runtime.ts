@@ -5,6 +5,8 @@ import { startFakeLLM, type RunningFakeLLM } from "./fake-llm.js";
 import { chooseLLM, type LLMChoice } from "./llm-from-env.js";
 import { memoryFromEnv } from "./memory-from-env.js";
 import { QASignature } from "./qa-signature.js";
+import { builtinTools } from "./chat-tools.js";
+import { ToolCallWatch } from "./tool-call-watch.js";
 
 export type QAAgent = BaseAgent<QASignature>;
 
@@ -25,10 +27,19 @@ export interface QARuntimeOptions {
   fake?: { latencyMs?: number; streamChunkDelayMs?: number; inWorker?: boolean };
   timeoutMs?: number;
   maxRetries?: number;
+  /**
+   * Also build `toolAgent`: the same agent (provider, memory, signature) with the built-in
+   * calculator and current_time tools. Default false.
+   */
+  tools?: boolean;
 }
 
 export interface QARuntime {
   agent: QAAgent;
+  /** With `tools: true`: the agent with the built-in tools, sharing `agent`'s memory. */
+  toolAgent: QAAgent | undefined;
+  /** Announces each of `toolAgent`'s tool calls just before it runs (see ToolCallWatch). */
+  toolCalls: ToolCallWatch;
   memory: Memory | undefined;
   llm: LLMChoice;
   /** One line for the start-up log: which model, where, and which memory. Never a key. */
@@ -83,11 +94,23 @@ export async function createQARuntime(options: QARuntimeOptions): Promise<QARunt
       memoryDescription = `memory in ${chosen.description}`;
     }
     const agent = new BaseAgent({ config, signature: new QASignature(), memory });
+    const toolCalls = new ToolCallWatch();
+    const toolAgent = options.tools
+      ? new BaseAgent({
+          config,
+          signature: new QASignature(),
+          memory,
+          tools: builtinTools,
+          hooks: { onToolCall: toolCalls.onToolCall },
+        })
+      : undefined;
     let closing: Promise<void> | undefined;
     const openedMemory = memory;
     const openedFake = fake;
     return {
       agent,
+      toolAgent,
+      toolCalls,
       memory,
       llm,
       description: `${where}; ${memoryDescription}`,
@@ -95,6 +118,7 @@ export async function createQARuntime(options: QARuntimeOptions): Promise<QARunt
       close: () => {
         closing ??= (async () => {
           await agent.close();
+          await toolAgent?.close();
           await openedMemory?.close();
           await openedFake?.close();
         })();
