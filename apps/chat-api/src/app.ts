@@ -22,10 +22,13 @@ import { registerChatRoutes } from "./routes/chat.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerStreamRoutes } from "./routes/stream.js";
 import { registerProtection, type ProtectionOptions } from "./protect.js";
+import type { ToolDeps } from "./tool-mode.js";
 import { buildSchemas, type Limits } from "./schemas.js";
 
 export interface AppDeps {
   agent: QAAgent;
+  /** The tool mode (`"tools": true`): the agent with the built-in tools and the watch on its calls. */
+  tools?: ToolDeps | undefined;
   /** Where the agent keeps sessions; the history endpoint reads it. */
   memory: Memory | undefined;
   /** For /health and the start-up log. */

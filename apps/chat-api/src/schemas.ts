@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_SESSION_ID_LENGTH } from "@kaizen/memory";
+import { toolCall, toolsFlag } from "./tool-schemas.js";
 
 /** Session ids follow @kaizen/memory's rule, checked here so a bad one is a 400 naming the field. */
 export const sessionIdSchema = z
@@ -25,14 +26,15 @@ export function buildSchemas(limits: Limits) {
     .describe("The user's question.");
 
   const chatRequest = z
-    .strictObject({ message, sessionId: sessionIdSchema.optional() })
-    .describe("The seed's ChatRequest; sessionId turns memory on.");
-  const chatMessageOnly = z.strictObject({ message }).describe("A question for the session named in the path.");
+    .strictObject({ message, sessionId: sessionIdSchema.optional(), tools: toolsFlag })
+    .describe("The seed's ChatRequest; sessionId turns memory on, tools: true lets the model use the built-in tools.");
+  const chatMessageOnly = z.strictObject({ message, tools: toolsFlag }).describe("A question for the session named in the path.");
   const chatResponse = z
     .object({
       response: z.string().describe("The answer."),
       confidence: z.number().min(0).max(1).nullable().describe("The model's confidence, 0.0-1.0."),
       sessionId: sessionIdSchema.optional(),
+      toolCalls: z.array(toolCall).optional().describe("With tools: true, every tool call of the answer, in order."),
     })
     .describe("The seed's ChatResponse.");
 

@@ -26,6 +26,7 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
   const runtime = await createQARuntime({
     env,
     useAsyncLlm: true,
+    tools: true,
     memory: { sqlitePath: config.sqlitePath, namespace: "chat", maxTurns: config.memoryMaxTurns },
     // A short pause between streamed chunks, so that on the fake model the page visibly streams too.
     fake: { streamChunkDelayMs: env["FAKE_LLM_STREAM_DELAY_MS"] === undefined ? 30 : undefined },
@@ -41,6 +42,7 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
     app = await buildApp(
       {
         agent: runtime.agent,
+        tools: runtime.toolAgent && { agent: runtime.toolAgent, watch: runtime.toolCalls },
         memory: runtime.memory,
         info: {
           llm: runtime.llm.kind,

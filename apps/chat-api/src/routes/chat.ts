@@ -1,6 +1,8 @@
 import type { RouteContext } from "../app.js";
 import { clientKeyOf, storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
+import { agentFor, toolCallsOf } from "../tool-mode.js";
+import { TOOLS_DESCRIPTION } from "../tool-schemas.js";
 
 export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): void {
   const errors = {
@@ -18,14 +20,16 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
       schema: {
         tags: ["chat"],
         summary: "Ask a question (the seed's POST /api/chat)",
-        description: "Answered with runAsync; with a sessionId the conversation is remembered.",
+        description:
+          "Answered with runAsync; with a sessionId the conversation is remembered. `tools: true`: " +
+          `${TOOLS_DESCRIPTION.replace(" Default false.", "")}; the answer then lists them in toolCalls.`,
         body: schemas.chatRequest,
         response: { 200: schemas.chatResponse, ...errors },
       },
     },
     async (request, reply) => {
-      const { message, sessionId } = request.body;
-      const result = await deps.agent.runAsync(
+      const { message, sessionId, tools } = request.body;
+      const result = await agentFor(deps, tools).runAsync(
         { question: message },
         {
           sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
@@ -33,7 +37,12 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
           timeoutMs: opts.requestTimeoutMs,
         },
       );
-      return { response: result.answer, confidence: result.confidence ?? null, ...(sessionId ? { sessionId } : {}) };
+      return {
+        response: result.answer,
+        confidence: result.confidence ?? null,
+        ...(sessionId ? { sessionId } : {}),
+        ...(tools ? { toolCalls: toolCallsOf(result) } : {}),
+      };
     },
   );
 
@@ -43,7 +52,9 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
       schema: {
         tags: ["chat"],
         summary: "Ask within a session (the seed's chat_with_memory)",
-        description: "Earlier turns of this session are part of the prompt; the answer is saved to the session.",
+        description:
+          "Earlier turns of this session are part of the prompt; the answer is saved to the session. " +
+          "`tools: true` as in POST /api/chat.",
         params: schemas.sessionParams,
         body: schemas.chatMessageOnly,
         response: { 200: schemas.chatResponse, ...errors },
@@ -51,11 +62,17 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
     },
     async (request, reply) => {
       const { sessionId } = request.params;
-      const result = await deps.agent.runAsync(
-        { question: request.body.message },
+      const { message, tools } = request.body;
+      const result = await agentFor(deps, tools).runAsync(
+        { question: message },
         { sessionId: storedSessionId(request, sessionId), signal: clientGoneSignal(reply.raw), timeoutMs: opts.requestTimeoutMs },
       );
-      return { response: result.answer, confidence: result.confidence ?? null, sessionId };
+      return {
+        response: result.answer,
+        confidence: result.confidence ?? null,
+        sessionId,
+        ...(tools ? { toolCalls: toolCallsOf(result) } : {}),
+      };
     },
   );
 

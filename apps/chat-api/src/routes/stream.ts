@@ -2,6 +2,8 @@ import type { RouteContext } from "../app.js";
 import { storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
 import { toHttpFailure } from "../errors.js";
+import { agentFor, toolCallsOf } from "../tool-mode.js";
+import { relayToolStream } from "../tool-stream.js";
 
 /**
  * Server-sent events for the chat page: `partial` events carry the answer as it grows
@@ -18,13 +20,16 @@ export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext)
         summary: "Ask and receive the answer as it is written (server-sent events)",
         description:
           "Responds with text/event-stream: `event: partial` (data {response, confidence}) while the answer grows, " +
-          "then `event: result` (data {response, confidence, sessionId?}), or `event: error` (data {statusCode, detail}).",
+          "then `event: result` (data {response, confidence, sessionId?}), or `event: error` (data {statusCode, detail}). " +
+          "With `tools: true` each tool call is sent as it happens: `event: tool-call` (data {step, id, name, input}) just " +
+          "before it runs, then `event: tool-result` (data {step, id, name, input, status, output?, error?, ms}); the result " +
+          "event then carries `toolCalls`, the same list.",
         body: schemas.chatRequest,
         response: { 400: schemas.error, 413: schemas.error },
       },
     },
     async (request, reply) => {
-      const { message, sessionId } = request.body;
+      const { message, sessionId, tools } = request.body;
       const signal = clientGoneSignal(reply.raw);
       const res = reply.raw;
       reply.hijack();
@@ -39,7 +44,8 @@ export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext)
         if (!res.writableEnded && !res.destroyed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       try {
-        const stream = deps.agent.streamAsync(
+        const agent = agentFor(deps, tools);
+        const stream = agent.streamAsync(
           { question: message },
           {
             sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
@@ -49,17 +55,26 @@ export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext)
         );
         // Leaving the loop early (client gone) leaves the result to reject with nobody awaiting it.
         void stream.result.catch(() => undefined);
-        let last = "";
-        for await (const partial of stream) {
-          if (signal.aborted) break;
-          const payload = { response: partial.answer ?? "", confidence: partial.confidence ?? null };
-          const key = JSON.stringify(payload);
-          if (key !== last) send("partial", payload);
-          last = key;
+        if (tools && deps.tools) {
+          await relayToolStream(stream, deps.tools.watch, send, signal);
+        } else {
+          let last = "";
+          for await (const partial of stream) {
+            if (signal.aborted) break;
+            const payload = { response: partial.answer ?? "", confidence: partial.confidence ?? null };
+            const key = JSON.stringify(payload);
+            if (key !== last) send("partial", payload);
+            last = key;
+          }
         }
         if (!signal.aborted) {
           const result = await stream.result;
-          send("result", { response: result.answer, confidence: result.confidence ?? null, ...(sessionId ? { sessionId } : {}) });
+          send("result", {
+            response: result.answer,
+            confidence: result.confidence ?? null,
+            ...(sessionId ? { sessionId } : {}),
+            ...(tools ? { toolCalls: toolCallsOf(result) } : {}),
+          });
         }
       } catch (err) {
         if (signal.aborted) {

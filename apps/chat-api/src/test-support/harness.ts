@@ -31,6 +31,7 @@ export async function startTestApp(
   const runtime = await createQARuntime({
     env: { OPENAI_API_KEY: TEST_API_KEY, OPENAI_BASE_URL: fake.openaiBaseUrl, ...options.env },
     useAsyncLlm: true,
+    tools: true,
     memory: { sqlitePath: join(dir, "chat.db"), namespace: "chat-test" },
     maxRetries: 0,
   });
@@ -44,6 +45,7 @@ export async function startTestApp(
   const app = await buildApp(
     {
       agent: runtime.agent,
+      tools: runtime.toolAgent && { agent: runtime.toolAgent, watch: runtime.toolCalls },
       memory: runtime.memory,
       info: { llm: runtime.llm.kind, model: runtime.llm.model, memory: runtime.memory?.kind ?? "none" },
       secrets: runtime.secrets,
