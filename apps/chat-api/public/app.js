@@ -2,9 +2,11 @@
 // localStorage (id, title, time) and their turns come back from the server's history; answers
 // stream as server-sent events from POST /api/chat/stream and render as (escaped) markdown.
 import { renderMarkdown } from "./markdown.js";
+import { createToolSteps } from "./tools.js";
 
 const SESSION_KEY = "kaizen.chat.sessionId";
 const SESSIONS_KEY = "kaizen.chat.sessions";
+const TOOLS_KEY = "kaizen.chat.tools";
 const HEALTH_POLL_MS = 3000;
 
 const $ = (id) => document.getElementById(id);
@@ -14,6 +16,7 @@ const input = $("question");
 const sendButton = $("send");
 const stopButton = $("stop");
 const statusEl = $("status");
+const toolsToggle = $("tools");
 
 /** The stream in flight, if any: aborting it is what Stop and Esc do. */
 let inFlight = null;
@@ -107,11 +110,13 @@ function addTurn(question) {
   c.dataset.testid = "confidence";
   const actions = document.createElement("div");
   actions.className = "actions";
-  li.append(q, a, c, actions);
+  const tools = createToolSteps();
+  li.append(q, tools.element, a, c, actions);
   turnsEl.append(li);
   li.scrollIntoView({ block: "end" });
   return {
     element: li,
+    tools,
     update(response, confidence, state) {
       // renderMarkdown escapes the text before it adds any tag of its own.
       a.innerHTML = renderMarkdown(response);
@@ -196,7 +201,7 @@ async function ask(question) {
     const res = await fetch("/api/chat/stream", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ message: question, sessionId: currentSessionId() }),
+      body: JSON.stringify({ message: question, sessionId: currentSessionId(), ...(toolsToggle.checked ? { tools: true } : {}) }),
       signal: controller.signal,
     });
     if (!res.ok || !res.body) {
@@ -212,6 +217,10 @@ async function ask(question) {
       if (event === "partial") {
         partial = data.response ?? partial;
         turn.update(partial, null, "streaming");
+      } else if (event === "tool-call") {
+        turn.tools.call(data);
+      } else if (event === "tool-result") {
+        turn.tools.result(data);
       } else if (event === "result") {
         settled = true;
         turn.update(data.response, data.confidence, "done");
@@ -288,6 +297,9 @@ document.addEventListener("keydown", (event) => {
 stopButton.addEventListener("click", () => inFlight?.abort());
 $("new-session").addEventListener("click", () => switchSession(newSessionId()));
 $("toggle-sessions").addEventListener("click", () => showSessions(!document.body.classList.contains("sessions-open")));
+
+toolsToggle.checked = localStorage.getItem(TOOLS_KEY) === "on";
+toolsToggle.addEventListener("change", () => localStorage.setItem(TOOLS_KEY, toolsToggle.checked ? "on" : "off"));
 
 renderSessions();
 void checkHealth();
