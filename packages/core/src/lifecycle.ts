@@ -86,7 +86,7 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
             maxTurns: plan.memoryMaxTurns,
             signal: call.signal,
           }) as MemoryContext);
-    const messages = buildMessages(plan.signature, plan.systemMessage, inputs, context);
+    const messages = buildMessages(plan.signature, plan.systemMessage, inputs, context, plan.tools !== undefined);
     const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
     const deadline = timeoutMs === undefined ? undefined : started + timeoutMs;
 

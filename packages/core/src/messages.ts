@@ -13,6 +13,7 @@ export function buildMessages(
   systemMessage: ChatMessage,
   inputs: Record<string, unknown>,
   context: MemoryContext | undefined,
+  withTools = true,
 ): ChatMessage[] {
   const user: ChatMessage = { role: "user", content: renderUserMessage(signature, inputs as never) };
   if (context === undefined || (context.turns.length === 0 && !context.summary)) return [systemMessage, user];
@@ -24,7 +25,11 @@ export function buildMessages(
   for (const turn of context.turns) {
     messages.push({ role: "user", content: renderUserMessage(signature, turn.inputs as never) });
     // The turn's tool calls and results, between its question and its answer, as they happened.
-    for (const message of exchangeOf(turn.metadata)) messages.push(message);
+    // An agent without tools sends no tool definitions, and Anthropic rejects tool_use/tool_result
+    // blocks in such a request, so there the exchange travels as text the model can still read.
+    const exchange = exchangeOf(turn.metadata);
+    if (withTools) for (const message of exchange) messages.push(message);
+    else if (exchange.length > 0) messages.push({ role: "assistant", content: exchangeAsText(exchange) });
     messages.push({ role: "assistant", content: JSON.stringify(turn.outputs) });
   }
   messages.push(user);
@@ -44,4 +49,15 @@ function exchangeOf(metadata: Record<string, unknown> | undefined): ChatMessage[
     else if (m.role === "assistant" && Array.isArray(m.toolCalls)) out.push(m);
   }
   return out;
+}
+
+/** A stored tool exchange as one line per call and result, for a request that carries no tools. */
+function exchangeAsText(exchange: readonly ChatMessage[]): string {
+  const lines: string[] = [];
+  for (const m of exchange) {
+    if (m.role === "assistant")
+      for (const call of m.toolCalls ?? []) lines.push(`Called tool ${call.name} with ${call.arguments}`);
+    else lines.push(`Tool ${m.isError === true ? "error" : "result"}: ${m.content}`);
+  }
+  return lines.join("\n");
 }

@@ -7,6 +7,7 @@ import type { FakeLLMServerThread } from "@kaizen/testing";
 import { z } from "zod";
 import { WIRES, failureOf, isChat, makeToolAgent, weatherTool } from "./__fixtures__/tools-harness.js";
 import type { AgentSetup } from "./__fixtures__/tools-harness.js";
+import { BufferMemory } from "@kaizen/memory";
 import { AbortError, ConfigurationError, getRunInfo, tool } from "./index.js";
 import type { AgentStreamEvent, BaseAgent, ToolCallEvent, ToolResultEvent } from "./index.js";
 import type { QASignature } from "./__fixtures__/local.js";
@@ -226,5 +227,24 @@ describe("streamAsync and batchAsync with tools", () => {
     });
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
     expect(done).toEqual(["x", "x"]);
+  });
+});
+
+describe.each(WIRES)("one session shared by a tool agent and a plain agent on the %s wire", (wire) => {
+  it("the plain agent gets the earlier tool exchange as text, which the API accepts", async () => {
+    const memory = new BufferMemory();
+    await server.toolCalls([{ name: "get_weather", arguments: { city: "Oslo" }, id: "call_mix1" }]);
+    await agent({ wire, tools: [weatherTool()], memory }).runAsync({ question: "Oslo weather?" }, { sessionId: "mix" });
+    await server.resetScript();
+    await server.clearRequests();
+    const plain = agent({ wire, tools: [], memory });
+    const result = await plain.runAsync({ question: "And tomorrow?" }, { sessionId: "mix" });
+    expect(typeof result.answer).toBe("string");
+    const sent = JSON.stringify((await server.requests()).filter(isChat).map((r) => r.body));
+    expect(sent).not.toMatch(/"tool_use"|"tool_result"|"tool_calls"|"role":"tool"/);
+    expect(sent).toContain("Called tool get_weather with");
+    expect(sent).toContain("Oslo");
+    expect((await memory.loadAsync("mix")).turns).toHaveLength(2);
+    await memory.close();
   });
 });

@@ -110,6 +110,18 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
       }
     }
   }
+  // The real API refuses history with tool blocks when the request defines no tools.
+  if (!Array.isArray(body.tools) || body.tools.length === 0) {
+    const hasToolBlocks = body.messages.some((raw) => {
+      const content = asRecord(raw).content;
+      return Array.isArray(content) && content.some((b) => ["tool_use", "tool_result"].includes(String(asRecord(b).type)));
+    });
+    if (hasToolBlocks) {
+      return anthropicError("bad_request", {
+        message: "Requests which include `tool_use` or `tool_result` blocks must define tools.",
+      });
+    }
+  }
   const tools: AnthropicTool[] = Array.isArray(body.tools)
     ? body.tools
         .map(asRecord)

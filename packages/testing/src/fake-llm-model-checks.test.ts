@@ -44,3 +44,20 @@ describe("per-model sampling checks", () => {
     }
   });
 });
+
+describe("tool blocks without tools", () => {
+  it("answers 400 to tool_use/tool_result history when the request defines no tools, and accepts it with tools", async () => {
+    const messages = [
+      { role: "user" as const, content: "Weather in Oslo?" },
+      {
+        role: "assistant" as const,
+        content: [{ type: "tool_use" as const, id: "toolu_01", name: "get_weather", input: { city: "Oslo" } }],
+      },
+      { role: "user" as const, content: [{ type: "tool_result" as const, tool_use_id: "toolu_01", content: "3 C" }] },
+    ];
+    const plain = client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 100, messages });
+    await expect(plain).rejects.toThrow(/must define tools/);
+    const tools = [{ name: "get_weather", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } }];
+    expect((await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 100, messages, tools })).type).toBe("message");
+  });
+});
