@@ -157,7 +157,11 @@ async function loadHistory() {
   const res = await fetch(`/api/chat/${encodeURIComponent(currentSessionId())}/history`);
   if (!res.ok) throw new Error((await res.json()).detail ?? res.statusText);
   const { turns } = await res.json();
-  for (const turn of turns) addTurn(turn.question).update(turn.response, turn.confidence, "done");
+  for (const turn of turns) {
+    const added = addTurn(turn.question);
+    for (const call of turn.toolCalls ?? []) added.tools.result(call);
+    added.update(turn.response, turn.confidence, "done");
+  }
 }
 function showLoadError(err) {
   statusEl.textContent = `Could not load the history: ${err.message}`;

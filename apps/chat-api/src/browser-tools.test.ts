@@ -88,6 +88,11 @@ describe("the chat page with tools", () => {
     await page.reload();
     await page.waitForSelector("body[data-ready=true]");
     expect(await page.isChecked("[data-testid=tools-toggle]")).toBe(true);
+    // The history brings the turn's tool steps back with it.
+    const restored = page.locator(".turn").first().locator("[data-testid=tool-step]");
+    expect(await restored.count()).toBe(2);
+    expect(await restored.nth(0).textContent()).toBe('calculator(expression: "12 * 12")→ 144');
+    expect(await restored.nth(1).getAttribute("data-state")).toBe("error");
     await page.uncheck("[data-testid=tools-toggle]");
     t.fake.clearRequests();
     await ask(page, "What is 2+2?");

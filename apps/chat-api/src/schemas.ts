@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_SESSION_ID_LENGTH } from "@kaizen/memory";
-import { toolCall, toolsFlag } from "./tool-schemas.js";
+import { historyToolCall, toolCall, toolsFlag } from "./tool-schemas.js";
 
 /** Session ids follow @kaizen/memory's rule, checked here so a bad one is a 400 naming the field. */
 export const sessionIdSchema = z
@@ -63,6 +63,7 @@ export function buildSchemas(limits: Limits) {
         response: z.string(),
         confidence: z.number().nullable(),
         createdAt: z.string().describe("ISO 8601 time of the answer."),
+        toolCalls: z.array(historyToolCall).optional().describe('The tool calls of a turn asked with "tools": true.'),
       }),
     ),
   });

@@ -27,3 +27,14 @@ export const toolCall = z.object({
   ms: z.number().describe("How long the call took."),
 });
 export type ToolCallReport = z.infer<typeof toolCall>;
+
+/** A stored turn's tool call as the history reports it: what memory keeps of a `toolCall`. */
+export const historyToolCall = z.object({
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+  status: z.enum(["ok", "error"]).describe("ok: output holds the result; error: the model was told `error` instead."),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+});
+export type HistoryToolCall = z.infer<typeof historyToolCall>;

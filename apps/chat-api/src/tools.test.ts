@@ -117,8 +117,20 @@ describe('POST /api/chat with "tools": true', () => {
     expect(toolResultsOf(chats()[0]!)).toEqual([
       { toolCallId: "call_session", content: '{"expression":"99 * 99","result":9801}' },
     ]);
-    const history = (await (await fetch(`${url}/api/chat/${sessionId}/history`)).json()) as { turns: unknown[] };
+    const history = (await (await fetch(`${url}/api/chat/${sessionId}/history`)).json()) as {
+      turns: Record<string, unknown>[];
+    };
     expect(history.turns).toHaveLength(2);
+    expect(history.turns[0]!.toolCalls).toEqual([
+      {
+        id: "call_session",
+        name: "calculator",
+        input: { expression: "99 * 99" },
+        status: "ok",
+        output: { expression: "99 * 99", result: 9801 },
+      },
+    ]);
+    expect(history.turns[1]).not.toHaveProperty("toolCalls");
   });
 
   it("without tools the model is offered none and the answer has no toolCalls", async () => {

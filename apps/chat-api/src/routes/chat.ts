@@ -3,6 +3,7 @@ import { clientKeyOf, storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
 import { agentFor, toolCallsOf } from "../tool-mode.js";
 import { TOOLS_DESCRIPTION } from "../tool-schemas.js";
+import { historyToolCallsOf } from "../history-tool-calls.js";
 
 export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): void {
   const errors = {
@@ -104,8 +105,11 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
           response: String(turn.outputs["answer"] ?? ""),
           confidence: typeof turn.outputs["confidence"] === "number" ? turn.outputs["confidence"] : null,
           createdAt: new Date(turn.createdAt).toISOString(),
+          ...toolCallsField(historyToolCallsOf(turn.metadata)),
         })),
       };
     },
   );
 }
+
+const toolCallsField = <T>(calls: T[] | undefined) => (calls === undefined ? {} : { toolCalls: calls });
