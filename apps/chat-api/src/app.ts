@@ -61,7 +61,7 @@ export const DEFAULT_APP_OPTIONS: AppOptions = {
 
 const publicDir = fileURLToPath(new URL("../public/", import.meta.url));
 
-/** The seed's FastAPI app on Fastify. Not listening yet: call `listen` (main.ts) or `inject` (tests). */
+/** Kaizen for Python's FastAPI example app, on Fastify. Not listening yet: call `listen` (main.ts) or `inject` (tests). */
 export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {}): Promise<BuiltApp> {
   const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
   const app = Fastify({
@@ -88,7 +88,7 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
       info: {
         title: "Kaizen chat API",
         description:
-          "The seed's async agent API: a typed QA signature answered through runAsync, with memory per session, " +
+          "An async agent API: a typed QA signature answered through runAsync, with memory per session, " +
           "concurrent batches and server-sent events.",
         version: "0.0.0",
       },

@@ -18,7 +18,7 @@ export interface HttpFailure {
 export const MEMORY_UNAVAILABLE = "Service error: session memory unavailable";
 
 /**
- * The seed's error mapping. ConfigurationError is the seed's ValueError (500 "Configuration
+ * Kaizen for Python's error mapping. ConfigurationError is Python's ValueError (500 "Configuration
  * error"); ProviderError and its family (rate limit, auth, timeout, bad response) are its
  * RuntimeError (503 "Service error"); so is a model that keeps answering outside the signature,
  * since trying again later may well succeed. A session store that fails is a 503 too, with a fixed

@@ -27,8 +27,12 @@ export function buildSchemas(limits: Limits) {
 
   const chatRequest = z
     .strictObject({ message, sessionId: sessionIdSchema.optional(), tools: toolsFlag })
-    .describe("The seed's ChatRequest; sessionId turns memory on, tools: true lets the model use the built-in tools.");
-  const chatMessageOnly = z.strictObject({ message, tools: toolsFlag }).describe("A question for the session named in the path.");
+    .describe("A question; sessionId turns memory on, tools: true lets the model use the built-in tools.")
+    .meta({ examples: [{ message: "What is 2+2?" }, { message: "What did I just ask?", sessionId: "demo-session-1" }] });
+  const chatMessageOnly = z
+    .strictObject({ message, tools: toolsFlag })
+    .describe("A question for the session named in the path.")
+    .meta({ examples: [{ message: "My name is Ada. What is 2+2?" }] });
   const chatResponse = z
     .object({
       response: z.string().describe("The answer."),
@@ -36,15 +40,17 @@ export function buildSchemas(limits: Limits) {
       sessionId: sessionIdSchema.optional(),
       toolCalls: z.array(toolCall).optional().describe("With tools: true, every tool call of the answer, in order."),
     })
-    .describe("The seed's ChatResponse.");
+    .describe("The answer and the model's confidence in it.");
 
-  const batchRequest = z.strictObject({
-    questions: z
-      .array(message)
-      .min(1, "must hold at least one question")
-      .max(limits.maxBatchQuestions, `must hold at most ${limits.maxBatchQuestions} questions; split the batch`)
-      .describe(`Up to ${limits.maxBatchQuestions} questions, answered concurrently.`),
-  });
+  const batchRequest = z
+    .strictObject({
+      questions: z
+        .array(message)
+        .min(1, "must hold at least one question")
+        .max(limits.maxBatchQuestions, `must hold at most ${limits.maxBatchQuestions} questions; split the batch`)
+        .describe(`Up to ${limits.maxBatchQuestions} questions, answered concurrently.`),
+    })
+    .meta({ examples: [{ questions: ["What is 2+2?", "What is the capital of France?"] }] });
   const batchItem = z.union([
     z.object({ question: z.string(), status: z.literal("ok"), response: z.string(), confidence: z.number().nullable() }),
     z.object({ question: z.string(), status: z.literal("error"), statusCode: z.number().int(), detail: z.string() }),
@@ -91,7 +97,7 @@ export function buildSchemas(limits: Limits) {
     error,
     health,
     readiness,
-    sessionParams: z.object({ sessionId: sessionIdSchema }),
+    sessionParams: z.object({ sessionId: sessionIdSchema.meta({ examples: ["demo-session-1"] }) }),
   };
 }
 

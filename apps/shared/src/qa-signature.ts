@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InputField, OutputField, Signature } from "@kaizen/signatures";
 
-/** The seed's QASignature: a question in, an answer and a confidence between 0 and 1 out. */
+/** The README's QASignature: a question in, an answer and a confidence between 0 and 1 out. */
 export class QASignature extends Signature {
   static override description = "Answer the user's question.";
   question = InputField({ description: "User question" });

@@ -51,9 +51,9 @@ export interface QARuntime {
 }
 
 /**
- * Builds the seed's QA agent from the environment: the provider chooseLLM picks (starting the
+ * Builds the README's QA agent from the environment: the provider chooseLLM picks (starting the
  * fake LLM server when there is no key), the memory memoryFromEnv picks, temperature 0.7 and
- * maxTokens 500 as in the seed's complete example.
+ * maxTokens 500 as in the README's example.
  */
 export async function createQARuntime(options: QARuntimeOptions): Promise<QARuntime> {
   const env = options.env ?? (loadDotEnv(), process.env);

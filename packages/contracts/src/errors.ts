@@ -82,7 +82,7 @@ export interface ProviderErrorOptions extends KaizenErrorOptions {
   code?: string;
 }
 
-/** The provider (or the network to it) failed. The seed's RuntimeError. */
+/** The provider (or the network to it) failed. Python's RuntimeError in Kaizen for Python. */
 export class ProviderError extends KaizenError {
   readonly provider: string;
   readonly status: number | undefined;

@@ -1,4 +1,4 @@
-// The seed's ValueError message, in TypeScript terms. Tests and docs quote it exactly.
+// Kaizen for Python's ValueError message, in TypeScript terms. Tests and docs quote it exactly.
 export const ASYNC_MODE_MESSAGE = `Agent not configured for async mode.
 Set useAsyncLlm: true in BaseAgentConfig:
 

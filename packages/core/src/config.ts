@@ -20,7 +20,7 @@ export interface BaseAgentConfigOptions {
   maxTokens?: number;
   /** 0 to 1. */
   topP?: number;
-  /** Must be true for `runAsync`, `batchAsync` and `streamAsync`. Default false, as in the seed. */
+  /** Must be true for `runAsync`, `batchAsync` and `streamAsync`. Default false, as in Kaizen for Python. */
   useAsyncLlm?: boolean;
   /** Never shown by `toJSON`, `util.inspect` or any error message. */
   apiKey?: string;

@@ -27,7 +27,7 @@ export interface AnthropicProviderOptions {
   apiKey?: string;
   /** E.g. a proxy or the fake server. Default: the SDK's (https://api.anthropic.com). */
   baseUrl?: string;
-  /** Enables chatAsync and streamAsync. Default false (the seed's default): chat() works either way. */
+  /** Enables chatAsync and streamAsync. Default false (as in Kaizen for Python): chat() works either way. */
   useAsync?: boolean;
   /** Per-call time budget in ms (retries included; for a stream, until its end) when the request has none. Default 60 000. */
   timeoutMs?: number;

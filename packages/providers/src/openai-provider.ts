@@ -1,4 +1,4 @@
-// OpenAIProvider: the seed's OpenAIProvider(use_async=True) with chat_async/embed_async, in
+// OpenAIProvider: Kaizen for Python's OpenAIProvider(use_async=True) with chat_async/embed_async, in
 // TypeScript. Two clients, each created once and kept alive: the async one is the `openai` SDK on
 // this thread; the sync one lives on the sync bridge's worker, so `chat()` truly blocks and
 // returns the value itself. Both run through the same request builder, retry authority and error
@@ -26,7 +26,7 @@ export interface OpenAIProviderOptions {
   baseUrl?: string;
   organization?: string;
   project?: string;
-  /** Enables chatAsync/embedAsync/streamAsync (the seed's use_async). Default false; chat() works either way. */
+  /** Enables chatAsync/embedAsync/streamAsync (Kaizen for Python's use_async). Default false; chat() works either way. */
   useAsync?: boolean;
   /** Per-call time budget in ms, retries included, when the request has none. Default 60 000. */
   timeoutMs?: number;

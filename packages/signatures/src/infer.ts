@@ -18,7 +18,7 @@ type OptionalAfterDefaults<F> =
   F extends InputFieldDef<infer Sc, infer D> ? (D extends true ? false : undefined extends z.output<Sc> ? true : false) : false;
 
 /**
- * What a caller passes to `run`/`runAsync`: `{ question: string }` for the seed's QASignature. Inputs with a
+ * What a caller passes to `run`/`runAsync`: `{ question: string }` for the README's QASignature. Inputs with a
  * default or an optional schema are optional keys. Values are the zod *input* types of the field schemas.
  */
 export type InferInputs<S> = Simplify<
@@ -35,7 +35,7 @@ export type InferValidatedInputs<S> = Simplify<
 >;
 
 /**
- * What a run returns: `{ answer: string; confidence: number }` for the seed's QASignature. Values are the zod
+ * What a run returns: `{ answer: string; confidence: number }` for the README's QASignature. Values are the zod
  * *output* types of the field schemas; a field whose schema accepts `undefined` is an optional key.
  */
 export type InferOutputs<S> = Simplify<

@@ -281,7 +281,7 @@ export function markdownReport(r: BenchResults): string {
       `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.totalMemGb} GB, ${m.platform}, Node ${m.node}; ` +
       `load average ${m.loadAvgStart.toFixed(1)} at the start, ${m.loadAvgEnd.toFixed(1)} at the end.`,
     ``,
-    `### The seed's Benefits table, measured (fake LLM at ${L} ms latency)`,
+    `### The async guide's Benefits table, measured (fake LLM at ${L} ms latency)`,
     ``,
     summaryTable(r),
     ``,

@@ -8,7 +8,7 @@ export function registerBatchRoutes({ app, deps, opts, schemas }: RouteContext):
     {
       schema: {
         tags: ["chat"],
-        summary: "Answer many questions concurrently (the seed's POST /batch)",
+        summary: "Answer many questions concurrently ",
         description:
           `Up to ${opts.maxBatchQuestions} questions, at most ${opts.batchConcurrency} in flight at once. ` +
           "One failed question does not fail the others: each result says ok or error.",

@@ -20,7 +20,7 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
     {
       schema: {
         tags: ["chat"],
-        summary: "Ask a question (the seed's POST /api/chat)",
+        summary: "Ask a question",
         description:
           "Answered with runAsync; with a sessionId the conversation is remembered. `tools: true`: " +
           `${TOOLS_DESCRIPTION.replace(" Default false.", "")}; the answer then lists them in toolCalls.`,
@@ -52,7 +52,7 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
     {
       schema: {
         tags: ["chat"],
-        summary: "Ask within a session (the seed's chat_with_memory)",
+        summary: "Ask within a session: earlier turns of the same sessionId are the model's context",
         description:
           "Earlier turns of this session are part of the prompt; the answer is saved to the session. " +
           "`tools: true` as in POST /api/chat.",

@@ -27,7 +27,7 @@ async function chat(message: string): Promise<{ status: number; body: unknown }>
     return { status: 200, body: { response: result.answer } };
   } catch (error) {
     if (error instanceof ConfigurationError) {
-      // The seed's ValueError: the agent is set up wrong (e.g. useAsyncLlm missing).
+      // Python's ValueError: the agent is set up wrong (e.g. useAsyncLlm missing).
       return { status: 500, body: { detail: `Configuration error: ${error.message}` } };
     }
     if (error instanceof InputValidationError) {
@@ -37,7 +37,7 @@ async function chat(message: string): Promise<{ status: number; body: unknown }>
       return { status: 429, body: { detail: "Busy, retry later", retryAfterMs: error.retryAfterMs } };
     }
     if (error instanceof ProviderError) {
-      // The seed's RuntimeError: the LLM API failed (after the provider's retries).
+      // Python's RuntimeError: the LLM API failed (after the provider's retries).
       return { status: 503, body: { detail: `Service error: ${error.message}` } };
     }
     if (error instanceof OutputValidationError) {
