@@ -22,6 +22,7 @@ import { registerChatRoutes } from "./routes/chat.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerStreamRoutes } from "./routes/stream.js";
 import { registerProtection, type ProtectionOptions } from "./protect.js";
+import { childLoggerFactory, registerRequestTracing } from "./request-tracing.js";
 import type { ToolDeps } from "./tool-mode.js";
 import { buildSchemas, type Limits } from "./schemas.js";
 
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
   const app = Fastify({
     logger: opts.logger,
+    childLoggerFactory,
     bodyLimit: opts.bodyLimitBytes,
     // Fastify's default (100) would answer ids of 101-128 characters, valid everywhere else, with a
     // 414 in its own shape. Longer than the id rule, so a too-long id reaches the schema and gets
@@ -79,6 +81,8 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   app.addContentTypeParser("application/json", { parseAs: "string" }, parseJsonBody);
   app.setSerializerCompiler(serializerCompiler);
 
+  // First, so that even a shed or refused request has its span and its trace id in the log.
+  registerRequestTracing(app);
   // Before everything else: a shed or unauthorised request costs as little as possible.
   await registerProtection(app, opts);
   registerApiKeys(app, opts.apiKeys);

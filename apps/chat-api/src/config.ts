@@ -21,6 +21,7 @@ const envSchema = z.object({
   PORT: int(3000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
   KAIZEN_DATA_DIR: z.string().trim().min(1).default(".kaizen"),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
   MAX_MESSAGE_CHARS: int(8000, 1),
@@ -54,6 +55,8 @@ export interface ServerConfig {
   port: number;
   host: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** auto: pretty lines in a terminal, JSON lines otherwise (a pipe, a container, a file). */
+  logFormat: "auto" | "pretty" | "json";
   sqlitePath: string;
   bodyLimitBytes: number;
   maxMessageChars: number;
@@ -82,6 +85,7 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     sqlitePath: resolve(baseDir, e.KAIZEN_DATA_DIR, "chat.db"),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     maxMessageChars: e.MAX_MESSAGE_CHARS,

@@ -39,3 +39,13 @@ export function loggerOptions(
     },
   };
 }
+
+/**
+ * Human-readable lines for a terminal (pino-pretty, in process: no worker thread to start).
+ * Loaded only when used, so a server logging JSON never imports it.
+ */
+export async function prettyLogStream(): Promise<NodeJS.WritableStream> {
+  const { default: pretty } = await import("pino-pretty");
+  // Colours only when the output is a terminal (pino-pretty decides), never into a file or pipe.
+  return pretty({ translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
+}

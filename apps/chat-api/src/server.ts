@@ -2,7 +2,8 @@ import { Redis } from "ioredis";
 import { createQARuntime, loadDotEnv, userCwd, type Env, type QARuntime } from "@kaizen/app-shared";
 import { buildApp, type BuiltApp } from "./app.js";
 import { serverConfigFromEnv, type ServerConfig } from "./config.js";
-import { loggerOptions } from "./logger.js";
+import { loggerOptions, prettyLogStream } from "./logger.js";
+import { startTelemetry, type Telemetry } from "./telemetry.js";
 
 export interface RunningServer {
   app: BuiltApp;
@@ -23,6 +24,10 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
   const cwd = userCwd(env);
   if (env === process.env) loadDotEnv(cwd);
   const config = serverConfigFromEnv(env, cwd);
+  // Before the agent exists, so that its first span already has a provider to go to.
+  const telemetry: Telemetry | undefined = await startTelemetry(env);
+  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true);
+  const stream = logStream ?? (pretty ? await prettyLogStream() : undefined);
   const runtime = await createQARuntime({
     env,
     useAsyncLlm: true,
@@ -62,13 +67,14 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
         maxInFlight: config.maxInFlight,
         maxEventLoopDelayMs: config.maxEventLoopDelayMs,
         rateLimitRedis,
-        logger: loggerOptions(config.logLevel, runtime.secrets, logStream),
+        logger: loggerOptions(config.logLevel, runtime.secrets, stream),
       },
     );
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     rateLimitRedis?.disconnect();
     await runtime.close();
+    await telemetry?.shutdown();
     throw err;
   }
   const address = app.server.address();
@@ -78,6 +84,7 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
     app.log.warn(`No OPENAI_API_KEY or ANTHROPIC_API_KEY: running on the FAKE LLM server, not a real model.`);
   }
   app.log.info({ url, docs: `${url}/docs` }, `Kaizen chat API listening on ${url} using ${runtime.description}`);
+  if (telemetry) app.log.info(`OpenTelemetry: spans and metrics to ${telemetry.endpoint} (OTLP/HTTP)`);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -98,6 +105,8 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
         clearTimeout(timer);
         rateLimitRedis?.disconnect();
         await runtime.close();
+        // Last: the spans of the requests that just finished are flushed before the exit.
+        await telemetry?.shutdown().catch((err: unknown) => app.log.warn({ err }, "OpenTelemetry shutdown failed"));
       }
     })();
     return closing;

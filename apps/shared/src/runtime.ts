@@ -86,6 +86,8 @@ export async function createQARuntime(options: QARuntimeOptions): Promise<QARunt
       useAsyncLlm: options.useAsyncLlm,
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
+      // The GenAI conventions' switch for prompt and answer text on spans: off unless set to true.
+      recordContent: envValue(env, "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")?.toLowerCase() === "true",
     });
     let memoryDescription = "no memory";
     if (options.memory) {

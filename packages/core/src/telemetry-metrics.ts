@@ -1,4 +1,4 @@
-import { metrics } from "@opentelemetry/api";
+import { createNoopMeter, metrics } from "@opentelemetry/api";
 import type { Attributes, Histogram, MeterProvider } from "@opentelemetry/api";
 import {
   ATTR_GEN_AI_TOKEN_TYPE,
@@ -12,11 +12,19 @@ const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048
 
 interface Instruments {
   provider: MeterProvider;
+  /** The provider is the API's no-op one (its meter is the no-op meter singleton). */
+  noop: boolean;
   duration: Histogram;
   tokens: Histogram;
 }
 
 let cached: Instruments | undefined;
+const NOOP_METER = createNoopMeter();
+
+/** No MeterProvider is registered: recording would be dropped. */
+export function metricsAreOff(): boolean {
+  return instruments().noop;
+}
 
 // The metrics API, unlike the trace API, has no proxy: a meter taken before the app registers its
 // MeterProvider stays a no-op forever. So the instruments follow the current global provider.
@@ -26,6 +34,7 @@ function instruments(): Instruments {
     const meter = provider.getMeter("@kaizen/core");
     cached = {
       provider,
+      noop: meter === NOOP_METER,
       duration: meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
         description: "GenAI operation duration.",
         unit: "s",

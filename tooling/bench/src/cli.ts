@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_OPTIONS, runBench, type BenchOptions } from "./bench.js";
 import { updateDocs, writeResults } from "./output.js";
+import { measureTelemetryCost, telemetryCostLine } from "./telemetry-cost.js";
 import { concurrencyTable, extrapolationNote, loadTable, overheadTable, summaryTable, targetsTable, targets } from "./report.js";
 
 const { values } = parseArgs({
@@ -51,6 +52,8 @@ if (note) console.log(`\n${note}`);
 print("Targets", targetsTable(targets(results)));
 print(`Concurrency at ${results.options.latencyMs} ms latency`, concurrencyTable(results));
 print("Per-call overhead at 0 ms latency", overheadTable(results));
+// In-process and CPU-only: run beside the tables, not as part of the load scenarios.
+print("OpenTelemetry cost", telemetryCostLine(await measureTelemetryCost(values.quick ? { calls: 2000, reps: 2 } : {})));
 if (results.load.length > 0) print("Chat API under load", loadTable(results));
 const written = await writeResults(results, outDir);
 console.log(`\nWrote ${written.json} and ${written.markdown} (and latest.json / latest.md).`);

@@ -23,6 +23,8 @@ const NOT_RUN: Record<string, string> = {
   "apps/chat-api/README.md: npm start": "as above: apps/chat-api/src/npm-start.test.ts",
   "apps/chat-api/README.md: OPENAI_API_KEY=sk-... npm start                 # OpenAI, model gpt-4o-mini unless MODEL is set":
     "needs a real OpenAI or Anthropic key; choosing the provider from the environment is tested in apps/shared/src/runtime.test.ts",
+  "apps/chat-api/README.md: docker run --rm -d --name jaeger -p 16686:16686 -p 4318:4318 jaegertracing/jaeger:2.5.0":
+    "needs Docker and an image from Docker Hub; apps/chat-api/src/telemetry.test.ts runs the server with OTEL_EXPORTER_OTLP_ENDPOINT set against an OTLP collector of its own",
   "apps/batch/README.md: pnpm --filter @kaizen/batch test": "npm test runs every package's tests",
   "apps/chat-api/README.md: pnpm --filter @kaizen/chat-api test": "npm test runs every package's tests",
   "apps/cli/README.md: pnpm --filter @kaizen/cli test": "npm test runs every package's tests",

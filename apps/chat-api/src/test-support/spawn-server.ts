@@ -42,7 +42,8 @@ export async function spawnServer(env: Record<string, string>): Promise<SpawnedS
     const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${output.join("\n")}`)), 30_000);
     createInterface({ input: child.stdout! }).on("line", (line) => {
       output.push(line);
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
+      // JSON or pretty lines: the start-up message names the URL either way.
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(line);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
