@@ -30,6 +30,7 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: int(60_000, 1),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0),
   MEMORY_MAX_TURNS: int(50, 1),
+  MEMORY_MAX_TOKENS: int(8000, 1),
   RATE_LIMIT_PER_MINUTE: int(300, 0),
   MAX_IN_FLIGHT: int(512, 0),
   MAX_EVENT_LOOP_DELAY_MS: int(1000, 0),
@@ -65,6 +66,8 @@ export interface ServerConfig {
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   memoryMaxTurns: number;
+  /** The most tokens of earlier turns in one prompt: the oldest turns beyond it are left out. */
+  memoryMaxTokens: number;
   rateLimitPerMinute: number;
   maxInFlight: number;
   maxEventLoopDelayMs: number;
@@ -94,6 +97,7 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     memoryMaxTurns: e.MEMORY_MAX_TURNS,
+    memoryMaxTokens: e.MEMORY_MAX_TOKENS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxInFlight: e.MAX_IN_FLIGHT,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,

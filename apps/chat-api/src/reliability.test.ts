@@ -147,3 +147,33 @@ describe("requests at the edges", () => {
     expect(t.logs()).not.toContain(TEST_API_KEY.slice(-4));
   });
 });
+
+describe("a long session", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ runtime: { memoryMaxTokens: 1000 } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("keeps every turn but sends the model only the latest that fit the token budget", async () => {
+    const ask = (message: string) =>
+      t.app.inject({
+        method: "POST",
+        url: "/api/chat/long-session",
+        payload: { message },
+        headers: { "content-type": "application/json" },
+      });
+    for (let i = 1; i <= 6; i++) expect((await ask(`question ${i} ${"x".repeat(1500)}`)).statusCode).toBe(200);
+    t.fake.clearRequests();
+    expect((await ask("the last question")).statusCode).toBe(200);
+    const sent = JSON.stringify(t.fake.requests.find((r) => r.path.endsWith("/chat/completions"))?.body);
+    // About 400 tokens a turn: two fit in 1000, the oldest four are left out.
+    expect(sent).toContain("question 6 ");
+    expect(sent).not.toContain("question 1 ");
+    expect(sent.length).toBeLessThan(8000);
+    const history = (await t.app.inject({ method: "GET", url: "/api/chat/long-session/history" })).json<{ turns: unknown[] }>();
+    expect(history.turns).toHaveLength(7);
+  });
+});

@@ -33,6 +33,7 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
     useAsyncLlm: true,
     tools: true,
     memory: { sqlitePath: config.sqlitePath, namespace: "chat", maxTurns: config.memoryMaxTurns },
+    memoryMaxTokens: config.memoryMaxTokens,
     // A short pause between streamed chunks, so that on the fake model the page visibly streams too.
     fake: { streamChunkDelayMs: env["FAKE_LLM_STREAM_DELAY_MS"] === undefined ? 30 : undefined },
   });

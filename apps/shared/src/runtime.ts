@@ -27,6 +27,8 @@ export interface QARuntimeOptions {
   fake?: { latencyMs?: number; streamChunkDelayMs?: number; inWorker?: boolean };
   timeoutMs?: number;
   maxRetries?: number;
+  /** The most tokens (about four characters each) of earlier turns put into a prompt. Default: no bound. */
+  memoryMaxTokens?: number;
   /**
    * Also build `toolAgent`: the same agent (provider, memory, signature) with the built-in
    * calculator and current_time tools. Default false.
@@ -88,6 +90,7 @@ export async function createQARuntime(options: QARuntimeOptions): Promise<QARunt
       maxRetries: options.maxRetries,
       // The GenAI conventions' switch for prompt and answer text on spans: off unless set to true.
       recordContent: envValue(env, "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")?.toLowerCase() === "true",
+      memoryMaxTokens: options.memoryMaxTokens,
     });
     let memoryDescription = "no memory";
     if (options.memory) {

@@ -66,6 +66,15 @@ export interface Memory {
   clearAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Synchronous versions, present only on backends that can block cheaply (buffer, SQLite). */
   load?(sessionId: string, options?: Omit<LoadOptions, "signal">): MemoryContext;
+  /**
+   * Optional: throws (a typed MemoryError) when a turn could not be written to the session now,
+   * e.g. another process holds the database's write lock past the busy timeout. The agent calls
+   * it after loading and before the model call, so a turn that could not be saved is not paid
+   * for. A backend that cannot know ahead (a network store) leaves it out.
+   */
+  checkWritableAsync?(sessionId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** The sync form of checkWritableAsync, for run(). */
+  checkWritable?(sessionId: string): void;
   append?(sessionId: string, turn: NewTurn): Turn;
   clear?(sessionId: string): void;
   /** Releases connections and file handles. Idempotent. */

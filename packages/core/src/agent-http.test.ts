@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BufferMemory, RedisMemory, SqliteMemory } from "@kaizen/memory";
+import Database from "better-sqlite3";
+import { BufferMemory, MemoryBusyError, RedisMemory, SqliteMemory } from "@kaizen/memory";
 import type { Memory } from "@kaizen/memory";
 import { QASignature } from "./__fixtures__/local.js";
 import { startFakeLLMServer, startFakeLLMServerThread } from "@kaizen/testing";
@@ -285,6 +286,47 @@ const config = new BaseAgentConfig({
       await memory.clearAsync("redis-1");
       await memory.close();
     }
+  });
+
+  it("with the SQLite file locked by another writer, the run fails typed before the model is asked", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kaizen-core-lock-"));
+    const path = join(dir, "memory.db");
+    const memory = new SqliteMemory({ path, busyTimeoutMs: 200 });
+    const other = new Database(path);
+    other.prepare("BEGIN IMMEDIATE").run();
+    try {
+      const agent = makeAgent({ memory });
+      const error = await agent.runAsync({ question: "locked file question" }, { sessionId: "locked" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MemoryBusyError);
+      expect((error as Error).message).toMatch(/busyTimeoutMs/);
+      const sync = makeAgent({ memory, useAsyncLlm: false, on: "thread" });
+      expect(() => sync.run({ question: "locked file question" }, { sessionId: "locked" })).toThrow(MemoryBusyError);
+      // Nothing was bought: the model never saw the question.
+      expect(chatRequests(server.requests, "locked file question")).toEqual([]);
+      expect(chatRequests(await thread.requests(), "locked file question")).toEqual([]);
+      other.prepare("ROLLBACK").run();
+      const answered = await agent.runAsync({ question: "locked file question" }, { sessionId: "locked" });
+      expect(answered.answer).toBeTruthy();
+      expect((await memory.loadAsync("locked")).turns).toHaveLength(1);
+    } finally {
+      if (other.inTransaction) other.prepare("ROLLBACK").run();
+      other.close();
+      await memory.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("memoryMaxTokens keeps the prompt bounded: only the latest turns that fit are sent", async () => {
+    const memory = new BufferMemory();
+    const agent = makeAgent({ memory, memoryMaxTokens: 300 });
+    const long = (tag: string) => `${tag} ${"x".repeat(600)}`;
+    for (const tag of ["turn-one", "turn-two", "turn-three"])
+      await agent.runAsync({ question: long(tag) }, { sessionId: "bounded-tokens" });
+    await agent.runAsync({ question: "bounded tokens last question" }, { sessionId: "bounded-tokens" });
+    const sent = JSON.stringify(chatRequests(server.requests, "bounded tokens last question")[0]!.body);
+    expect(sent).toContain("turn-three");
+    expect(sent).not.toContain("turn-one");
+    expect((await memory.loadAsync("bounded-tokens")).turns).toHaveLength(4);
   });
 
   it("with SqliteMemory: run() keeps a session that a new agent (and a reopened file) still sees", async () => {

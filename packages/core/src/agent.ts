@@ -124,6 +124,8 @@ export class BaseAgent<S extends AnySignature> {
       generationConfig: Object.keys(generationConfig).length > 0 ? Object.freeze(generationConfig) : undefined,
       maxReasks: config.maxReasks,
       memoryMaxTurns: config.memoryMaxTurns,
+      memoryMaxTokens: config.memoryMaxTokens,
+      memoryChecksWrites: typeof this.memory.checkWritableAsync === "function" || typeof this.memory.checkWritable === "function",
       defaultTimeoutMs: config.timeoutMs,
       providerName: this.provider.name,
       hooks: this.#hooks.has,
@@ -320,7 +322,9 @@ export class BaseAgent<S extends AnySignature> {
       case "chat":
         return this.provider.chat!(effect.request);
       case "load":
-        return this.memory.load!(effect.sessionId, effect.maxTurns === undefined ? {} : { maxTurns: effect.maxTurns });
+        return this.memory.load!(effect.sessionId, loadOptions(effect));
+      case "check-write":
+        return this.memory.checkWritable?.(effect.sessionId);
       case "append":
         return this.memory.append!(effect.sessionId, effect.turn);
       case "hook":
@@ -335,7 +339,9 @@ export class BaseAgent<S extends AnySignature> {
       case "chat":
         return this.provider.chatAsync(effect.request);
       case "load":
-        return this.memory.loadAsync(effect.sessionId, { maxTurns: effect.maxTurns, signal: effect.signal });
+        return this.memory.loadAsync(effect.sessionId, { ...loadOptions(effect), signal: effect.signal });
+      case "check-write":
+        return this.memory.checkWritableAsync?.(effect.sessionId, { signal: effect.signal });
       case "append":
         return this.memory.appendAsync(effect.sessionId, effect.turn, { signal: effect.signal });
       case "hook":
@@ -353,4 +359,15 @@ function providerOptionsOf(config: BaseAgentConfig): ProviderOptions {
   if (config.timeoutMs !== undefined) options.timeoutMs = config.timeoutMs;
   if (config.maxRetries !== undefined) options.maxRetries = config.maxRetries;
   return options;
+}
+
+/** The load effect's bounds as the memory's load options, leaving out the ones not set. */
+function loadOptions(effect: { maxTurns: number | undefined; maxTokens: number | undefined }): {
+  maxTurns?: number;
+  maxTokens?: number;
+} {
+  return {
+    ...(effect.maxTurns === undefined ? {} : { maxTurns: effect.maxTurns }),
+    ...(effect.maxTokens === undefined ? {} : { maxTokens: effect.maxTokens }),
+  };
 }

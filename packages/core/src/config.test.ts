@@ -72,6 +72,7 @@ describe("BaseAgentConfig", () => {
     ["maxRetries", { maxRetries: -1 }, /maxRetries must be an integer of 0 or more/],
     ["maxReasks", { maxReasks: 1.5 }, /maxReasks must be an integer of 0 or more/],
     ["memoryMaxTurns", { memoryMaxTurns: 0 }, /memoryMaxTurns must be a positive integer/],
+    ["memoryMaxTokens", { memoryMaxTokens: 2.5 }, /memoryMaxTokens must be a positive integer/],
     [
       "structuredOutput",
       { structuredOutput: "xml" },

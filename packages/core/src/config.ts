@@ -38,6 +38,12 @@ export interface BaseAgentConfigOptions {
   maxReasks?: number;
   /** With a session: load at most this many of its latest turns into the prompt. */
   memoryMaxTurns?: number;
+  /**
+   * With a session: load only the latest turns that fit in about this many tokens (estimated at
+   * four characters a token), so the prompt never grows past a bound however long the session.
+   * The oldest turns are left out (a SummaryMemory folds them into its summary instead).
+   */
+  memoryMaxTokens?: number;
   /** Default "report". */
   hookErrors?: HookErrorPolicy;
   /**
@@ -96,6 +102,7 @@ const KNOWN_OPTIONS = [
   "structuredOutput",
   "maxReasks",
   "memoryMaxTurns",
+  "memoryMaxTokens",
   "hookErrors",
   "recordContent",
   "maxCycles",
@@ -125,6 +132,7 @@ export class BaseAgentConfig {
   readonly structuredOutput: StructuredOutputSetting;
   readonly maxReasks: number;
   readonly memoryMaxTurns: number | undefined;
+  readonly memoryMaxTokens: number | undefined;
   readonly hookErrors: HookErrorPolicy;
   readonly recordContent: boolean;
   readonly maxCycles: number;
@@ -149,6 +157,7 @@ export class BaseAgentConfig {
     this.structuredOutput = options.structuredOutput ?? "auto";
     this.maxReasks = options.maxReasks ?? 1;
     this.memoryMaxTurns = options.memoryMaxTurns;
+    this.memoryMaxTokens = options.memoryMaxTokens;
     this.hookErrors = options.hookErrors ?? "report";
     this.recordContent = options.recordContent ?? false;
     this.maxCycles = options.maxCycles ?? 5;
@@ -350,6 +359,12 @@ export function validateConfigOptions(options: unknown): ConfigProblem[] {
     add(
       "memoryMaxTurns",
       `memoryMaxTurns must be a positive integer; got ${describe(o.memoryMaxTurns)}. Fix: e.g. memoryMaxTurns: 20, or leave it out to load every turn the memory keeps.`,
+    );
+  }
+  if (o.memoryMaxTokens !== undefined && !(Number.isInteger(o.memoryMaxTokens) && (o.memoryMaxTokens as number) > 0)) {
+    add(
+      "memoryMaxTokens",
+      `memoryMaxTokens must be a positive integer; got ${describe(o.memoryMaxTokens)}. Fix: e.g. memoryMaxTokens: 4000, or leave it out for no token bound on the loaded turns.`,
     );
   }
   if (o.hookErrors !== undefined && !HOOK_ERROR_POLICIES.includes(o.hookErrors as HookErrorPolicy)) {

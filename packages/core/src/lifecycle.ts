@@ -27,7 +27,14 @@ import type { ApprovalHandler, RunStep, ToolCallRecord } from "./tool-types.js";
  * chat. One lifecycle, three drivers, no duplicated run logic.
  */
 export type Effect =
-  | { op: "load"; sessionId: string; maxTurns: number | undefined; signal: AbortSignal | undefined }
+  | {
+      op: "load";
+      sessionId: string;
+      maxTurns: number | undefined;
+      maxTokens: number | undefined;
+      signal: AbortSignal | undefined;
+    }
+  | { op: "check-write"; sessionId: string; signal: AbortSignal | undefined }
   | { op: "chat"; request: ChatRequest }
   | { op: "append"; sessionId: string; turn: NewTurn; signal: AbortSignal | undefined }
   /** Runs the tool calls of one reply; resolves to one record per call, in the calls' order. */
@@ -43,6 +50,9 @@ export interface RunPlan {
   generationConfig: GenerationConfig | undefined;
   maxReasks: number;
   memoryMaxTurns: number | undefined;
+  memoryMaxTokens: number | undefined;
+  /** The memory can tell whether a turn could be written now (checkWritable / checkWritableAsync). */
+  memoryChecksWrites: boolean;
   defaultTimeoutMs: number | undefined;
   providerName: string;
   hooks: Readonly<Record<HookName, boolean>>;
@@ -84,8 +94,14 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
             op: "load",
             sessionId: call.sessionId,
             maxTurns: plan.memoryMaxTurns,
+            maxTokens: plan.memoryMaxTokens,
             signal: call.signal,
           }) as MemoryContext);
+    // Before the model is paid for: a session that cannot be written now (a locked SQLite file)
+    // fails the run here, not after the answer is bought and then lost.
+    if (call.sessionId !== undefined && plan.memoryChecksWrites) {
+      yield { op: "check-write", sessionId: call.sessionId, signal: call.signal };
+    }
     const messages = buildMessages(plan.signature, plan.systemMessage, inputs, context, plan.tools !== undefined);
     const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
     const deadline = timeoutMs === undefined ? undefined : started + timeoutMs;

@@ -6,9 +6,10 @@
 // for an OS crash or power loss: "FULL" (the default) fsyncs the WAL on every commit and loses
 // nothing; "NORMAL" is faster and may lose the last commits on power loss (never corrupting the file).
 //
-// The async methods wrap the sync ones: for an embedded database a statement takes microseconds,
-// and moving it to a worker would cost more than it saves. While another process holds the write
-// lock, an append blocks for up to `busyTimeoutMs`.
+// The async methods run the sync statements in place: for an embedded database a statement takes
+// microseconds, and moving it to a worker would cost more than it saves. While another process
+// holds the write lock they wait on timers (sqlite-busy.ts), up to `busyTimeoutMs`, so the event
+// loop keeps serving; the sync methods wait in the thread, as everything in run() does.
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -17,6 +18,7 @@ import { loadBetterSqlite3 } from "./drivers.js";
 import { MemoryBusyError, MemoryClosedError, MemoryError, MemoryOptionsError, toMemoryError } from "./errors.js";
 import { validateSessionId } from "./session-id.js";
 import { SyncBackedMemory } from "./sync-backed-memory.js";
+import { isBusy, retryBusy, retryBusySync } from "./sqlite-busy.js";
 import { buildTurn, checkLoadOptions, checkRetention, estimateTurnTokens, serializeTurn } from "./shared.js";
 import { migrateSqlite } from "./sqlite-migrate.js";
 import type { LoadOptions, MemoryContext, NewSessionSummary, NewTurn, RetentionOptions, SessionSummary, Turn } from "./types.js";
@@ -65,6 +67,7 @@ export class SqliteMemory extends SyncBackedMemory {
   readonly #clearTx: (sessionId: string) => void;
   readonly #saveSummaryTx: (sessionId: string, summary: NewSessionSummary, now: number) => void;
   readonly #readTx: <T>(fn: () => T) => T;
+  #probeTx: BetterSqlite3.Transaction<() => undefined> | undefined;
 
   constructor(options: SqliteMemoryOptions = {}) {
     super();
@@ -98,6 +101,9 @@ export class SqliteMemory extends SyncBackedMemory {
       db.pragma("journal_mode = WAL");
       db.pragma(`synchronous = ${synchronous}`);
       migrateSqlite(db);
+      // Opening may wait in SQLite's own busy handler (it is synchronous anyway); from here on a
+      // lock fails at once and sqlite-busy.ts waits, on timers in the async methods.
+      db.pragma("busy_timeout = 0");
     } catch (err) {
       this.#db?.close();
       this.#db = undefined;
@@ -147,84 +153,136 @@ export class SqliteMemory extends SyncBackedMemory {
   }
 
   load(sessionId: string, options?: Omit<LoadOptions, "signal">): MemoryContext {
-    this.#open();
-    validateSessionId(sessionId, BACKEND);
-    const { maxTurns, maxTokens } = checkLoadOptions(options, BACKEND);
-    try {
-      return this.#readTx(() => {
-        const now = Date.now();
-        const session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
-        if (session?.expires_at != null && session.expires_at <= now) return { turns: [] };
-        const turns: Turn[] = [];
-        if (maxTurns !== 0) {
-          let budget = maxTokens ?? Number.POSITIVE_INFINITY;
-          // Newest first, so a token budget can stop early without reading the whole session.
-          for (const row of this.#stmts.latestTurns.iterate(sessionId, maxTurns ?? -1) as IterableIterator<TurnRow>) {
-            const turn = buildTurn(sessionId, { ...row, createdAt: row.created_at });
-            if (maxTokens !== undefined) {
-              const cost = estimateTurnTokens(turn);
-              if (cost > budget) break;
-              budget -= cost;
-            }
-            turns.push(turn);
-          }
-          turns.reverse();
-        }
-        const context: MemoryContext = { turns };
-        if (session?.summary != null) context.summary = session.summary;
-        return context;
-      });
-    } catch (err) {
-      throw this.#wrap(err, "load");
-    }
+    return this.#sync("load", () => this.#load(sessionId, options));
+  }
+
+  override loadAsync(sessionId: string, options?: LoadOptions): Promise<MemoryContext> {
+    return this.#async("load", () => this.#load(sessionId, options), options?.signal);
   }
 
   append(sessionId: string, turn: NewTurn): Turn {
-    this.#open();
-    validateSessionId(sessionId, BACKEND);
-    const json = serializeTurn(turn, BACKEND);
-    let row: StoredRow;
-    try {
-      row = this.#appendTx(sessionId, json, Date.now());
-    } catch (err) {
-      throw this.#wrap(err, "append");
-    }
-    return buildTurn(sessionId, row);
+    return this.#sync("append", () => this.#append(sessionId, turn));
+  }
+
+  override appendAsync(sessionId: string, turn: NewTurn, options?: { signal?: AbortSignal }): Promise<Turn> {
+    return this.#async("append", () => this.#append(sessionId, turn), options?.signal);
   }
 
   clear(sessionId: string): void {
-    this.#open();
-    validateSessionId(sessionId, BACKEND);
-    try {
-      this.#clearTx(sessionId);
-    } catch (err) {
-      throw this.#wrap(err, "clear");
-    }
+    this.#sync("clear", () => this.#clear(sessionId));
+  }
+
+  override clearAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<void> {
+    return this.#async("clear", () => this.#clear(sessionId), options?.signal);
   }
 
   loadSummary(sessionId: string): SessionSummary | undefined {
+    return this.#sync("loadSummary", () => this.#loadSummary(sessionId));
+  }
+
+  override loadSummaryAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<SessionSummary | undefined> {
+    return this.#async("loadSummary", () => this.#loadSummary(sessionId), options?.signal);
+  }
+
+  saveSummary(sessionId: string, summary: NewSessionSummary): void {
+    this.#sync("saveSummary", () => this.#saveSummary(sessionId, summary));
+  }
+
+  override saveSummaryAsync(sessionId: string, summary: NewSessionSummary, options?: { signal?: AbortSignal }): Promise<void> {
+    return this.#async("saveSummary", () => this.#saveSummary(sessionId, summary), options?.signal);
+  }
+
+  /**
+   * Takes the write lock and lets it go (BEGIN IMMEDIATE; ROLLBACK), waiting up to busyTimeoutMs:
+   * the agent calls it before the model, so a turn that could not be saved is not paid for.
+   */
+  checkWritable(sessionId: string): void {
+    this.#sync("checkWritable", () => this.#checkWritable(sessionId));
+  }
+
+  checkWritableAsync(sessionId: string, options?: { signal?: AbortSignal }): Promise<void> {
+    return this.#async("checkWritable", () => this.#checkWritable(sessionId), options?.signal);
+  }
+
+  #checkWritable(sessionId: string): void {
+    const db = this.#open();
+    validateSessionId(sessionId, BACKEND);
+    this.#probeTx ??= db.transaction(() => undefined);
+    this.#probeTx.immediate();
+  }
+
+  #sync<T>(what: string, fn: () => T): T {
+    try {
+      return retryBusySync(fn, this.#busyTimeoutMs);
+    } catch (err) {
+      throw this.#wrap(err, what);
+    }
+  }
+
+  async #async<T>(what: string, fn: () => T, signal: AbortSignal | undefined): Promise<T> {
+    try {
+      return await retryBusy(fn, this.#busyTimeoutMs, signal);
+    } catch (err) {
+      throw this.#wrap(err, what);
+    }
+  }
+
+  #load(sessionId: string, options: Omit<LoadOptions, "signal"> | undefined): MemoryContext {
     this.#open();
     validateSessionId(sessionId, BACKEND);
-    let session: SessionRow | undefined;
-    try {
-      session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
-    } catch (err) {
-      throw this.#wrap(err, "loadSummary");
-    }
+    const { maxTurns, maxTokens } = checkLoadOptions(options, BACKEND);
+    return this.#readTx(() => {
+      const now = Date.now();
+      const session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
+      if (session?.expires_at != null && session.expires_at <= now) return { turns: [] };
+      const turns: Turn[] = [];
+      if (maxTurns !== 0) {
+        let budget = maxTokens ?? Number.POSITIVE_INFINITY;
+        // Newest first, so a token budget can stop early without reading the whole session.
+        for (const row of this.#stmts.latestTurns.iterate(sessionId, maxTurns ?? -1) as IterableIterator<TurnRow>) {
+          const turn = buildTurn(sessionId, { ...row, createdAt: row.created_at });
+          if (maxTokens !== undefined) {
+            const cost = estimateTurnTokens(turn);
+            if (cost > budget) break;
+            budget -= cost;
+          }
+          turns.push(turn);
+        }
+        turns.reverse();
+      }
+      const context: MemoryContext = { turns };
+      if (session?.summary != null) context.summary = session.summary;
+      return context;
+    });
+  }
+
+  #append(sessionId: string, turn: NewTurn): Turn {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    const json = serializeTurn(turn, BACKEND);
+    return buildTurn(sessionId, this.#appendTx(sessionId, json, Date.now()));
+  }
+
+  #clear(sessionId: string): void {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    this.#clearTx(sessionId);
+  }
+
+  #loadSummary(sessionId: string): SessionSummary | undefined {
+    this.#open();
+    validateSessionId(sessionId, BACKEND);
+    const session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
     if (!session || session.summary === null || (session.expires_at !== null && session.expires_at <= Date.now()))
       return undefined;
     return { text: session.summary, throughSeq: session.summary_through_seq ?? 0, updatedAt: session.summary_updated_at ?? 0 };
   }
 
-  saveSummary(sessionId: string, summary: NewSessionSummary): void {
+  #saveSummary(sessionId: string, summary: NewSessionSummary): void {
     this.#open();
     validateSessionId(sessionId, BACKEND);
     checkSummary(summary);
-    try {
-      this.#saveSummaryTx(sessionId, summary, Date.now());
-    } catch (err) {
-      throw this.#wrap(err, "saveSummary");
-    }
+    this.#saveSummaryTx(sessionId, summary, Date.now());
   }
 
   async close(): Promise<void> {
@@ -256,7 +314,7 @@ export class SqliteMemory extends SyncBackedMemory {
 
   #wrap(err: unknown, what: string, fix?: string): Error {
     const code = (err as { code?: unknown } | null)?.code;
-    if (typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))) {
+    if (isBusy(err)) {
       return new MemoryBusyError(
         `sqlite memory: ${what} on ${this.path} waited ${this.#busyTimeoutMs} ms for another writer's lock and gave up (${code}). ` +
           `Fix: raise busyTimeoutMs, or look for a process holding a long write transaction on this file.`,

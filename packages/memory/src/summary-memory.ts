@@ -49,6 +49,9 @@ export class SummaryMemory implements Memory {
   readonly load?: (sessionId: string, options?: Omit<LoadOptions, "signal">) => MemoryContext;
   readonly append?: (sessionId: string, turn: NewTurn) => Turn;
   readonly clear?: (sessionId: string) => void;
+  /** The store's write check, when it has one (see Memory.checkWritableAsync). */
+  readonly checkWritableAsync?: (sessionId: string, options?: { signal?: AbortSignal }) => Promise<void>;
+  readonly checkWritable?: (sessionId: string) => void;
   readonly #summarize: Summarize;
   readonly #onError: ((error: MemoryError) => void) | undefined;
   readonly #closeStore: boolean;
@@ -92,6 +95,8 @@ export class SummaryMemory implements Memory {
     this.#summarize = summarize;
     this.#onError = options.onSummarizeError;
     this.#closeStore = options.closeStore ?? true;
+    if (store.checkWritableAsync) this.checkWritableAsync = store.checkWritableAsync.bind(store);
+    if (store.checkWritable) this.checkWritable = store.checkWritable.bind(store);
 
     const isAsyncFunction = summarize.constructor.name === "AsyncFunction";
     if (store.load && store.append && store.clear && store.loadSummary && store.saveSummary && !isAsyncFunction) {

@@ -24,7 +24,12 @@ export interface TestApp {
  * server through the real OpenAI client: what main.ts builds, with a temporary database.
  */
 export async function startTestApp(
-  options: { fake?: FakeLLMServerOptions; app?: Partial<AppOptions>; env?: Record<string, string> } = {},
+  options: {
+    fake?: FakeLLMServerOptions;
+    app?: Partial<AppOptions>;
+    env?: Record<string, string>;
+    runtime?: { memoryMaxTokens?: number };
+  } = {},
 ): Promise<TestApp> {
   const fake = await startFakeLLMServer(options.fake);
   const dir = mkdtempSync(join(tmpdir(), "kaizen-chat-api-"));
@@ -34,6 +39,7 @@ export async function startTestApp(
     tools: true,
     memory: { sqlitePath: join(dir, "chat.db"), namespace: "chat-test" },
     maxRetries: 0,
+    ...options.runtime,
   });
   const lines: string[] = [];
   const logStream = new Writable({
