@@ -1,6 +1,5 @@
 import { fileURLToPath } from "node:url";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from "fastify";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import Fastify from "fastify";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -11,8 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import type { QAAgent } from "@kaizen/app-shared";
-import { MAX_SESSION_ID_LENGTH, type Memory } from "@kaizen/memory";
+import { MAX_SESSION_ID_LENGTH } from "@kaizen/memory";
 import { registerApiKeys } from "./api-keys.js";
 import { clientGone } from "./client-signal.js";
 import { parseJsonBody } from "./json-body.js";
@@ -21,31 +19,12 @@ import { registerBatchRoutes } from "./routes/batch.js";
 import { registerChatRoutes } from "./routes/chat.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerStreamRoutes } from "./routes/stream.js";
-import { registerProtection, type ProtectionOptions } from "./protect.js";
+import { registerProtection } from "./protect.js";
 import { childLoggerFactory, registerRequestTracing } from "./request-tracing.js";
-import type { ToolDeps } from "./tool-mode.js";
-import { buildSchemas, type Limits } from "./schemas.js";
+import { buildSchemas } from "./schemas.js";
+import type { AppDeps, AppOptions, BuiltApp } from "./route-context.js";
 
-export interface AppDeps {
-  agent: QAAgent;
-  /** The tool mode (`"tools": true`): the agent with the built-in tools and the watch on its calls. */
-  tools?: ToolDeps | undefined;
-  /** Where the agent keeps sessions; the history endpoint reads it. */
-  memory: Memory | undefined;
-  /** For /health and the start-up log. */
-  info: { llm: string; model: string; memory: string };
-  /** Values blanked out of every error message (keys, connection strings). */
-  secrets: readonly string[];
-}
-
-export interface AppOptions extends Limits, ProtectionOptions {
-  bodyLimitBytes: number;
-  /** CHAT_API_KEYS: when non-empty, /api and /batch need one of them (see api-keys.ts). */
-  apiKeys: readonly string[];
-  batchConcurrency: number;
-  requestTimeoutMs: number;
-  logger: FastifyServerOptions["logger"];
-}
+export type { AppDeps, AppOptions, BuiltApp, RouteContext } from "./route-context.js";
 
 export const DEFAULT_APP_OPTIONS: AppOptions = {
   bodyLimitBytes: 256 * 1024,
@@ -146,12 +125,4 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   registerBatchRoutes(ctx);
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   return app;
-}
-
-export type BuiltApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
-export interface RouteContext {
-  app: BuiltApp;
-  deps: AppDeps;
-  opts: AppOptions;
-  schemas: ReturnType<typeof buildSchemas>;
 }

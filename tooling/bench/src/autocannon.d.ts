@@ -29,6 +29,8 @@ declare module "autocannon" {
     "2xx": number;
     latency: Histogram;
     requests: Histogram;
+    /** Responses by status code, e.g. { "200": { count: 10 } }. */
+    statusCodeStats?: Record<string, { count: number }>;
   }
   function autocannon(opts: Options): Promise<Result>;
   export default autocannon;

@@ -37,6 +37,7 @@ describe("the bench harness at tiny sizes", () => {
       warmupCalls: 2,
       overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
       load: { latencyMs: 10, connections: 4, durationSec: 1 },
+      shedding: { latencyMs: 10, connections: 20, durationSec: 1 },
       log: () => undefined,
     });
     expect(results.failures).toEqual([]);
@@ -61,7 +62,7 @@ describe("the bench harness at tiny sizes", () => {
     expect(results.machine.cpus).toBeGreaterThan(0);
   }, 240_000);
 
-  it("prints the seed-shaped table, the detailed tables and the targets", () => {
+  it("prints the Benefits-shaped table, the detailed tables and the targets", () => {
     const summary = summaryTable(results);
     expect(summary.split("\n")[0]).toMatch(/^\| Feature +\| Sync \(run\) +\| Async \(runAsync\) +\| raw SDK +\|$/);
     for (const row of ["Single request", "5 concurrent requests", "CPU per call", "Peak RSS", "Event loop blocked", "Chat API"]) {
@@ -72,6 +73,12 @@ describe("the bench harness at tiny sizes", () => {
     expect(overheadTable(results)).toContain("raw SDK, blocking bridge");
     expect(overheadTable(results)).toContain("node:http fetch");
     expect(loadTable(results)).toContain("POST /api/chat on run()");
+    // The real chat API at 20 connections: every request answered, shed or failed, none left hanging.
+    const shed = results.shedding[0]!;
+    expect(shed.outcome.timeouts).toBe(0);
+    expect(shed.outcome.healthProbes).toBeGreaterThan(0);
+    expect(Object.values(shed.outcome.statusCodes).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(markdownReport(results)).toContain("### Load shedding: the chat API at 20 connections");
     const ts = targets(results);
     expect(ts).toHaveLength(3);
     for (const t of ts) expect(Number.isFinite(t.value)).toBe(true);

@@ -6,6 +6,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { startFakeLLMProcess } from "./fake-llm.js";
 import { runLoad, type LoadRun } from "./run-load.js";
+import { runShedding, type SheddingOptions, type SheddingRun } from "./run-shedding.js";
 import { runScenario } from "./run-scenario.js";
 import { median, type Mode, type ScenarioResult, type ScenarioSpec } from "./scenario.js";
 
@@ -28,6 +29,8 @@ export interface BenchOptions {
   overhead: { calls: number; concurrency: number; sequentialCalls: number; reps: number };
   /** The chat API load test; null: skip. */
   load: { latencyMs: number; connections: number; durationSec: number } | null;
+  /** The real chat API (apps/chat-api) at many connections: load shedding; null: skip. */
+  shedding: SheddingOptions | null;
   log: (line: string) => void;
 }
 
@@ -41,6 +44,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   warmupCalls: 200,
   overhead: { calls: 2000, concurrency: 50, sequentialCalls: 500, reps: 5 },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
+  shedding: { connections: 2000, durationSec: 10, latencyMs: 500 },
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -101,6 +105,7 @@ export interface BenchResults {
   syncExtrapolationRun: Aggregate | undefined;
   overhead: OverheadPass;
   load: LoadRun[];
+  shedding: SheddingRun[];
   /** The fake server's CPU over the whole run: not counted against any client. */
   fakeServerCpuMs: number;
   failures: string[];
@@ -262,6 +267,19 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       }
     }
 
+    const shedding: SheddingRun[] = [];
+    if (options.shedding) {
+      const s = options.shedding;
+      log(`[bench] chat API load shedding: ${s.connections} connections, ${s.durationSec} s, LLM latency ${s.latencyMs} ms`);
+      const run = await runShedding(fake, s);
+      const o = run.outcome;
+      log(
+        `[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] shedding: ${o.requests2xx} answered, ${o.statusCodes["503"] ?? 0} shed, ` +
+          `${o.timeouts} timeouts, /health/live p99 ${o.healthP99Ms.toFixed(1)} ms`,
+      );
+      shedding.push(run);
+    }
+
     const fakeServerCpuMs = (await fake.cpuMs()) - fakeCpu0;
     const { log: _log, ...recorded } = options;
     return {
@@ -273,6 +291,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       concurrency,
       syncExtrapolationRun,
       overhead,
+      shedding,
       load,
       fakeServerCpuMs,
       failures,

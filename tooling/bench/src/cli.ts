@@ -1,7 +1,7 @@
 // `pnpm bench`: runs everything, prints the tables, writes results/ and docs/benchmarks.md.
 //   --quick            smaller sizes and fewer repetitions (a minute; for trying changes)
 //   --reps N           repetitions of every repeated run (default 3, and 7 at 1000 concurrent)
-//   --no-load          skip the chat API load test
+//   --no-load          skip the chat API load tests (the load comparison and load shedding)
 //   --no-docs          leave docs/benchmarks.md alone
 //   --out DIR          results folder (default tooling/bench/results)
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_OPTIONS, runBench, type BenchOptions } from "./bench.js";
 import { updateDocs, writeResults } from "./output.js";
 import { measureTelemetryCost, telemetryCostLine } from "./telemetry-cost.js";
+import { sheddingTable } from "./run-shedding.js";
 import { concurrencyTable, extrapolationNote, loadTable, overheadTable, summaryTable, targetsTable, targets } from "./report.js";
 
 const { values } = parseArgs({
@@ -28,6 +29,7 @@ if (values.quick) {
   options.largestSizeReps = 1;
   options.overhead = { calls: 1000, concurrency: 50, sequentialCalls: 300, reps: 1 };
   options.load = { latencyMs: 500, connections: 100, durationSec: 5 };
+  options.shedding = { connections: 2000, durationSec: 5, latencyMs: 500 };
 }
 if (values.reps) {
   const reps = Number(values.reps);
@@ -36,7 +38,10 @@ if (values.reps) {
   options.largestSizeReps = reps;
   options.overhead = { ...(options.overhead ?? DEFAULT_OPTIONS.overhead), reps };
 }
-if (values["no-load"]) options.load = null;
+if (values["no-load"]) {
+  options.load = null;
+  options.shedding = null;
+}
 
 const outDir = values.out ?? fileURLToPath(new URL("../results/", import.meta.url));
 const docsPath = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
@@ -55,6 +60,8 @@ print("Per-call overhead at 0 ms latency", overheadTable(results));
 // In-process and CPU-only: run beside the tables, not as part of the load scenarios.
 print("OpenTelemetry cost", telemetryCostLine(await measureTelemetryCost(values.quick ? { calls: 2000, reps: 2 } : {})));
 if (results.load.length > 0) print("Chat API under load", loadTable(results));
+if (results.shedding.length > 0)
+  print(`Load shedding at ${results.shedding[0]?.connections} connections`, sheddingTable(results.shedding));
 const written = await writeResults(results, outDir);
 console.log(`\nWrote ${written.json} and ${written.markdown} (and latest.json / latest.md).`);
 if (!values["no-docs"]) {

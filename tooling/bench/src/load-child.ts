@@ -11,6 +11,8 @@ export interface LoadSpec {
   connections: number;
   durationSec: number;
   timeoutSec: number;
+  /** What the probe asks; default /health. */
+  healthPath?: string;
 }
 
 export interface LoadOutcome {
@@ -26,14 +28,17 @@ export interface LoadOutcome {
   healthP50Ms: number;
   healthP99Ms: number;
   healthMaxMs: number;
+  /** Responses by HTTP status ("200", "503", ...). */
+  statusCodes: Record<string, number>;
 }
 
 async function probeHealth(url: string, stop: AbortSignal): Promise<number[]> {
+  // A fresh connection per probe, as a liveness probe (kubelet, a load balancer) makes one.
   const times: number[] = [];
   while (!stop.aborted) {
     const t0 = performance.now();
     try {
-      const res = await fetch(`${url}/health`, { signal: stop });
+      const res = await fetch(url, { signal: stop, headers: { connection: "close" } });
       await res.arrayBuffer();
       times.push(performance.now() - t0);
     } catch {
@@ -47,7 +52,7 @@ async function probeHealth(url: string, stop: AbortSignal): Promise<number[]> {
 
 async function load(spec: LoadSpec): Promise<LoadOutcome> {
   const stop = new AbortController();
-  const probes = probeHealth(spec.url, stop.signal);
+  const probes = probeHealth(`${spec.url}${spec.healthPath ?? "/health"}`, stop.signal);
   const result = await autocannon({
     url: `${spec.url}/api/chat`,
     method: "POST",
@@ -72,6 +77,9 @@ async function load(spec: LoadSpec): Promise<LoadOutcome> {
     healthP50Ms: percentile(health, 50),
     healthP99Ms: percentile(health, 99),
     healthMaxMs: health[health.length - 1] ?? Number.NaN,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, (stats as { count: number }).count]),
+    ),
   };
 }
 

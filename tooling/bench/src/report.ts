@@ -1,4 +1,5 @@
-// Tables from results: the seed's Benefits table, the detailed tables, and the targets.
+// Tables from results: the async guide's Benefits table, the detailed tables, and the targets.
+import { sheddingTable } from "./run-shedding.js";
 import type { Aggregate, BenchResults, ConcurrencyRow, Extrapolated } from "./bench.js";
 import { MODE_LABEL } from "./scenario.js";
 
@@ -326,6 +327,21 @@ export function markdownReport(r: BenchResults): string {
         `blocked event loop. Latency percentiles count completed requests only.`,
       ``,
       loadTable(r),
+      ``,
+    );
+  }
+  if (r.shedding.length > 0) {
+    const s = r.shedding[0];
+    parts.push(
+      `### Load shedding: the chat API at ${s?.connections} connections`,
+      ``,
+      `The real chat API (apps/chat-api/dist/main.js, default limits but RATE_LIMIT_PER_MINUTE=0, since one machine makes ` +
+        `every request) against the fake LLM at ${s?.latencyMs} ms; autocannon from a second process, ${s?.connections} ` +
+        `connections for ${s?.durationSec} s, and a probe asking GET /health/live every 100 ms on a fresh connection, as a ` +
+        `liveness probe does. Requests past MAX_IN_FLIGHT are shed at once with 503 and Retry-After: 1; a timeout is a ` +
+        `request still unanswered after 10 s.`,
+      ``,
+      sheddingTable(r.shedding),
       ``,
     );
   }

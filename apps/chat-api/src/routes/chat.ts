@@ -1,4 +1,4 @@
-import type { RouteContext } from "../app.js";
+import type { RouteContext } from "../route-context.js";
 import { clientKeyOf, storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
 import { agentFor, toolCallsOf } from "../tool-mode.js";

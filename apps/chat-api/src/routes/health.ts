@@ -1,4 +1,4 @@
-import type { RouteContext } from "../app.js";
+import type { RouteContext } from "../route-context.js";
 
 /** A fixed session id read (never written) by the readiness probe. */
 const PROBE_SESSION = "kaizen-health-probe";

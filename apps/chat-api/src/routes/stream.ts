@@ -1,4 +1,4 @@
-import type { RouteContext } from "../app.js";
+import type { RouteContext } from "../route-context.js";
 import { storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
 import { toHttpFailure } from "../errors.js";
