@@ -45,3 +45,11 @@ export { PartialJsonParser, parseJsonFromText, parsePartialJson } from "./partia
 export type { PartialJsonOptions } from "./partial-json.js";
 export { streamOpenAIChat } from "./stream-openai.js";
 export type { OpenAIStreamOptions } from "./stream-openai.js";
+export {
+  INVALID_OUTPUT_SCHEMA,
+  OutputSchemaRejectedError,
+  RESPONSE_FORMAT_REJECTION_STATUSES,
+  UNSUPPORTED_RESPONSE_FORMAT,
+  classifyResponseFormatError,
+} from "./response-format-errors.js";
+export type { ResponseFormatErrorKind, ResponseFormatRule } from "./response-format-errors.js";

@@ -13,6 +13,7 @@ import type { EmbeddingBatch } from "./openai-embeddings.js";
 import { buildOpenAIChatBody, parseOpenAIChatCompletion } from "./openai-request.js";
 import type { OpenAIRequestPlan } from "./openai-request.js";
 import type { PriceTable } from "./prices.js";
+import { refineSchemaError } from "./response-format-errors.js";
 import { withRetry, withRetrySync } from "./retry.js";
 import type { RetryInfo } from "./retry.js";
 import { SdkProviderBase, type HttpClientKind } from "./sdk-provider-base.js";
@@ -159,7 +160,7 @@ export class OpenAIProvider implements LLMProvider {
           computeCost: base.costOf,
         });
       } catch (error) {
-        throw base.mapError(error, remainingMs);
+        throw refineSchemaError(base.mapError(error, remainingMs), request.output?.name);
       }
     }, base.retryOptions(request));
   }
@@ -184,7 +185,7 @@ export class OpenAIProvider implements LLMProvider {
               computeCost: base.costOf,
             });
           } catch (error) {
-            throw base.mapError(error, remainingMs);
+            throw refineSchemaError(base.mapError(error, remainingMs), request.output?.name);
           }
         }, signal),
       base.retryOptions(request),
@@ -194,7 +195,7 @@ export class OpenAIProvider implements LLMProvider {
   /** Streams hold a concurrency slot for their whole life, like calls do per attempt. */
   streamAsync(request: ChatRequest): AsyncIterable<StreamEvent> {
     const base = this.#base;
-    return base.stream(request.signal, async () => {
+    const events = base.stream(request.signal, async () => {
       const client = await base.asyncClient("streamAsync");
       const { plan, request: effective } = this.#plan(request);
       return streamOpenAIChat({
@@ -209,6 +210,15 @@ export class OpenAIProvider implements LLMProvider {
         includeUsage: this.#options.streamUsage ?? true,
       });
     });
+    const outputName = request.output?.name;
+    if (outputName === undefined) return events;
+    return (async function* () {
+      try {
+        yield* events;
+      } catch (error) {
+        throw refineSchemaError(error, outputName);
+      }
+    })();
   }
 
   #embedParams(request: EmbedRequest, batch: EmbeddingBatch): EmbeddingCreateParams {
