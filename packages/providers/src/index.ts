@@ -53,3 +53,7 @@ export {
   classifyResponseFormatError,
 } from "./response-format-errors.js";
 export type { ResponseFormatErrorKind, ResponseFormatRule } from "./response-format-errors.js";
+export { COMPATIBLE_VENDORS, VENDOR_HOSTS, detectVendor } from "./compatible-vendors.js";
+export type { CompatibleVendor } from "./compatible-vendors.js";
+export { VENDOR_USAGE_RULES, normalizeCompatibleUsage } from "./normalize-compatible-usage.js";
+export type { NormalizedUsage, VendorUsageRule } from "./normalize-compatible-usage.js";

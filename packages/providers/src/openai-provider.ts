@@ -7,6 +7,7 @@ import type OpenAI from "openai";
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from "openai/resources/embeddings";
 import { ConfigurationError, ProviderError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
+import { COMPATIBLE_VENDORS, detectVendor, type CompatibleVendor } from "./compatible-vendors.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { planEmbeddingBatches, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_TOKENS } from "./openai-embeddings.js";
 import type { EmbeddingBatch } from "./openai-embeddings.js";
@@ -70,6 +71,12 @@ export interface OpenAIProviderOptions {
    * fetch. A `fetch` in `clientOptions` wins over both on the async client.
    */
   httpClient?: HttpClientKind;
+  /**
+   * Whose usage block the answers carry (xAI leaves reasoning out of completion_tokens, DeepSeek
+   * names cache hits its own way, Groq streams usage in x_groq, OpenRouter reports the cost).
+   * Default: read off the baseUrl's host (api.x.ai, api.deepseek.com, ...), else "generic".
+   */
+  vendor?: CompatibleVendor;
 }
 
 export type { HttpClientKind } from "./sdk-provider-base.js";
@@ -87,6 +94,8 @@ export class OpenAIProvider implements LLMProvider {
   readonly #bridgeClientOptions: SdkClientOptions;
   readonly #jsonSchema: boolean;
   readonly #options: OpenAIProviderOptions;
+  /** Whose usage block the answers carry (see the `vendor` option). */
+  readonly vendor: CompatibleVendor;
 
   constructor(options: OpenAIProviderOptions = {}) {
     const envVar = options.apiKeyEnvVar ?? "OPENAI_API_KEY";
@@ -100,6 +109,13 @@ export class OpenAIProvider implements LLMProvider {
     }
     const apiKey = key || PLACEHOLDER_KEY;
     const kind = options.clientKind ?? "openai";
+    if (options.vendor !== undefined && !COMPATIBLE_VENDORS.includes(options.vendor)) {
+      throw new ConfigurationError(
+        `${name}: vendor must be one of ${COMPATIBLE_VENDORS.join(", ")}, got ${JSON.stringify(options.vendor)}.`,
+        { field: "vendor" },
+      );
+    }
+    this.vendor = options.vendor ?? (kind === "azure-openai" ? "azure" : (detectVendor(options.baseUrl) ?? "generic"));
     const clientOptions: SdkClientOptions = {
       ...options.clientOptions,
       apiKey,
@@ -158,6 +174,7 @@ export class OpenAIProvider implements LLMProvider {
           requestId: headers["x-request-id"],
           attempts: attempt,
           computeCost: base.costOf,
+          vendor: this.vendor,
         });
       } catch (error) {
         throw refineSchemaError(base.mapError(error, remainingMs), request.output?.name);
@@ -183,6 +200,7 @@ export class OpenAIProvider implements LLMProvider {
               requestId: (data as { _request_id?: string | null })._request_id ?? undefined,
               attempts: attempt,
               computeCost: base.costOf,
+              vendor: this.vendor,
             });
           } catch (error) {
             throw refineSchemaError(base.mapError(error, remainingMs), request.output?.name);
@@ -208,6 +226,7 @@ export class OpenAIProvider implements LLMProvider {
         outputToolName: plan.outputToolName,
         restoreArguments: plan.restoreArguments,
         includeUsage: this.#options.streamUsage ?? true,
+        vendor: this.vendor,
       });
     });
     const outputName = request.output?.name;

@@ -18,6 +18,8 @@ export interface ProxyRecord {
 export interface InterceptReply {
   status: number;
   body: unknown;
+  /** Instead of a JSON body: these objects as `data:` server-sent events, then `data: [DONE]`. */
+  events?: unknown[];
 }
 
 export interface RecordingProxy {
@@ -71,6 +73,11 @@ export async function startRecordingProxy(target: string, options: ProxyOptions 
         markClosed();
       });
       const reply = intercept?.(req.url ?? "", body);
+      if (reply?.events) {
+        res.writeHead(reply.status, { "content-type": "text/event-stream" });
+        res.end(reply.events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join("") + "data: [DONE]\n\n");
+        return;
+      }
       if (reply) {
         res.writeHead(reply.status, { "content-type": "application/json" });
         res.end(JSON.stringify(reply.body));
