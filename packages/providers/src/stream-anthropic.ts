@@ -151,5 +151,5 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
 }
 
 export function streamAnthropicChat(options: AnthropicStreamOptions): AsyncIterable<StreamEvent> {
-  return runProviderStream(new AnthropicStreamDriver(options), options);
+  return runProviderStream(() => new AnthropicStreamDriver(options), options);
 }

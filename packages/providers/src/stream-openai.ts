@@ -199,5 +199,5 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
 
 /** The stream of an OpenAI-style chat completion as StreamEvents (text deltas, partial objects, finish). */
 export function streamOpenAIChat(options: OpenAIStreamOptions): AsyncIterable<StreamEvent> {
-  return runProviderStream(new OpenAIStreamDriver(options), options);
+  return runProviderStream(() => new OpenAIStreamDriver(options), options);
 }
