@@ -18,7 +18,10 @@ export interface ProxyRecord {
 export interface InterceptReply {
   status: number;
   body: unknown;
-  /** Instead of a JSON body: these objects as `data:` server-sent events, then `data: [DONE]`. */
+  /**
+   * Instead of a JSON body: these as server-sent events. Plain objects go out as `data:` lines
+   * ending with `data: [DONE]` (OpenAI); `{ event, data }` pairs as named events (Anthropic).
+   */
   events?: unknown[];
 }
 
@@ -75,7 +78,13 @@ export async function startRecordingProxy(target: string, options: ProxyOptions 
       const reply = intercept?.(req.url ?? "", body);
       if (reply?.events) {
         res.writeHead(reply.status, { "content-type": "text/event-stream" });
-        res.end(reply.events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join("") + "data: [DONE]\n\n");
+        const named = reply.events.every((e) => typeof e === "object" && e !== null && "event" in e && "data" in e);
+        const frames = reply.events.map((e) =>
+          named
+            ? `event: ${String((e as { event: unknown }).event)}\ndata: ${JSON.stringify((e as { data: unknown }).data)}\n\n`
+            : `data: ${JSON.stringify(e)}\n\n`,
+        );
+        res.end(frames.join("") + (named ? "" : "data: [DONE]\n\n"));
         return;
       }
       if (reply) {
