@@ -84,6 +84,36 @@ describe("OpenAI error messages", () => {
   });
 });
 
+describe("compatible servers' error bodies without OpenAI's error member", () => {
+  it("vLLM/Mistral {object: error, message} and pydantic {detail: [...]} keep their message", async () => {
+    server.fault({
+      type: "http_error",
+      status: 400,
+      body: {
+        object: "error",
+        message: "This model's maximum context length is 4096 tokens.",
+        type: "BadRequestError",
+        param: null,
+        code: 400,
+      },
+    });
+    server.fault({
+      type: "http_error",
+      status: 422,
+      body: { detail: [{ type: "missing", loc: ["body", "messages"], msg: "Field required", input: {} }] },
+    });
+    const provider = new OpenAIProvider({ apiKey: "sk-test", baseUrl: server.openaiBaseUrl, useAsync: true, maxRetries: 0 });
+    try {
+      const first = (await provider.chatAsync(ask("m")).catch((e: unknown) => e)) as ProviderError;
+      expect(first.message).toBe("openai: the API answered HTTP 400: This model's maximum context length is 4096 tokens");
+      const second = (await provider.chatAsync(ask("m")).catch((e: unknown) => e)) as ProviderError;
+      expect(second.message).toBe("openai: the API answered HTTP 422: body.messages: Field required");
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
 describe("the blocking path", () => {
   let thread: FakeLLMServerThread;
   beforeAll(async () => {

@@ -8,6 +8,7 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from "openai/reso
 import { ConfigurationError, ProviderError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import { COMPATIBLE_VENDORS, detectVendor, type CompatibleVendor } from "./compatible-vendors.js";
+import { withErrorEnvelope } from "./error-envelope-fetch.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { planEmbeddingBatches, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_TOKENS } from "./openai-embeddings.js";
 import type { EmbeddingBatch } from "./openai-embeddings.js";
@@ -133,7 +134,9 @@ export class OpenAIProvider implements LLMProvider {
       ownFetch: options.clientOptions?.["fetch"] !== undefined,
       createClient: async (fetch) => {
         const { default: OpenAIClient, AzureOpenAI } = await import("openai");
-        const sdkOptions = { ...clientOptions, maxRetries: 0, ...(fetch ? { fetch } : {}) };
+        // Error bodies without OpenAI's `error` member keep their message (see error-envelope-fetch.js).
+        const chosen = fetch ?? (clientOptions["fetch"] as typeof globalThis.fetch | undefined) ?? globalThis.fetch;
+        const sdkOptions = { ...clientOptions, maxRetries: 0, fetch: withErrorEnvelope(chosen) };
         return kind === "azure-openai" ? new AzureOpenAI(sdkOptions) : new OpenAIClient(sdkOptions);
       },
     });

@@ -31,6 +31,19 @@ const GENUINE_SCHEMA_ERROR =
 const NAME_ERROR =
   "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.";
 
+// How a FastAPI server validating `response_format.type` with pydantic answers json_schema.
+const PYDANTIC_422 = {
+  detail: [
+    {
+      type: "literal_error",
+      loc: ["body", "response_format", "type"],
+      msg: "Input should be 'text' or 'json_object'",
+      input: "json_schema",
+      ctx: { expected: "'text' or 'json_object'" },
+    },
+  ],
+};
+
 function structured(extra: Partial<ChatRequest> = {}): ChatRequest {
   return {
     model: "some-model",
@@ -135,6 +148,18 @@ describe("the fallback over HTTP", () => {
     }
   });
 
+  it("a FastAPI/pydantic 422 without OpenAI's error member ('Input should be text or json_object') falls back", async () => {
+    server.fault({ type: "http_error", status: 422, body: PYDANTIC_422 }, { match: isJsonSchema });
+    const provider = createOpenAICompatibleProvider({ baseUrl: server.openaiBaseUrl, useAsync: true });
+    try {
+      const response = await provider.chatAsync(structured());
+      expect(response.structuredOutput).toBe("json_object");
+      expect(server.requests.map(isJsonSchema)).toEqual([true, false]);
+    } finally {
+      await provider.close();
+    }
+  });
+
   it("a genuine schema error is not a fallback: OutputSchemaRejectedError after one request", async () => {
     server.fault({ type: "http_error", status: 400, body: openaiBody(GENUINE_SCHEMA_ERROR) }, { match: isJsonSchema, times: 3 });
     const provider = createOpenAICompatibleProvider({ baseUrl: server.openaiBaseUrl, useAsync: true });
@@ -225,6 +250,18 @@ describe("the blocking chat()", () => {
     try {
       const response = provider.chat(structured());
       expect(response.structuredOutput).toBe("json_object");
+      expect((await thread.requests()).map(isJsonSchema)).toEqual([true, false]);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("falls back on a pydantic 422 too (the error body is read on the worker's side)", async () => {
+    await thread.clearRequests();
+    await thread.fault({ type: "http_error", status: 422, body: PYDANTIC_422 });
+    const provider = createOpenAICompatibleProvider({ baseUrl: thread.openaiBaseUrl });
+    try {
+      expect(provider.chat(structured()).structuredOutput).toBe("json_object");
       expect((await thread.requests()).map(isJsonSchema)).toEqual([true, false]);
     } finally {
       await provider.close();
