@@ -35,6 +35,10 @@ const EXPECT: Record<string, (outcome: unknown) => void> = {
     expect(o).toBeInstanceOf(RefusalError);
     expect((o as RefusalError).explanation).toBe("I'm sorry, I cannot assist with that request.");
   },
+  "openai-refusal-stream": (o) => {
+    expect(o).toBeInstanceOf(RefusalError);
+    expect((o as RefusalError).explanation).toBe("I'm sorry, I cannot assist with that request.");
+  },
   "openai-length": (o) => {
     expect(o).toBeInstanceOf(OutputTruncatedError);
     expect((o as OutputTruncatedError).maxTokens).toBe(400);
@@ -80,6 +84,10 @@ const EXPECT: Record<string, (outcome: unknown) => void> = {
     expect(o).toBeInstanceOf(RefusalError);
     expect((o as RefusalError).explanation).toContain("exploit code");
   },
+  "anthropic-refusal-stream": (o) => {
+    expect(o).toBeInstanceOf(RefusalError);
+    expect((o as RefusalError).explanation).toContain("exploit code");
+  },
   "anthropic-max-tokens": (o) => {
     expect(o).toBeInstanceOf(OutputTruncatedError);
     expect((o as OutputTruncatedError).maxTokens).toBe(400);
@@ -107,11 +115,13 @@ describe("replaying the shipped cassettes", () => {
   });
 
   it.each(DOC_SCENARIOS.map((s) => [s.name, s] as const))("%s", async (name, scenario) => {
-    replay = await startReplayServer({ cassettes: [builtinCassette(name)] });
+    const cassette = builtinCassette(name);
+    replay = await startReplayServer({ cassettes: [cassette] });
     const outcome = await scenario.call(replay.url);
     EXPECT[name]?.(outcome);
     // Every request the call made was in the cassette: nothing fell through to a 404.
-    expect(replay.requests.length).toBeGreaterThan(0);
+    // ...and no more requests than were recorded: a refusal or a cut-off is not asked again.
+    expect(replay.requests).toHaveLength(cassette.interactions.length);
     expect(replay.requests.every((r) => r.matched !== undefined)).toBe(true);
   });
 });

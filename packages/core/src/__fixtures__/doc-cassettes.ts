@@ -78,6 +78,29 @@ async function mathAgent(url: string, llmProvider: "openai" | "anthropic", model
   }
 }
 
+/** The same agent through streamAsync: the final result, or the error the stream ended with. */
+async function mathAgentStream(url: string, llmProvider: "openai" | "anthropic", model: string): Promise<unknown> {
+  const config = new BaseAgentConfig({
+    llmProvider,
+    model,
+    apiKey: llmProvider === "openai" ? OPENAI_KEY : ANTHROPIC_KEY,
+    baseUrl: llmProvider === "openai" ? `${url}/v1` : url,
+    useAsyncLlm: true,
+    maxTokens: 400,
+    maxRetries: 0,
+  });
+  const agent = new BaseAgent({ config, signature: new MathReasoning() });
+  try {
+    return await settle(async () => {
+      const stream = agent.streamAsync({ equation: "8x + 7 = -23" });
+      for await (const _event of stream) void _event;
+      return stream.result;
+    });
+  } finally {
+    await agent.close();
+  }
+}
+
 async function collectStream(events: AsyncIterable<{ type: string; delta?: string; response?: unknown }>) {
   let text = "";
   let final: unknown;
@@ -155,6 +178,16 @@ const anthropicMessage = (
   stop_sequence: null,
   usage,
   ...extra,
+});
+
+const refusalChunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+  data: {
+    id: "chatcmpl-refusal",
+    object: "chat.completion.chunk",
+    created: 1741569952,
+    model: "gpt-4o-2024-08-06",
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  },
 });
 
 export const DOC_SCENARIOS: DocScenario[] = [
@@ -271,6 +304,23 @@ export const DOC_SCENARIOS: DocScenario[] = [
       body: openaiCompletion({ content: null, refusal: "I'm sorry, I cannot assist with that request." }, "stop", OPENAI_USAGE),
     },
     call: (url) => mathAgent(url, "openai", "gpt-4o-2024-08-06"),
+  },
+  {
+    name: "openai-refusal-stream",
+    api: "openai",
+    source: "https://platform.openai.com/docs/guides/structured-outputs (refusals; streamed as delta.refusal)",
+    response: {
+      status: 200,
+      headers: OPENAI_HEADERS,
+      events: [
+        refusalChunk({ role: "assistant", content: null, refusal: "" }),
+        refusalChunk({ refusal: "I'm sorry, " }),
+        refusalChunk({ refusal: "I cannot assist with that request." }),
+        refusalChunk({}, "stop"),
+        { data: "[DONE]" },
+      ],
+    },
+    call: (url) => mathAgentStream(url, "openai", "gpt-4o-2024-08-06"),
   },
   {
     name: "openai-length",
@@ -501,6 +551,43 @@ export const DOC_SCENARIOS: DocScenario[] = [
       ),
     },
     call: (url) => mathAgent(url, "anthropic", "claude-sonnet-4-5"),
+  },
+  {
+    name: "anthropic-refusal-stream",
+    api: "anthropic",
+    source:
+      'https://docs.anthropic.com/en/docs/test-and-evaluate/strengthen-guardrails/handle-streaming-refusals (stop_reason "refusal" in message_delta)',
+    response: {
+      status: 200,
+      headers: ANTHROPIC_HEADERS,
+      events: [
+        {
+          event: "message_start",
+          data: {
+            type: "message_start",
+            message: { ...anthropicMessage([], "", { input_tokens: 120, output_tokens: 1 }), stop_reason: null },
+          },
+        },
+        {
+          event: "message_delta",
+          data: {
+            type: "message_delta",
+            delta: {
+              stop_reason: "refusal",
+              stop_sequence: null,
+              stop_details: {
+                type: "refusal",
+                category: "cyber",
+                explanation: "This request asks for working exploit code, which I can't provide.",
+              },
+            },
+            usage: { output_tokens: 3 },
+          },
+        },
+        { event: "message_stop", data: { type: "message_stop" } },
+      ],
+    },
+    call: (url) => mathAgentStream(url, "anthropic", "claude-sonnet-4-5"),
   },
   {
     name: "anthropic-max-tokens",
