@@ -123,6 +123,8 @@ export class BaseAgent<S extends AnySignature> {
       model: config.model,
       generationConfig: Object.keys(generationConfig).length > 0 ? Object.freeze(generationConfig) : undefined,
       maxReasks: config.maxReasks,
+      onTruncated: config.onTruncated,
+      maxTokensCeiling: config.maxTokensCeiling,
       memoryMaxTurns: config.memoryMaxTurns,
       memoryMaxTokens: config.memoryMaxTokens,
       memoryChecksWrites: typeof this.memory.checkWritableAsync === "function" || typeof this.memory.checkWritable === "function",

@@ -9,6 +9,13 @@ export type StructuredOutputSetting = "auto" | StructuredOutputMode;
 /** What a failing hook does to the run: `report` it and carry on (default), or `throw` it. */
 export type HookErrorPolicy = "report" | "throw";
 
+/**
+ * What a cut-off answer (the model hit maxTokens before finishing) does to the run: `throw` an
+ * OutputTruncatedError (default), or `retry-with-more`: ask again with twice the budget, up to
+ * `maxTokensCeiling`.
+ */
+export type TruncationPolicy = "throw" | "retry-with-more";
+
 export interface BaseAgentConfigOptions {
   /** A registered provider name (see `listProviders()` from @kaizen/providers). Default "openai". */
   llmProvider?: string;
@@ -46,6 +53,14 @@ export interface BaseAgentConfigOptions {
   memoryMaxTokens?: number;
   /** Default "report". */
   hookErrors?: HookErrorPolicy;
+  /** Default "throw". "retry-with-more" needs `maxTokensCeiling`. */
+  onTruncated?: TruncationPolicy;
+  /**
+   * With onTruncated "retry-with-more": the most output tokens a retry may ask for. Each retry
+   * doubles the budget (maxTokens, or the tokens the cut answer used) up to this; an answer cut
+   * off at the ceiling ends in OutputTruncatedError.
+   */
+  maxTokensCeiling?: number;
   /**
    * Record prompt and answer text on the OpenTelemetry chat spans (`gen_ai.input.messages`,
    * `gen_ai.output.messages`). Default false: spans carry counts, models and timings, never text.
@@ -87,6 +102,7 @@ export class ConfigValidationError extends ConfigurationError {
 
 const STRUCTURED_OUTPUT_SETTINGS: readonly StructuredOutputSetting[] = ["auto", "json_schema", "tool", "json_object", "prompt"];
 const HOOK_ERROR_POLICIES: readonly HookErrorPolicy[] = ["report", "throw"];
+const TRUNCATION_POLICIES: readonly TruncationPolicy[] = ["throw", "retry-with-more"];
 const KNOWN_OPTIONS = [
   "llmProvider",
   "model",
@@ -104,6 +120,8 @@ const KNOWN_OPTIONS = [
   "memoryMaxTurns",
   "memoryMaxTokens",
   "hookErrors",
+  "onTruncated",
+  "maxTokensCeiling",
   "recordContent",
   "maxCycles",
   "toolConcurrency",
@@ -134,6 +152,8 @@ export class BaseAgentConfig {
   readonly memoryMaxTurns: number | undefined;
   readonly memoryMaxTokens: number | undefined;
   readonly hookErrors: HookErrorPolicy;
+  readonly onTruncated: TruncationPolicy;
+  readonly maxTokensCeiling: number | undefined;
   readonly recordContent: boolean;
   readonly maxCycles: number;
   readonly toolConcurrency: number;
@@ -159,6 +179,8 @@ export class BaseAgentConfig {
     this.memoryMaxTurns = options.memoryMaxTurns;
     this.memoryMaxTokens = options.memoryMaxTokens;
     this.hookErrors = options.hookErrors ?? "report";
+    this.onTruncated = options.onTruncated ?? "throw";
+    this.maxTokensCeiling = options.maxTokensCeiling;
     this.recordContent = options.recordContent ?? false;
     this.maxCycles = options.maxCycles ?? 5;
     this.toolConcurrency = options.toolConcurrency ?? 4;
@@ -369,6 +391,34 @@ export function validateConfigOptions(options: unknown): ConfigProblem[] {
   }
   if (o.hookErrors !== undefined && !HOOK_ERROR_POLICIES.includes(o.hookErrors as HookErrorPolicy)) {
     add("hookErrors", `hookErrors must be "report" or "throw"; got ${describe(o.hookErrors)}. Fix: leave it out for "report".`);
+  }
+  if (o.onTruncated !== undefined && !TRUNCATION_POLICIES.includes(o.onTruncated as TruncationPolicy)) {
+    add(
+      "onTruncated",
+      `onTruncated must be "throw" or "retry-with-more"; got ${describe(o.onTruncated)}. Fix: leave it out for "throw".`,
+    );
+  }
+  const ceiling = o.maxTokensCeiling;
+  if (ceiling !== undefined && !(Number.isInteger(ceiling) && (ceiling as number) > 0)) {
+    add(
+      "maxTokensCeiling",
+      `maxTokensCeiling must be a positive integer; got ${describe(ceiling)}. Fix: e.g. maxTokensCeiling: 8000, the most output tokens a retry of a cut-off answer may ask for.`,
+    );
+  } else if (o.onTruncated === "retry-with-more" && ceiling === undefined) {
+    add(
+      "maxTokensCeiling",
+      `onTruncated "retry-with-more" needs maxTokensCeiling, the most output tokens a retry may ask for. Fix: e.g. maxTokensCeiling: 8000.`,
+    );
+  } else if (
+    ceiling !== undefined &&
+    typeof o.maxTokens === "number" &&
+    Number.isInteger(o.maxTokens) &&
+    (ceiling as number) < o.maxTokens
+  ) {
+    add(
+      "maxTokensCeiling",
+      `maxTokensCeiling (${String(ceiling)}) is below maxTokens (${o.maxTokens}), so no retry could ask for more. Fix: raise maxTokensCeiling above maxTokens.`,
+    );
   }
   if (o.recordContent !== undefined && typeof o.recordContent !== "boolean") {
     add(

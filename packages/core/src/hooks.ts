@@ -32,6 +32,18 @@ export type RetryEvent =
       rawText: string;
     })
   | (RunEventBase & {
+      /** The answer was cut off at maxTokens; with onTruncated "retry-with-more" it is asked again with more. */
+      kind: "truncated";
+      /** The attempt about to be made. */
+      attempt: number;
+      /** The budget of the cut-off answer (undefined: the provider's default). */
+      previousMaxTokens: number | undefined;
+      /** The budget of the next attempt. */
+      maxTokens: number;
+      /** Output tokens the cut-off answer used. */
+      outputTokens: number;
+    })
+  | (RunEventBase & {
       /** The provider retried the HTTP call (429, 5xx, network); reported once the call returned. */
       kind: "provider";
       /** HTTP attempts the call took. */

@@ -1,7 +1,13 @@
 export { BaseAgent } from "./agent.js";
 export type { BaseAgentOptions } from "./agent.js";
 export { BaseAgentConfig, ConfigValidationError, validateConfigOptions } from "./config.js";
-export type { BaseAgentConfigOptions, ConfigProblem, HookErrorPolicy, StructuredOutputSetting } from "./config.js";
+export type {
+  BaseAgentConfigOptions,
+  ConfigProblem,
+  HookErrorPolicy,
+  StructuredOutputSetting,
+  TruncationPolicy,
+} from "./config.js";
 export { ASYNC_MODE_MESSAGE } from "./async-mode-message.js";
 export {
   AbortError,

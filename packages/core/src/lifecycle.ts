@@ -1,4 +1,4 @@
-import { TimeoutError } from "@kaizen/contracts";
+import { OutputTruncatedError, TimeoutError } from "@kaizen/contracts";
 import type {
   ChatMessage,
   ChatRequest,
@@ -49,6 +49,9 @@ export interface RunPlan {
   model: string;
   generationConfig: GenerationConfig | undefined;
   maxReasks: number;
+  /** What a cut-off answer does: throw, or ask again with a doubled budget up to maxTokensCeiling. */
+  onTruncated: "throw" | "retry-with-more";
+  maxTokensCeiling: number | undefined;
   memoryMaxTurns: number | undefined;
   memoryMaxTokens: number | undefined;
   /** The memory can tell whether a turn could be written now (checkWritable / checkWritableAsync). */
@@ -114,13 +117,16 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
     let costUsd: number | undefined;
     let providerAttempts = 0;
     let attempts = 0;
+    let truncationRetries = 0;
+    // The budget of the next request: the agent's, or a larger one after a cut-off answer.
+    let generationConfig = plan.generationConfig;
     let cycles = 0;
     let response: ChatResponse;
     let outputs: Record<string, unknown>;
     for (;;) {
       const request: ChatRequest = { messages, model: plan.model, output: plan.output };
       if (plan.toolSpecs !== undefined) request.tools = plan.toolSpecs as ToolSpec[];
-      if (plan.generationConfig !== undefined) request.generationConfig = plan.generationConfig;
+      if (generationConfig !== undefined) request.generationConfig = generationConfig;
       if (call.signal !== undefined) request.signal = call.signal;
       if (deadline !== undefined) request.timeoutMs = remainingTime(deadline, timeoutMs!, plan.providerName);
       const asked = performance.now();
@@ -176,15 +182,36 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
       const parsed = parseOutputs(plan.signature, response.parsed ?? response.content);
       const stopped = finishError(response, {
         provider: plan.providerName,
-        maxTokens: plan.generationConfig?.maxTokens,
+        maxTokens: generationConfig?.maxTokens,
         parsed: parsed.ok,
       });
+      if (stopped instanceof OutputTruncatedError && plan.onTruncated === "retry-with-more") {
+        const previous = generationConfig?.maxTokens;
+        const next = largerBudget(previous, response.usage.outputTokens, plan.maxTokensCeiling);
+        if (next === undefined) throw ceilingReached(stopped, plan.maxTokensCeiling);
+        truncationRetries++;
+        generationConfig = Object.freeze({ ...generationConfig, maxTokens: next });
+        if (plan.hooks.onRetry) {
+          const retry = {
+            ...event,
+            kind: "truncated",
+            attempt: attempts + 1,
+            previousMaxTokens: previous,
+            maxTokens: next,
+            outputTokens: response.usage.outputTokens,
+          };
+          yield { op: "hook", name: "onRetry", event: retry as RunEventBase };
+        }
+        // The same question again: the cut-off answer is not shown to the model.
+        continue;
+      }
       if (stopped) throw stopped;
       if (parsed.ok) {
         outputs = parsed.value as Record<string, unknown>;
         break;
       }
-      if (attempts > plan.maxReasks) {
+      // Retries for a larger budget are not re-asks: they do not use up maxReasks.
+      if (attempts - truncationRetries > plan.maxReasks) {
         throw new OutputValidationError({ rawText: response.content || parsed.raw, issues: parsed.issues, attempts });
       }
       if (plan.hooks.onRetry) {
@@ -229,6 +256,25 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
     if (plan.hooks.onError) yield { op: "hook", name: "onError", event: { ...event, error } as RunEventBase };
     throw error;
   }
+}
+
+/** Twice the budget (or the tokens the cut answer used), capped; undefined when the cap allows no more. */
+export function largerBudget(previous: number | undefined, used: number, ceiling: number | undefined): number | undefined {
+  if (ceiling === undefined) return undefined;
+  const base = previous ?? used;
+  const next = Math.min(ceiling, Math.max(1, base) * 2);
+  return next > (previous ?? used) ? next : undefined;
+}
+
+function ceilingReached(error: OutputTruncatedError, ceiling: number | undefined): OutputTruncatedError {
+  return new OutputTruncatedError(
+    `${error.message} onTruncated "retry-with-more" stopped at maxTokensCeiling = ${String(ceiling)}. Fix: raise maxTokensCeiling, or ask for a shorter output.`,
+    {
+      provider: error.provider,
+      ...(error.maxTokens === undefined ? {} : { maxTokens: error.maxTokens }),
+      ...(error.outputTokens === undefined ? {} : { outputTokens: error.outputTokens }),
+    },
+  );
 }
 
 function toolMessage(record: ToolCallRecord): ChatMessage {

@@ -155,6 +155,35 @@ export function normalizeAnthropicUsage(usage: AnthropicUsageLike | null | undef
   return out;
 }
 
+/** Put between two text blocks that another block (a tool call, search results) stands between. */
+export const TEXT_BLOCK_SEPARATOR = "\n\n";
+
+/**
+ * Joins a reply's text blocks the way one reads them. Adjacent text blocks are one text split
+ * for citations ("born on " + "April 30, 1916" with its citation), so they join with nothing;
+ * text blocks with another block between them (text, server_tool_use, web_search_tool_result,
+ * text) are separate paragraphs and join with TEXT_BLOCK_SEPARATOR. The stream uses the same
+ * rule, so its text deltas add up to the final content.
+ */
+export class TextBlockJoiner {
+  #hasText = false;
+  #gap = false;
+
+  /** A non-text block came. */
+  other(): void {
+    if (this.#hasText) this.#gap = true;
+  }
+
+  /** What goes before this piece of a text block (empty pieces take nothing). */
+  text(piece: string): string {
+    if (piece.length === 0) return "";
+    const before = this.#gap ? TEXT_BLOCK_SEPARATOR : "";
+    this.#hasText = true;
+    this.#gap = false;
+    return before;
+  }
+}
+
 /** The parts of an Anthropic Message this mapping reads (the SDK type, or JSON over the bridge). */
 export interface AnthropicMessageLike {
   model: string;
@@ -176,10 +205,14 @@ export function toChatResponse(
   let outputFound = false;
   let outputJson: string | undefined;
   const toolCalls: ToolCall[] = [];
+  const joiner = new TextBlockJoiner();
   for (const block of message.content) {
     if (block.type === "text" && typeof block.text === "string") {
-      text += block.text;
-    } else if (block.type === "tool_use") {
+      text += joiner.text(block.text) + block.text;
+    } else {
+      joiner.other();
+    }
+    if (block.type === "tool_use") {
       if (plan.outputToolName !== undefined && block.name === plan.outputToolName && !outputFound) {
         outputFound = true;
         parsed = block.input;

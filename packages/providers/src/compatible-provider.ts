@@ -1,8 +1,9 @@
 // OpenAI-compatible endpoints: Ollama, vLLM, LM Studio, Azure OpenAI and any server that speaks
 // the chat completions protocol at some `baseUrl`. They are OpenAIProvider with other defaults,
-// plus one behaviour: many such servers reject `response_format: json_schema`. On a 400 that
-// says so, the call is repeated once in json_object mode (JSON plus the schema in instructions)
-// and the instance remembers it, so later calls go straight to json_object.
+// plus one behaviour: many such servers reject `response_format: json_schema`. On a 400 or 422
+// whose message says so (the table in response-format-errors.ts), the call is repeated once in
+// json_object mode (JSON plus the schema in instructions) and the instance remembers it, so later
+// calls go straight to json_object. A genuine schema error never triggers it.
 import {
   ConfigurationError,
   ProviderError,
@@ -12,16 +13,15 @@ import {
   type StreamEvent,
 } from "@kaizen/contracts";
 import { OpenAIProvider, type OpenAIProviderOptions } from "./openai-provider.js";
+import { classifyResponseFormatError } from "./response-format-errors.js";
 
 export interface OpenAICompatibleProviderOptions extends Omit<OpenAIProviderOptions, "clientKind"> {
   /**
-   * Whether the server accepts `response_format: json_schema`. Default: try it, and on a 400
-   * naming response_format/json_schema fall back to json_object for the rest of this instance's life.
+   * Whether the server accepts `response_format: json_schema`. Default: try it, and on a 400/422
+   * saying the format is not supported fall back to json_object for the rest of this instance's life.
    */
   jsonSchema?: boolean;
 }
-
-const REJECTION = /response_format|json_schema|structured output/i;
 
 /** An OpenAIProvider for servers that are OpenAI-compatible but may lack json_schema. */
 export class OpenAICompatibleProvider extends OpenAIProvider {
@@ -48,7 +48,7 @@ export class OpenAICompatibleProvider extends OpenAIProvider {
   #isRejection(error: unknown, request: ChatRequest): boolean {
     if (this.#jsonSchemaRejected || request.output === undefined) return false;
     if (request.output.mode !== undefined && request.output.mode !== "auto") return false;
-    return error instanceof ProviderError && error.status === 400 && REJECTION.test(error.message);
+    return error instanceof ProviderError && classifyResponseFormatError(error.status, error.message) === "unsupported";
   }
 
   override chat(request: ChatRequest): ChatResponse {

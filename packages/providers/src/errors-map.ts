@@ -88,6 +88,11 @@ interface ErrorShape {
   status: number | undefined;
   headers: unknown;
   causeCode: string | undefined;
+  /**
+   * The SDK's `error`: Anthropic keeps the whole JSON body (`{type:"error", error:{type, message}}`),
+   * openai only its `error` member (`{message, type, code}`).
+   */
+  body: unknown;
 }
 
 function shapeOf(error: unknown): ErrorShape {
@@ -98,10 +103,11 @@ function shapeOf(error: unknown): ErrorShape {
       status: error.status,
       headers: error.headers,
       causeCode: error.causeCode,
+      body: error.body,
     };
   }
   if (error instanceof Error) {
-    const e = error as Error & { status?: unknown; headers?: unknown; cause?: unknown; code?: unknown };
+    const e = error as Error & { status?: unknown; headers?: unknown; cause?: unknown; code?: unknown; error?: unknown };
     const cause = e.cause as { code?: unknown } | undefined;
     return {
       errorClass: e.constructor?.name ?? e.name,
@@ -110,10 +116,55 @@ function shapeOf(error: unknown): ErrorShape {
       headers: e.headers,
       causeCode:
         typeof cause?.code === "string" ? cause.code : typeof e.code === "string" && /^E[A-Z]+/.test(e.code) ? e.code : undefined,
+      body: e.error,
     };
   }
-  return { errorClass: typeof error, message: String(error), status: undefined, headers: undefined, causeCode: undefined };
+  return {
+    errorClass: typeof error,
+    message: String(error),
+    status: undefined,
+    headers: undefined,
+    causeCode: undefined,
+    body: undefined,
+  };
 }
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The API's own error: Anthropic's body.error, or openai's error member itself. */
+function apiErrorOf(body: unknown): { message?: string; type?: string } | undefined {
+  const outer = record(body);
+  const inner = record(outer?.["error"]) ?? outer;
+  if (!inner) return undefined;
+  const message = typeof inner["message"] === "string" ? inner["message"] : undefined;
+  const type = typeof inner["type"] === "string" && inner["type"] !== "error" ? inner["type"] : undefined;
+  return { ...(message === undefined ? {} : { message }), ...(type === undefined ? {} : { type }) };
+}
+
+/**
+ * What the API said, once: its error message from the JSON body when there is one (Anthropic's
+ * SDK message embeds the raw JSON), else the SDK message without its leading status.
+ */
+function apiDetailOf(shape: ErrorShape): string {
+  const fromBody = apiErrorOf(shape.body)?.message;
+  if (fromBody !== undefined && fromBody.trim() !== "") return fromBody;
+  return shape.status === undefined ? shape.message : shape.message.replace(new RegExp(`^${shape.status}\\s+`), "");
+}
+
+/**
+ * Error types an API sends in a stream's error event that are worth another attempt: the
+ * server was overloaded or failed, nothing about the request was wrong.
+ */
+export const RETRYABLE_STREAM_ERROR_TYPES: ReadonlySet<string> = new Set([
+  "overloaded_error",
+  "api_error",
+  "rate_limit_error",
+  "timeout_error",
+  "server_error",
+  "service_unavailable",
+]);
 
 const CONNECTION_CODES = new Set([
   "ECONNRESET",
@@ -175,7 +226,7 @@ export function mapProviderError(error: unknown, context: ErrorMapContext): Kaiz
     const status = shape.status;
     const requestId = requestIdFrom(shape.headers);
     const withId = { ...base, status, ...(requestId === undefined ? {} : { requestId }) };
-    const detail = clean(shape.message);
+    const detail = clean(apiDetailOf(shape));
     if (status === 401 || status === 403) {
       return new AuthenticationError(
         `${provider}: authentication failed (HTTP ${status}): ${detail}. Check the API key (option apiKey or the provider's environment variable) and its permissions.`,
@@ -193,6 +244,17 @@ export function mapProviderError(error: unknown, context: ErrorMapContext): Kaiz
       ...withId,
       retryable: isRetryableStatus(status),
     });
+  }
+  // An error event inside a stream that answered 200: the SDKs raise an APIError without a status.
+  const streamError = shape.errorClass === "APIError" ? apiErrorOf(shape.body) : undefined;
+  if (streamError?.type !== undefined || streamError?.message !== undefined) {
+    const type = streamError.type ?? "error";
+    const detail = clean(streamError.message ?? shape.message);
+    const requestId = requestIdFrom(shape.headers);
+    const message = `${provider}: the stream reported an error (${type}): ${detail}`;
+    const withId = { ...base, ...(requestId === undefined ? {} : { requestId }) };
+    if (type === "rate_limit_error" || type === "rate_limit_exceeded") return new RateLimitError(message, withId);
+    return new ProviderError(message, { ...withId, retryable: RETRYABLE_STREAM_ERROR_TYPES.has(type), code: "stream_error" });
   }
   if (shape.errorClass === "SyntaxError") {
     return new InvalidResponseError(`${provider}: the API answered with a body that is not valid JSON: ${clean(shape.message)}`, {

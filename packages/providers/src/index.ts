@@ -45,3 +45,15 @@ export { PartialJsonParser, parseJsonFromText, parsePartialJson } from "./partia
 export type { PartialJsonOptions } from "./partial-json.js";
 export { streamOpenAIChat } from "./stream-openai.js";
 export type { OpenAIStreamOptions } from "./stream-openai.js";
+export {
+  INVALID_OUTPUT_SCHEMA,
+  OutputSchemaRejectedError,
+  RESPONSE_FORMAT_REJECTION_STATUSES,
+  UNSUPPORTED_RESPONSE_FORMAT,
+  classifyResponseFormatError,
+} from "./response-format-errors.js";
+export type { ResponseFormatErrorKind, ResponseFormatRule } from "./response-format-errors.js";
+export { COMPATIBLE_VENDORS, VENDOR_HOSTS, detectVendor } from "./compatible-vendors.js";
+export type { CompatibleVendor } from "./compatible-vendors.js";
+export { VENDOR_USAGE_RULES, normalizeCompatibleUsage } from "./normalize-compatible-usage.js";
+export type { NormalizedUsage, VendorUsageRule } from "./normalize-compatible-usage.js";

@@ -7,12 +7,15 @@ import type OpenAI from "openai";
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from "openai/resources/embeddings";
 import { ConfigurationError, ProviderError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
+import { COMPATIBLE_VENDORS, detectVendor, type CompatibleVendor } from "./compatible-vendors.js";
+import { withErrorEnvelope } from "./error-envelope-fetch.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { planEmbeddingBatches, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_TOKENS } from "./openai-embeddings.js";
 import type { EmbeddingBatch } from "./openai-embeddings.js";
 import { buildOpenAIChatBody, parseOpenAIChatCompletion } from "./openai-request.js";
 import type { OpenAIRequestPlan } from "./openai-request.js";
 import type { PriceTable } from "./prices.js";
+import { refineSchemaError } from "./response-format-errors.js";
 import { withRetry, withRetrySync } from "./retry.js";
 import type { RetryInfo } from "./retry.js";
 import { SdkProviderBase, type HttpClientKind } from "./sdk-provider-base.js";
@@ -69,6 +72,12 @@ export interface OpenAIProviderOptions {
    * fetch. A `fetch` in `clientOptions` wins over both on the async client.
    */
   httpClient?: HttpClientKind;
+  /**
+   * Whose usage block the answers carry (xAI leaves reasoning out of completion_tokens, DeepSeek
+   * names cache hits its own way, Groq streams usage in x_groq, OpenRouter reports the cost).
+   * Default: read off the baseUrl's host (api.x.ai, api.deepseek.com, ...), else "generic".
+   */
+  vendor?: CompatibleVendor;
 }
 
 export type { HttpClientKind } from "./sdk-provider-base.js";
@@ -86,6 +95,8 @@ export class OpenAIProvider implements LLMProvider {
   readonly #bridgeClientOptions: SdkClientOptions;
   readonly #jsonSchema: boolean;
   readonly #options: OpenAIProviderOptions;
+  /** Whose usage block the answers carry (see the `vendor` option). */
+  readonly vendor: CompatibleVendor;
 
   constructor(options: OpenAIProviderOptions = {}) {
     const envVar = options.apiKeyEnvVar ?? "OPENAI_API_KEY";
@@ -99,6 +110,13 @@ export class OpenAIProvider implements LLMProvider {
     }
     const apiKey = key || PLACEHOLDER_KEY;
     const kind = options.clientKind ?? "openai";
+    if (options.vendor !== undefined && !COMPATIBLE_VENDORS.includes(options.vendor)) {
+      throw new ConfigurationError(
+        `${name}: vendor must be one of ${COMPATIBLE_VENDORS.join(", ")}, got ${JSON.stringify(options.vendor)}.`,
+        { field: "vendor" },
+      );
+    }
+    this.vendor = options.vendor ?? (kind === "azure-openai" ? "azure" : (detectVendor(options.baseUrl) ?? "generic"));
     const clientOptions: SdkClientOptions = {
       ...options.clientOptions,
       apiKey,
@@ -116,7 +134,9 @@ export class OpenAIProvider implements LLMProvider {
       ownFetch: options.clientOptions?.["fetch"] !== undefined,
       createClient: async (fetch) => {
         const { default: OpenAIClient, AzureOpenAI } = await import("openai");
-        const sdkOptions = { ...clientOptions, maxRetries: 0, ...(fetch ? { fetch } : {}) };
+        // Error bodies without OpenAI's `error` member keep their message (see error-envelope-fetch.js).
+        const chosen = fetch ?? (clientOptions["fetch"] as typeof globalThis.fetch | undefined) ?? globalThis.fetch;
+        const sdkOptions = { ...clientOptions, maxRetries: 0, fetch: withErrorEnvelope(chosen) };
         return kind === "azure-openai" ? new AzureOpenAI(sdkOptions) : new OpenAIClient(sdkOptions);
       },
     });
@@ -157,9 +177,10 @@ export class OpenAIProvider implements LLMProvider {
           requestId: headers["x-request-id"],
           attempts: attempt,
           computeCost: base.costOf,
+          vendor: this.vendor,
         });
       } catch (error) {
-        throw base.mapError(error, remainingMs);
+        throw refineSchemaError(base.mapError(error, remainingMs), request.output?.name);
       }
     }, base.retryOptions(request));
   }
@@ -182,9 +203,10 @@ export class OpenAIProvider implements LLMProvider {
               requestId: (data as { _request_id?: string | null })._request_id ?? undefined,
               attempts: attempt,
               computeCost: base.costOf,
+              vendor: this.vendor,
             });
           } catch (error) {
-            throw base.mapError(error, remainingMs);
+            throw refineSchemaError(base.mapError(error, remainingMs), request.output?.name);
           }
         }, signal),
       base.retryOptions(request),
@@ -194,7 +216,7 @@ export class OpenAIProvider implements LLMProvider {
   /** Streams hold a concurrency slot for their whole life, like calls do per attempt. */
   streamAsync(request: ChatRequest): AsyncIterable<StreamEvent> {
     const base = this.#base;
-    return base.stream(request.signal, async () => {
+    const events = base.stream(request.signal, async () => {
       const client = await base.asyncClient("streamAsync");
       const { plan, request: effective } = this.#plan(request);
       return streamOpenAIChat({
@@ -207,8 +229,18 @@ export class OpenAIProvider implements LLMProvider {
         outputToolName: plan.outputToolName,
         restoreArguments: plan.restoreArguments,
         includeUsage: this.#options.streamUsage ?? true,
+        vendor: this.vendor,
       });
     });
+    const outputName = request.output?.name;
+    if (outputName === undefined) return events;
+    return (async function* () {
+      try {
+        yield* events;
+      } catch (error) {
+        throw refineSchemaError(error, outputName);
+      }
+    })();
   }
 
   #embedParams(request: EmbedRequest, batch: EmbeddingBatch): EmbeddingCreateParams {

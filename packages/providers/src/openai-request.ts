@@ -16,6 +16,8 @@ import type {
   ToolCall,
   Usage,
 } from "@kaizen/contracts";
+import type { CompatibleVendor } from "./compatible-vendors.js";
+import { normalizeCompatibleUsage } from "./normalize-compatible-usage.js";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 import { markRefusal } from "./openai-refusal.js";
 import { toOpenAIMessage, toOpenAITools, type ArgumentRestorer } from "./openai-tools.js";
@@ -172,18 +174,9 @@ export function buildOpenAIChatBody(request: ChatRequest, options: OpenAIRequest
   };
 }
 
+/** OpenAI's own usage block as a Usage (see normalize-compatible-usage.ts for the other vendors). */
 export function usageFromOpenAI(usage: ChatCompletion["usage"] | undefined | null): Usage {
-  if (!usage) return { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-  const out: Usage = {
-    inputTokens: usage.prompt_tokens ?? 0,
-    outputTokens: usage.completion_tokens ?? 0,
-    totalTokens: usage.total_tokens ?? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0),
-  };
-  const cached = usage.prompt_tokens_details?.cached_tokens;
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  if (typeof cached === "number") out.cachedInputTokens = cached;
-  if (typeof reasoning === "number") out.reasoningTokens = reasoning;
-  return out;
+  return normalizeCompatibleUsage(usage, "openai").usage;
 }
 
 export interface ParseCompletionContext {
@@ -192,6 +185,8 @@ export interface ParseCompletionContext {
   requestId: string | undefined;
   attempts: number;
   computeCost?: (model: string, usage: Usage) => number | undefined;
+  /** How the usage block is read. Default "openai". */
+  vendor?: CompatibleVendor;
 }
 
 /** Throws InvalidResponseError when the body is not a chat completion (e.g. an HTML error page). */
@@ -228,7 +223,7 @@ export function parseOpenAIChatCompletion(data: unknown, context: ParseCompletio
       if (finishReason === "tool_calls") finishReason = "stop";
     }
   }
-  const usage = usageFromOpenAI(completion?.usage);
+  const { usage, reportedCostUsd } = normalizeCompatibleUsage(completion?.usage, context.vendor ?? "openai");
   const model = typeof completion?.model === "string" ? completion.model : "";
   const response: ChatResponse = {
     content,
@@ -243,7 +238,7 @@ export function parseOpenAIChatCompletion(data: unknown, context: ParseCompletio
     if (parsed !== undefined) response.parsed = parsed;
   }
   markRefusal(response, message.refusal, choice.finish_reason);
-  const cost = context.computeCost?.(model, usage);
+  const cost = reportedCostUsd ?? context.computeCost?.(model, usage);
   if (cost !== undefined) response.costUsd = cost;
   if (remainingCalls.length > 0) response.toolCalls = remainingCalls;
   if (context.requestId !== undefined) response.requestId = context.requestId;

@@ -3,7 +3,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatResponse, StreamEvent, Usage } from "@kaizen/contracts";
-import { toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
+import { TextBlockJoiner, toChatResponse, type AnthropicMessageLike, type AnthropicRequestPlan } from "./anthropic-request.js";
 import { requestIdFrom } from "./errors-map.js";
 import {
   PartialObjectEmitter,
@@ -39,6 +39,7 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
   private readonly blocks = new Map<number, Block>();
   private calls = 0;
   private readonly partial: PartialObjectEmitter | undefined;
+  private readonly joiner = new TextBlockJoiner();
 
   constructor(private readonly options: AnthropicStreamOptions) {
     this.model = options.plan.params.model;
@@ -73,6 +74,7 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
           block.json = "";
         }
         this.blocks.set(event.index, block);
+        if (block.type !== "text") this.joiner.other();
         if (block.type === "tool_use" && !this.isOutputBlock(block)) {
           block.ordinal = this.calls++;
           emit({ type: "tool-call-start", index: block.ordinal, id: block.id ?? "", name: block.name ?? "" });
@@ -126,6 +128,12 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
     const plan = this.options.plan;
     const isAnswer = plan.outputToolName === undefined ? !fromOutputTool : fromOutputTool;
     if (!isAnswer || delta.length === 0) return;
+    // Text after another block starts a new paragraph, exactly as toChatResponse joins them.
+    const before = fromOutputTool ? "" : this.joiner.text(delta);
+    if (before !== "") {
+      emit({ type: "text-delta", delta: before });
+      this.partial?.push(before, emit);
+    }
     emit({ type: "text-delta", delta });
     this.partial?.push(delta, emit);
   }
@@ -138,6 +146,8 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
       if (block.type === "text") content.push({ type: "text", text: block.text ?? "" });
       else if (block.type === "tool_use")
         content.push({ type: "tool_use", id: block.id, name: block.name, input: block.input, json: block.json });
+      // Other blocks (server tools, their results, thinking) only matter for where text breaks.
+      else content.push({ type: block.type });
     }
     const message: AnthropicMessageLike = {
       model: this.model,
@@ -151,5 +161,5 @@ class AnthropicStreamDriver implements StreamDriver<RawMessageStreamEvent> {
 }
 
 export function streamAnthropicChat(options: AnthropicStreamOptions): AsyncIterable<StreamEvent> {
-  return runProviderStream(new AnthropicStreamDriver(options), options);
+  return runProviderStream(() => new AnthropicStreamDriver(options), options);
 }

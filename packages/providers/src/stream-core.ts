@@ -1,7 +1,8 @@
 // What every provider's streamAsync shares: one controller that carries the caller's abort and
-// the time budget into the HTTP request, retries only until the stream is open (once a chunk has
-// been yielded a retry would repeat text the caller already has), and errors that say what
-// happened: AbortError, TimeoutError, InvalidResponseError for a stream that broke off.
+// the time budget into the HTTP request, retries only until the first event reached the caller
+// (an error event as the very first event is retried; once a chunk has been yielded a retry
+// would repeat text the caller already has), and errors that say what happened: AbortError,
+// TimeoutError, InvalidResponseError for a stream that broke off.
 import {
   AbortError,
   type ChatRequest,
@@ -59,7 +60,7 @@ export interface ProviderStreamOptions {
 
 /** Runs a provider's driver with the shared time budget, retries and error mapping. */
 export function runProviderStream<Chunk>(
-  driver: StreamDriver<Chunk>,
+  driver: StreamDriver<Chunk> | (() => StreamDriver<Chunk>),
   options: ProviderStreamOptions,
 ): AsyncIterable<StreamEvent> {
   const secrets = options.secrets ?? [];
@@ -87,9 +88,10 @@ function abortError(reason: unknown): KaizenError {
 
 /** Runs a driver as an async iterable of StreamEvents. */
 export async function* runStream<Chunk>(
-  driver: StreamDriver<Chunk>,
+  driverOrFactory: StreamDriver<Chunk> | (() => StreamDriver<Chunk>),
   options: StreamRunOptions,
 ): AsyncGenerator<StreamEvent, void, undefined> {
+  const makeDriver = typeof driverOrFactory === "function" ? driverOrFactory : () => driverOrFactory;
   const { provider, signal, timeoutMs } = options;
   if (signal?.aborted) throw abortError(signal.reason);
 
@@ -109,13 +111,41 @@ export async function* runStream<Chunk>(
   let attempts = 0;
   let completed = false;
   try {
-    const opened = await withRetry(
+    const pending: StreamEvent[] = [];
+    const emit = (event: StreamEvent) => {
+      pending.push(event);
+    };
+    // One attempt opens the stream and reads it up to its first event. An error until then (the
+    // HTTP answer, or an error event such as Anthropic's overloaded_error as the very first
+    // event) is retried under the retry policy: nothing has reached the caller yet. Each attempt
+    // gets a fresh driver, so nothing read by a failed attempt leaks into the answer.
+    let driver!: StreamDriver<Chunk>;
+    let opened!: OpenedStream<Chunk>;
+    let iterator!: AsyncIterator<Chunk>;
+    let ended = false;
+    await withRetry(
       async (ctx) => {
         attempts = ctx.attempt;
+        pending.length = 0;
+        ended = false;
+        driver = makeDriver();
         try {
-          return await driver.open(controller.signal);
+          opened = await driver.open(controller.signal);
         } catch (error) {
           throw stopReason() ?? options.mapError(error);
+        }
+        iterator = opened.chunks[Symbol.asyncIterator]();
+        try {
+          while (pending.length === 0) {
+            const next = await iterator.next();
+            if (next.done === true) {
+              ended = true;
+              break;
+            }
+            driver.onChunk(next.value, emit);
+          }
+        } catch (error) {
+          throw stopReason() ?? brokenStreamError(error, opened.requestId);
         }
       },
       {
@@ -126,24 +156,17 @@ export async function* runStream<Chunk>(
       },
     );
 
-    const pending: StreamEvent[] = [];
-    const emit = (event: StreamEvent) => {
-      pending.push(event);
-    };
+    while (pending.length > 0) yield pending.shift() as StreamEvent;
     try {
-      for await (const chunk of opened.chunks) {
-        driver.onChunk(chunk, emit);
+      while (!ended) {
+        const next = await iterator.next();
+        if (next.done === true) break;
+        driver.onChunk(next.value, emit);
         while (pending.length > 0) yield pending.shift() as StreamEvent;
       }
     } catch (error) {
-      const stopped = stopReason();
-      if (stopped) throw stopped;
-      const mapped = options.mapError(error);
-      if (mapped instanceof ProviderError && mapped.status !== undefined) throw mapped;
-      throw new InvalidResponseError(
-        `The ${provider} stream broke off before the answer was complete (${describe(error)}). The request can be retried.`,
-        { provider, requestId: opened.requestId, cause: error },
-      );
+      // Once an event was yielded, a retry would repeat what the caller already has.
+      throw stopReason() ?? brokenStreamError(error, opened.requestId);
     }
     // The SDKs end iteration quietly when their signal aborts: tell the caller why it ended.
     const stopped = stopReason();
@@ -156,6 +179,17 @@ export async function* runStream<Chunk>(
     signal?.removeEventListener("abort", onCallerAbort);
     // A consumer that breaks out of its loop lands here too: close the upstream connection.
     if (!completed && !controller.signal.aborted) controller.abort(new AbortError("The stream was closed by its consumer."));
+  }
+
+  // An HTTP error or the API's own error event keeps its mapping (and retryability); anything
+  // else is a stream that broke off.
+  function brokenStreamError(error: unknown, requestId: string | undefined): unknown {
+    const mapped = options.mapError(error);
+    if (mapped instanceof ProviderError && (mapped.status !== undefined || mapped.code === "stream_error")) return mapped;
+    return new InvalidResponseError(
+      `The ${provider} stream broke off before the answer was complete (${describe(error)}). The request can be retried.`,
+      { provider, requestId, cause: error },
+    );
   }
 }
 

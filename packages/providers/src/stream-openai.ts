@@ -13,6 +13,8 @@ import {
   type StreamDriver,
 } from "./stream-core.js";
 import { markRefusal } from "./openai-refusal.js";
+import type { CompatibleVendor } from "./compatible-vendors.js";
+import { normalizeCompatibleUsage, usageOfChunk } from "./normalize-compatible-usage.js";
 
 export interface OpenAIStreamOptions extends ProviderStreamOptions {
   /** The provider's async client (created once, keep-alive). */
@@ -37,6 +39,8 @@ export interface OpenAIStreamOptions extends ProviderStreamOptions {
   outputToolName?: string | undefined;
   /** Maps strict mode's nulls in the final tool arguments back to absent keys. */
   restoreArguments?: ((call: ToolCall) => ToolCall) | undefined;
+  /** How the usage block is read (and where a stream carries it). Default "openai". */
+  vendor?: CompatibleVendor | undefined;
 }
 
 export function mapOpenAIFinishReason(reason: string | null | undefined): FinishReason {
@@ -55,19 +59,6 @@ export function mapOpenAIFinishReason(reason: string | null | undefined): Finish
   }
 }
 
-function usageFromChunk(usage: NonNullable<ChatCompletionChunk["usage"]>): Usage {
-  const out: Usage = {
-    inputTokens: usage.prompt_tokens,
-    outputTokens: usage.completion_tokens,
-    totalTokens: usage.total_tokens ?? usage.prompt_tokens + usage.completion_tokens,
-  };
-  const cached = usage.prompt_tokens_details?.cached_tokens;
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  if (typeof cached === "number") out.cachedInputTokens = cached;
-  if (typeof reasoning === "number") out.reasoningTokens = reasoning;
-  return out;
-}
-
 function defaultParse(content: string): unknown {
   try {
     return JSON.parse(content);
@@ -82,6 +73,7 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
   private model: string;
   private finishReason: string | null | undefined;
   private usage: Usage | undefined;
+  private reportedCostUsd: number | undefined;
   private readonly toolCalls = new Map<number, ToolCall>();
   private readonly partial: PartialObjectEmitter | undefined;
   private readonly outputTool: string | undefined;
@@ -136,7 +128,12 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
 
   onChunk(chunk: ChatCompletionChunk, emit: (event: StreamEvent) => void): void {
     if (chunk.model) this.model = chunk.model;
-    if (chunk.usage) this.usage = usageFromChunk(chunk.usage);
+    const rawUsage = usageOfChunk(chunk, this.options.vendor ?? "openai");
+    if (rawUsage) {
+      const normalized = normalizeCompatibleUsage(rawUsage, this.options.vendor ?? "openai");
+      this.usage = normalized.usage;
+      this.reportedCostUsd = normalized.reportedCostUsd;
+    }
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const delta = choice.delta;
@@ -194,7 +191,7 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
     if (calls.length > 0) response.toolCalls = calls;
     if (info.requestId !== undefined) response.requestId = info.requestId;
     markRefusal(response, this.refusal, this.finishReason);
-    const cost = this.options.computeCost?.(this.model, usage);
+    const cost = this.reportedCostUsd ?? this.options.computeCost?.(this.model, usage);
     if (cost !== undefined) response.costUsd = cost;
     return response;
   }
@@ -202,5 +199,5 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
 
 /** The stream of an OpenAI-style chat completion as StreamEvents (text deltas, partial objects, finish). */
 export function streamOpenAIChat(options: OpenAIStreamOptions): AsyncIterable<StreamEvent> {
-  return runProviderStream(new OpenAIStreamDriver(options), options);
+  return runProviderStream(() => new OpenAIStreamDriver(options), options);
 }

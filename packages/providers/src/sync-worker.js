@@ -5,6 +5,7 @@
 // counter is incremented and notified, which wakes the caller blocked in Atomics.wait. The
 // caller reads the reply with receiveMessageOnPort, so its event loop never has to run.
 import { workerData } from "node:worker_threads";
+import { withErrorEnvelope } from "./error-envelope-fetch.js";
 import { createNodeFetch } from "./node-fetch.js";
 
 /** @typedef {{ type: "call", id: number, kind: string, clientOptions: Record<string, unknown>, method: string, params: unknown, requestOptions?: Record<string, unknown> }} CallMessage */
@@ -42,12 +43,12 @@ async function createClient(kind, options) {
     switch (kind) {
       case "openai": {
         const { default: OpenAI } = await import("openai");
-        client = new OpenAI(common);
+        client = new OpenAI({ ...common, fetch: withErrorEnvelope(common.fetch ?? globalThis.fetch) });
         break;
       }
       case "azure-openai": {
         const { AzureOpenAI } = await import("openai");
-        client = new AzureOpenAI(common);
+        client = new AzureOpenAI({ ...common, fetch: withErrorEnvelope(common.fetch ?? globalThis.fetch) });
         break;
       }
       case "anthropic": {

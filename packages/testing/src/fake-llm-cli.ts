@@ -12,7 +12,7 @@ Starts a fake LLM server speaking the OpenAI and Anthropic wire protocols.
   --latency       delay before every answer, in ms (default 0)
   --stream-delay  delay between streamed chunks, in ms (default 0)
   --max-recorded  requests kept in memory for inspection (default 1000)
-Per request: headers x-fake-latency-ms: N and x-fake-fault: rate_limit|server_error|auth|malformed_json|schema_violation|stall|disconnect|truncated_stream`;
+Per request: headers x-fake-latency-ms: N and x-fake-fault: rate_limit|server_error|auth|malformed_json|schema_violation|stall|disconnect|truncated_stream|stream_error`;
 
 function toNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -17,6 +17,7 @@ import type {
   RecordedRequest,
   ScriptOptions,
 } from "./fake-llm-types.js";
+import { httpErrorResponse, streamErrorResponse } from "./fake-errors.js";
 import { settleToolCalls } from "./fake-tool-calls.js";
 import { openaiChat, openaiEmbeddings, openaiError, openaiModels } from "./openai-wire.js";
 
@@ -29,6 +30,8 @@ const FAULT_TYPES: readonly FakeFaultType[] = [
   "stall",
   "disconnect",
   "truncated_stream",
+  "http_error",
+  "stream_error",
 ];
 const FINISH_REASONS: readonly FakeFinishReason[] = ["refusal", "length", "content_filter"];
 const REDACTED_HEADERS = new Set(["authorization", "x-api-key", "api-key", "proxy-authorization"]);
@@ -84,7 +87,8 @@ export function parseFaultHeader(value: string): FakeFault | undefined {
     case "stall":
     case "disconnect":
     case "truncated_stream":
-      return { type: name as Exclude<FakeFaultType, "rate_limit" | "server_error"> };
+    case "stream_error":
+      return { type: name as Exclude<FakeFaultType, "rate_limit" | "server_error" | "http_error"> };
     default:
       return undefined;
   }
@@ -368,6 +372,12 @@ class FakeLLMServerImpl implements FakeLLMServer {
             api === "anthropic" ? anthropicError("auth") : openaiError("auth", flags, { apiKeyHint: maskKey(req) }),
             0,
           );
+          return;
+        case "http_error":
+          this.send(res, httpErrorResponse(fault), 0);
+          return;
+        case "stream_error":
+          this.send(res, streamErrorResponse(api, fault, asRecord(body).stream === true), 0);
           return;
         case "malformed_json":
           flags.malformed = true;

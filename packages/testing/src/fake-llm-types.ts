@@ -10,7 +10,18 @@ export type FakeFault =
   | { type: "schema_violation" }
   | { type: "stall" }
   | { type: "disconnect" }
-  | { type: "truncated_stream" };
+  | { type: "truncated_stream" }
+  /**
+   * An error answer as written: this HTTP status and body (an object is sent as JSON, a string
+   * as is), e.g. a vendor's own 400 or 422 wording. For errors the built-in faults do not cover.
+   */
+  | { type: "http_error"; status: number; body: unknown; headers?: Record<string, string> }
+  /**
+   * The API's error event as the very first stream event, after a 200: Anthropic `event: error`
+   * (default `overloaded_error`), OpenAI a `data: {"error": ...}` chunk (default `server_error`).
+   * A request that does not stream gets the same error as an HTTP answer (529 / 500).
+   */
+  | { type: "stream_error"; error?: { type: string; message: string } };
 
 export type FakeFaultType = FakeFault["type"];
 

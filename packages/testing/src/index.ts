@@ -26,3 +26,22 @@ export type {
   ProviderConformanceSupports,
 } from "./provider-conformance.js";
 export { runMemoryConformance, type MemoryConformanceOptions } from "./memory-conformance.js";
+export {
+  BUILTIN_CASSETTES_DIR,
+  CASSETTE_VERSION,
+  KEPT_RESPONSE_HEADERS,
+  REDACTED_HEADERS,
+  builtinCassette,
+  frameSse,
+  loadCassette,
+  normaliseBody,
+  parseSse,
+  recordedRequestHeaders,
+  redactValue,
+  stableStringify,
+} from "./cassette.js";
+export type { Cassette, CassetteEvent, CassetteInteraction, CassetteRequest, CassetteResponse } from "./cassette.js";
+export { startRecordingProxy } from "./cassette-recorder.js";
+export type { RecordingProxy, RecordingProxyOptions } from "./cassette-recorder.js";
+export { startReplayServer } from "./cassette-replay.js";
+export type { ReplayRequest, ReplayServer, ReplayServerOptions } from "./cassette-replay.js";

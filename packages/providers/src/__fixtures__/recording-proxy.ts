@@ -18,6 +18,11 @@ export interface ProxyRecord {
 export interface InterceptReply {
   status: number;
   body: unknown;
+  /**
+   * Instead of a JSON body: these as server-sent events. Plain objects go out as `data:` lines
+   * ending with `data: [DONE]` (OpenAI); `{ event, data }` pairs as named events (Anthropic).
+   */
+  events?: unknown[];
 }
 
 export interface RecordingProxy {
@@ -71,6 +76,17 @@ export async function startRecordingProxy(target: string, options: ProxyOptions 
         markClosed();
       });
       const reply = intercept?.(req.url ?? "", body);
+      if (reply?.events) {
+        res.writeHead(reply.status, { "content-type": "text/event-stream" });
+        const named = reply.events.every((e) => typeof e === "object" && e !== null && "event" in e && "data" in e);
+        const frames = reply.events.map((e) =>
+          named
+            ? `event: ${String((e as { event: unknown }).event)}\ndata: ${JSON.stringify((e as { data: unknown }).data)}\n\n`
+            : `data: ${JSON.stringify(e)}\n\n`,
+        );
+        res.end(frames.join("") + (named ? "" : "data: [DONE]\n\n"));
+        return;
+      }
       if (reply) {
         res.writeHead(reply.status, { "content-type": "application/json" });
         res.end(JSON.stringify(reply.body));
