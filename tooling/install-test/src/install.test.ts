@@ -195,7 +195,7 @@ describe("npm install of core + providers + memory (buffer) + testing, with open
       .filter(([, p]) => p.hasInstallScript)
       .map(([path]) => path);
     expect(withScripts).toEqual([]);
-    for (const driver of ["better-sqlite3", "pg", "ioredis", "vitest"]) {
+    for (const driver of ["better-sqlite3", "pg", "ioredis", "@anthropic-ai/sdk", "vitest"]) {
       expect(existsSync(join(project, "node_modules", driver)), driver).toBe(false);
     }
     const count = Object.keys(lock.packages).filter((p) => p.startsWith("node_modules/")).length;
@@ -235,6 +235,22 @@ describe("npm install of core + providers + memory (buffer) + testing, with open
     const r = await runCommand(process.execPath, ["example.mjs"], { cwd: project, env: rest, timeoutMs: 60_000 });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("OPENAI_API_KEY");
+  });
+
+  it("asks for @anthropic-ai/sdk, by name and install command, only when an AnthropicProvider is made", async () => {
+    writeFileSync(
+      join(project, "anthropic.mjs"),
+      `import { AnthropicProvider, OpenAIProvider } from "@kaizen/providers";
+new OpenAIProvider({ apiKey: "sk-x", defaultModel: "gpt-4o-mini" });
+try { new AnthropicProvider({ apiKey: "sk-ant-x" }); console.log("{}"); }
+catch (err) { console.log(JSON.stringify({ code: err.code, packageName: err.packageName, message: err.message })); }
+`,
+    );
+    const r = await runCommand(process.execPath, ["anthropic.mjs"], { cwd: project, timeoutMs: 30_000 });
+    expect(r.code, show(r)).toBe(0);
+    const out = JSON.parse(r.stdout.trim()) as { code: string; packageName: string; message: string };
+    expect(out).toMatchObject({ code: "missing_sdk", packageName: "@anthropic-ai/sdk" });
+    expect(out.message).toContain("npm install @anthropic-ai/sdk@");
   });
 
   it("type-checks under module nodenext (an .mts and a .cts), strict, skipLibCheck false", async () => {
