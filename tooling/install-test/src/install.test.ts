@@ -158,6 +158,14 @@ describe("the packed tarballs", () => {
     }
   });
 
+  it("pass `pnpm publish --dry-run`, every one", async () => {
+    for (const dir of readdirSync(packagesDir)) {
+      const r = await runCommand("pnpm", ["publish", "--dry-run", "--no-git-checks"], { cwd: join(packagesDir, dir) });
+      expect(r.code, `${dir}: ${show(r)}`).toBe(0);
+      expect(`${r.stdout}${r.stderr}`, dir).toContain(`@kaizen/${dir}@`);
+    }
+  });
+
   it("carry publish metadata and no workspace: ranges", () => {
     for (const name of CORE_INSTALL) {
       const pkg = JSON.parse(readFileSync(join(project, "node_modules", name, "package.json"), "utf8")) as Record<
