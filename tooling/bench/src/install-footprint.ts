@@ -127,6 +127,7 @@ export async function measureFootprints(options: FootprintOptions): Promise<Foot
     mkdirSync(tarballDir);
     const tarballs = await packKaizen(options.repoRoot, tarballDir);
     const results: Footprint[] = [];
+    const projects: string[] = [];
     for (const [i, contender] of (options.contenders ?? CONTENDERS).entries()) {
       // Each contender gets its own empty npm cache: the first install is a new user's, the
       // second (a new project, same cache) a returning one's.
@@ -157,11 +158,7 @@ export async function measureFootprints(options: FootprintOptions): Promise<Foot
       const installed = readInstalled(project);
       const script = `const t0 = performance.now();\n${contender.imports.map((m) => `await import(${JSON.stringify(m)});`).join("\n")}\nconsole.log(performance.now() - t0);`;
       writeFileSync(join(project, "import-time.mjs"), script);
-      const importMs: number[] = [];
-      for (let r = 0; r < options.importRuns; r++) {
-        const timed = await must(process.execPath, ["import-time.mjs"], project);
-        importMs.push(Number(timed.stdout.trim()));
-      }
+      projects.push(project);
       results.push({
         name: contender.name,
         packages: installed.packages,
@@ -169,9 +166,18 @@ export async function measureFootprints(options: FootprintOptions): Promise<Foot
         coldInstallSeconds: cold.ms / 1000,
         warmInstallSeconds: warm.ms / 1000,
         installScripts: installed.installScripts,
-        importMs,
+        importMs: [],
         versions: Object.fromEntries(Object.keys(contender.dependencies).map((name) => [name, installed.versions[name] ?? "?"])),
       });
+    }
+    // Import timings alternate between the contenders, so a busy moment on a shared machine
+    // slows both rather than one.
+    log(`cold import, ${options.importRuns} fresh processes each, alternating`);
+    for (let r = 0; r < options.importRuns; r++) {
+      for (const [i, project] of projects.entries()) {
+        const timed = await must(process.execPath, ["import-time.mjs"], project);
+        results[i]!.importMs.push(Number(timed.stdout.trim()));
+      }
     }
     return results;
   } finally {
