@@ -11,7 +11,10 @@ import { exitCodeOf, runSupervised } from "./supervise.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
 const cacheDir = join(root, ".cache", `pnpm-${pinned}`);
-const pnpmBin = join(cacheDir, "node_modules", "pnpm", "bin", "pnpm.cjs");
+// pnpm 11+ is a native binary; bin/pnpm.mjs (Corepack's entry) starts it from Node, also when npm
+// skipped the install script that links it over the bins. pnpm 10 and older ship bin/pnpm.cjs.
+const pnpmDir = join(cacheDir, "node_modules", "pnpm");
+const pnpmEntry = () => [join(pnpmDir, "bin", "pnpm.mjs"), join(pnpmDir, "bin", "pnpm.cjs")].find((f) => existsSync(f));
 
 // turbo looks pnpm up on PATH, so the cached one goes first.
 const env = {
@@ -20,6 +23,12 @@ const env = {
   TURBO_TELEMETRY_DISABLED: "1",
   DO_NOT_TRACK: "1",
 };
+// node-gyp (better-sqlite3 without a prebuilt binary) downloads Node's headers unless told where
+// they are; the running Node's own, when installed beside it, work offline and always match.
+const nodePrefix = dirname(dirname(process.execPath));
+if (env.npm_config_nodedir === undefined && existsSync(join(nodePrefix, "include", "node", "node.h"))) {
+  env.npm_config_nodedir = nodePrefix;
+}
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...opts });
@@ -31,11 +40,11 @@ function must(cmd, args, opts) {
   if (status !== 0) process.exit(status);
 }
 function pnpm(args, opts) {
-  return run(process.execPath, [pnpmBin, ...args], opts);
+  return run(process.execPath, [pnpmEntry(), ...args], opts);
 }
 
 function ensurePnpm() {
-  if (existsSync(pnpmBin)) return;
+  if (pnpmEntry() !== undefined) return;
   console.log(`[kaizen] installing pnpm ${pinned} into .cache/ (one time)`);
   must("npm", ["install", "--prefix", cacheDir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `pnpm@${pinned}`]);
 }

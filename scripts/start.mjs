@@ -10,7 +10,10 @@ import { exitCodeOf, runSupervised } from "./supervise.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1];
 const cachedPnpm = join(root, ".cache", `pnpm-${pinned}`);
-const pnpmBin = join(cachedPnpm, "node_modules", "pnpm", "bin", "pnpm.cjs");
+// pnpm 11+ enters through bin/pnpm.mjs (it starts the native binary), pnpm 10 through bin/pnpm.cjs.
+const pnpmBin = ["pnpm.mjs", "pnpm.cjs"]
+  .map((f) => join(cachedPnpm, "node_modules", "pnpm", "bin", f))
+  .find((f) => existsSync(f));
 
 // Run directly (`node scripts/start.mjs`), PATH may lack the cached pnpm that turbo looks up.
 const env = {
@@ -19,7 +22,7 @@ const env = {
   TURBO_TELEMETRY_DISABLED: "1",
   DO_NOT_TRACK: "1",
 };
-const pnpm = existsSync(pnpmBin) ? [process.execPath, pnpmBin] : ["pnpm"];
+const pnpm = pnpmBin !== undefined ? [process.execPath, pnpmBin] : ["pnpm"];
 
 console.log("[kaizen] building the chat API and the packages it uses (turbo run build --filter=@kaizen/chat-api...)");
 // Supervised too, so that a stop during the build ends turbo instead of leaving it running.

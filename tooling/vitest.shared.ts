@@ -10,6 +10,7 @@ export const kaizenAliases = [
     find: /^@kaizen\/(signatures|provider|providers|core|memory|testing)$/,
     replacement: `${packagesDir}$1/src/index.ts`,
   },
+  { find: /^@kaizen\/testing\/(conformance|fake-llm)$/, replacement: `${packagesDir}testing/src/$1.ts` },
 ];
 
 export const sharedTestConfig: ViteUserConfig = {

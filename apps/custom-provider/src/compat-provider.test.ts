@@ -1,4 +1,4 @@
-import { runProviderConformance } from "@kaizen/testing";
+import { runProviderConformance } from "@kaizen/testing/conformance";
 import { CompatHttpProvider } from "./compat-provider.js";
 
 // The same suite every built-in provider passes, over real HTTP against the fake LLM server.

@@ -1,4 +1,4 @@
-import { runProviderConformance } from "@kaizen/testing";
+import { runProviderConformance } from "@kaizen/testing/conformance";
 import { AnthropicProvider } from "./anthropic-provider.js";
 
 runProviderConformance({

@@ -21,6 +21,11 @@ import type { PriceTable } from "./prices.js";
 import { withRetry, withRetrySync, type AttemptContext, type RetryInfo } from "./retry.js";
 import { SdkProviderBase, checkProviderOptions, type HttpClientKind } from "./sdk-provider-base.js";
 import { streamAnthropicChat } from "./stream-anthropic.js";
+import { assertSdkInstalled, importSdk } from "./missing-sdk.js";
+
+// Kept in step with peerDependencies in package.json.
+const ANTHROPIC_SDK = "@anthropic-ai/sdk";
+const ANTHROPIC_SDK_RANGE = "^1.12.0";
 
 export interface AnthropicProviderOptions {
   /** Defaults to the ANTHROPIC_API_KEY environment variable. */
@@ -95,6 +100,8 @@ export class AnthropicProvider implements LLMProvider {
       );
     }
     checkProviderOptions(name, { ...options }, ["maxTokensDefault"]);
+    const className = new.target.name;
+    assertSdkInstalled(ANTHROPIC_SDK, className, ANTHROPIC_SDK_RANGE);
     const clientOptions = {
       apiKey,
       ...(options.baseUrl === undefined ? {} : { baseURL: options.baseUrl }),
@@ -103,11 +110,16 @@ export class AnthropicProvider implements LLMProvider {
     };
     this.#base = new SdkProviderBase<Anthropic>({
       name,
-      className: new.target.name,
+      className,
       secrets: [apiKey],
       options,
       createClient: async (fetch) => {
-        const { default: AnthropicClient } = await import("@anthropic-ai/sdk");
+        const { default: AnthropicClient } = await importSdk(
+          ANTHROPIC_SDK,
+          className,
+          ANTHROPIC_SDK_RANGE,
+          () => import("@anthropic-ai/sdk"),
+        );
         return new AnthropicClient({ ...clientOptions, ...(fetch ? { fetch } : {}) } as ConstructorParameters<
           typeof AnthropicClient
         >[0]);

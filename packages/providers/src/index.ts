@@ -19,6 +19,7 @@ export { createProvider, listProviders, registerProvider, unregisterProvider } f
 export { computeRetryDelayMs, isRetryableError, sleep, sleepSync, withRetry, withRetrySync } from "./retry.js";
 export type { AttemptContext, RetryInfo, RetryOptions } from "./retry.js";
 export { mapProviderError, parseRetryAfterMs } from "./errors-map.js";
+export { MissingSdkError } from "./missing-sdk.js";
 export type { ErrorMapContext } from "./errors-map.js";
 export { DEFAULT_PRICES, computeCost, findPrice } from "./prices.js";
 export type { ModelPrice, PriceTable } from "./prices.js";

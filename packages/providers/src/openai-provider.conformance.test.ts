@@ -1,4 +1,4 @@
-import { runProviderConformance } from "@kaizen/testing";
+import { runProviderConformance } from "@kaizen/testing/conformance";
 import { OpenAIProvider } from "./openai-provider.js";
 
 runProviderConformance({

@@ -46,5 +46,5 @@ it("refuses a bad option with exit code 2 and the usage", async () => {
   const proc = run(["--latency", "soon"]);
   expect(await proc.exited).toBe(2);
   expect(proc.err()).toContain("--latency must be a number");
-  expect(proc.err()).toContain("Usage: fake-llm");
+  expect(proc.err()).toContain("Usage: kaizen-fake-llm");
 }, 30_000);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `pnpm fake-llm --port 8787 --latency 500`: the fake LLM server as a command, for demos and
-// benchmarks that need a model without a network or a key.
+// `npx kaizen-fake-llm --port 8787 --latency 500` (the package's bin; `pnpm fake-llm` in this
+// repo): the fake LLM server as a command, for demos and benchmarks that need a model without a network or a key.
 import { parseArgs } from "node:util";
 import { startFakeLLMServer } from "./fake-llm-server.js";
 
-const USAGE = `Usage: fake-llm [--port 8787] [--host 127.0.0.1] [--latency MS] [--stream-delay MS] [--max-recorded N]
+const USAGE = `Usage: kaizen-fake-llm [--port 8787] [--host 127.0.0.1] [--latency MS] [--stream-delay MS] [--max-recorded N]
 
 Starts a fake LLM server speaking the OpenAI and Anthropic wire protocols.
   --port          port to listen on (0 picks a free one; default 8787)
@@ -18,7 +18,7 @@ function toNumber(name: string, value: string | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) {
-    process.stderr.write(`fake-llm: --${name} must be a number >= 0, got "${value}".\n${USAGE}\n`);
+    process.stderr.write(`kaizen-fake-llm: --${name} must be a number >= 0, got "${value}".\n${USAGE}\n`);
     process.exit(2);
   }
   return n;
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       strict: true,
     }));
   } catch (err) {
-    process.stderr.write(`fake-llm: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    process.stderr.write(`kaizen-fake-llm: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     process.exit(2);
   }
   if (values.help) {
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\nfake-llm: ${signal}, shutting down\n`);
+    process.stdout.write(`\nkaizen-fake-llm: ${signal}, shutting down\n`);
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -82,6 +82,6 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   const code = (err as { code?: string }).code;
   const hint = code === "EADDRINUSE" ? " The port is taken: pick another with --port, or --port 0 for a free one." : "";
-  process.stderr.write(`fake-llm: ${err instanceof Error ? err.message : String(err)}.${hint}\n`);
+  process.stderr.write(`kaizen-fake-llm: ${err instanceof Error ? err.message : String(err)}.${hint}\n`);
   process.exit(1);
 });

@@ -19,13 +19,7 @@ export { embedText, DEFAULT_EMBEDDING_DIMENSIONS } from "./fake-embeddings.js";
 export { startFakeLLMServerThread } from "./fake-llm-thread.js";
 export { toolResultsOf } from "./fake-tool-calls.js";
 export type { FakeLLMServerThread, ThreadScriptOptions } from "./fake-llm-thread.js";
-export { runProviderConformance, CONFORMANCE_API_KEY } from "./provider-conformance.js";
-export type {
-  ProviderConformanceContext,
-  ProviderConformanceOptions,
-  ProviderConformanceSupports,
-} from "./provider-conformance.js";
-export { runMemoryConformance, type MemoryConformanceOptions } from "./memory-conformance.js";
+// The conformance suites import vitest, so they live on their own subpath: @kaizen/testing/conformance.
 export {
   BUILTIN_CASSETTES_DIR,
   CASSETTE_VERSION,

@@ -1,6 +1,6 @@
 // The memory conformance suite: every built-in backend runs it, and so can yours:
 //
-//   import { runMemoryConformance } from "@kaizen/testing";
+//   import { runMemoryConformance } from "@kaizen/testing/conformance";
 //   runMemoryConformance({ name: "my-store", create: (retention) => new MyMemory({ ...retention }) });
 //
 // It registers vitest `describe`/`it` blocks, so call it at the top level of a test file.

@@ -1,7 +1,7 @@
 // The provider conformance suite: what every LLMProvider must do, checked over real HTTP against
 // the fake LLM server. Built-in providers run it, and so can yours:
 //
-//   import { runProviderConformance } from "@kaizen/testing";
+//   import { runProviderConformance } from "@kaizen/testing/conformance";
 //   runProviderConformance({
 //     name: "openai",
 //     createProvider: ({ openaiBaseUrl, apiKey }) =>

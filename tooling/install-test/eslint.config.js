@@ -1,0 +1,3 @@
+import kaizenEslintConfig from "@kaizen/eslint-config";
+
+export default kaizenEslintConfig(import.meta.dirname);
