@@ -137,7 +137,7 @@ afterAll(async () => {
 });
 
 describe("the packed tarballs", () => {
-  it("exist for every package and hold dist, README and LICENSE only", async () => {
+  it("exist for every package and hold dist, README and LICENSE only (and testing its cassettes)", async () => {
     expect([...tarballs.keys()].sort()).toEqual(
       readdirSync(packagesDir)
         .map((d) => `@kaizen/${d}`)
@@ -149,8 +149,14 @@ describe("the packed tarballs", () => {
       const files = listing.stdout.trim().split("\n");
       expect(files, name).toEqual(expect.arrayContaining(["package/LICENSE", "package/README.md", "package/package.json"]));
       expect(files, name).toContain("package/dist/index.js");
-      const outside = files.filter((f) => !/^package\/(dist\/|LICENSE$|README\.md$|package\.json$)/.test(f));
+      // @kaizen/testing also ships its recorded cassettes (JSON, and SOURCES.md on where each came from).
+      const shipped =
+        name === "@kaizen/testing"
+          ? /^package\/(dist\/|cassettes\/[\w.-]+\.(json|md)$|LICENSE$|README\.md$|package\.json$)/
+          : /^package\/(dist\/|LICENSE$|README\.md$|package\.json$)/;
+      const outside = files.filter((f) => !shipped.test(f));
       expect(outside, name).toEqual([]);
+      if (name === "@kaizen/testing") expect(files, name).toContain("package/cassettes/SOURCES.md");
       expect(
         files.filter((f) => f.endsWith(".d.ts.map") || /\.test(-d)?\.[jt]s$/.test(f)),
         name,
