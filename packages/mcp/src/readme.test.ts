@@ -1,13 +1,15 @@
 // The README's example runs as written: its server block is saved as math-server.mjs and its
 // client block runs beside it (node + tsx, "@kaizen/mcp" pointed at this package's source),
 // starting that server over stdio exactly as the README says. The client block is type-checked
-// under the repo's strict settings too. ```typescript blocks are shown, not run.
+// under the repo's strict settings too, and so does the agent block, against the fake LLM server.
+// ```typescript blocks are shown, not run.
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { startFakeLLMServer } from "@kaizen/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { readmeBlock } from "../../../tooling/readme-blocks.js";
 
@@ -27,6 +29,9 @@ writeFileSync(join(workDir, "math-server.mjs"), readmeBlock(readme, "server"));
 const example = join(workDir, "example.mts");
 const exampleCode = readmeBlock(readme, "example");
 writeFileSync(example, `${exampleCode.replaceAll('"@kaizen/mcp"', JSON.stringify(indexPath))}\nexport {};\n`);
+const agentExample = join(workDir, "agent.mts");
+const agentCode = readmeBlock(readme, "agent");
+writeFileSync(agentExample, `${agentCode.replaceAll('"@kaizen/mcp"', JSON.stringify(indexPath))}\nexport {};\n`);
 
 describe("README example", () => {
   it("starts the README's server over stdio and prints what its comments say", async () => {
@@ -40,6 +45,28 @@ describe("README example", () => {
     expect(lines.at(-1)).toBe("{ sum: 5 }");
   }, 90_000);
 
+  it("the agent block: the model calls math_add through the agent loop, approved, and gets { sum: 5 }", async () => {
+    // The model is the fake LLM server, reached the way the block says: OPENAI_API_KEY (and
+    // OPENAI_BASE_URL, which the openai SDK reads too) from the environment.
+    const fake = await startFakeLLMServer();
+    try {
+      fake.toolCalls([{ name: "math_add", arguments: { a: 2, b: 3 }, id: "call_readme" }]);
+      const { stdout } = await run(process.execPath, ["--import", tsxLoader, agentExample], {
+        cwd: workDir,
+        timeout: 60_000,
+        env: { ...process.env, OPENAI_API_KEY: "sk-fake-mcp-readme-0001", OPENAI_BASE_URL: fake.openaiBaseUrl },
+      });
+      const lines = stdout.trim().split("\n");
+      expect(lines.at(-1)).toBe("{ sum: 5 }");
+      expect(lines[0]!.length).toBeGreaterThan(0);
+      const chats = fake.requests.filter((r) => r.path.endsWith("/chat/completions"));
+      expect(chats).toHaveLength(2);
+      expect(JSON.stringify(chats[1]!.body)).toContain('{\\"sum\\":5}');
+    } finally {
+      await fake.close();
+    }
+  }, 90_000);
+
   it("type-checks under the repo's strict settings", async () => {
     const tsconfig = join(workDir, "tsconfig.json");
     writeFileSync(
@@ -47,7 +74,7 @@ describe("README example", () => {
       JSON.stringify({
         extends: join(packageDir, "tsconfig.json"),
         compilerOptions: { noEmit: true, rootDir: packageDir },
-        files: [example],
+        files: [example, agentExample],
         include: [],
       }),
     );
