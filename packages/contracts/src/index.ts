@@ -18,6 +18,8 @@ export type {
   ToolSpec,
   Usage,
 } from "./provider.js";
+export type { ContentPart, ImageMediaType, ImagePart, ImageSource, MessageContent, TextPart } from "./content.js";
+export { IMAGE_MEDIA_TYPES, contentForLog, contentText, describeImageSource, hasImageParts } from "./content.js";
 export type {
   JsonObject,
   KaizenTurnMetadata,
@@ -43,6 +45,7 @@ export {
   RateLimitError,
   RefusalError,
   TimeoutError,
+  UnsupportedContentError,
   isKaizenError,
   redactSecrets,
 } from "./errors.js";
