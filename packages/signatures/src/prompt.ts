@@ -1,6 +1,8 @@
 import { compileSignature } from "./compile.js";
 import type { CompiledSignature, FieldShape } from "./compile.js";
 import type { Signature } from "./signature.js";
+import type { ContentPart, MessageContent } from "@kaizen/contracts";
+import { imageAsText, isImagePart, isImageSchema } from "./image.js";
 
 const FALLBACK_DESCRIPTION = "Given the input fields, produce the output fields.";
 const FALLBACK_NO_INPUTS = "Produce the output fields.";
@@ -90,7 +92,43 @@ export function renderUserMessage(sig: Signature, inputs: unknown): string {
     let value = given[field.name];
     if (value === undefined && field.hasDefault) value = field.default;
     if (value === undefined) continue;
-    blocks.push(`${field.description} (${field.name}):\n${renderValue(value)}`);
+    const text = isImageSchema(field.schema) ? imageAsText(value) : renderValue(value);
+    blocks.push(`${field.description} (${field.name}):\n${text}`);
   }
   return blocks.length === 0 ? EMPTY_USER_MESSAGE : blocks.join("\n\n");
+}
+
+/**
+ * The user message for one run as message content: the same text as `renderUserMessage` when the
+ * signature has no image input (a string), otherwise text parts with each image input as an image
+ * part right after its heading (`Receipt photo (receipt):`). A stored image reference (an earlier
+ * turn) stays text: memory does not keep the bytes.
+ */
+export function renderUserContent(sig: Signature, inputs: unknown): MessageContent {
+  const compiled = compileSignature(sig);
+  const given = typeof inputs === "object" && inputs !== null ? (inputs as Record<string, unknown>) : {};
+  if (!compiled.inputFields.some((f) => isImageSchema(f.schema) && isImagePart(given[f.name]))) {
+    return renderUserMessage(sig, inputs);
+  }
+  const parts: ContentPart[] = [];
+  let text: string[] = [];
+  const flush = (): void => {
+    if (text.length > 0) parts.push({ type: "text", text: text.join("\n\n") });
+    text = [];
+  };
+  for (const field of compiled.inputFields) {
+    let value = given[field.name];
+    if (value === undefined && field.hasDefault) value = field.default;
+    if (value === undefined) continue;
+    if (isImageSchema(field.schema) && isImagePart(value)) {
+      text.push(`${field.description} (${field.name}):`);
+      flush();
+      parts.push(value);
+    } else {
+      const rendered = isImageSchema(field.schema) ? imageAsText(value) : renderValue(value);
+      text.push(`${field.description} (${field.name}):\n${rendered}`);
+    }
+  }
+  flush();
+  return parts;
 }
