@@ -126,6 +126,7 @@ export class BaseAgent<S extends AnySignature> {
       memoryMaxTurns: config.memoryMaxTurns,
       defaultTimeoutMs: config.timeoutMs,
       providerName: this.provider.name,
+      providerSupportsImages: this.provider.supportsImages === true,
       hooks: this.#hooks.has,
       tools: tools?.byName,
       toolSpecs: tools?.specs,
