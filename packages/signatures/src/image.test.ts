@@ -71,8 +71,13 @@ describe("ImageField", () => {
     expect(error.message).toContain(
       'media type "image/bmp" is not accepted; use one of image/jpeg, image/png, image/gif, image/webp',
     );
-    const fromDataUrl = inputError(() => validateInputs(sig, { receipt: "data:image/tiff;base64,AAAA" }));
+    const fromDataUrl = inputError(() => validateInputs(sig, { receipt: `data:image/tiff;base64,${TINY_PNG_BASE64}` }));
     expect(fromDataUrl.message).toContain('"image/tiff"');
+    // The received value is described by its length, not quoted: no image bytes in messages or logs.
+    expect(fromDataUrl.message).toContain(
+      `data: URL string (${"data:image/tiff;base64,".length + TINY_PNG_BASE64.length} characters)`,
+    );
+    expect(fromDataUrl.message).not.toContain(TINY_PNG_BASE64.slice(0, 12));
   });
 
   it("rejects an image over the byte limit, naming the field, the size, the limit and the fix", () => {
