@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentForLog, contentText, describeImageSource, hasImageParts } from "./content.js";
+import { contentForLog, contentText, describeImageSource, hasFileParts, hasImageParts } from "./content.js";
 import { KaizenError, UnsupportedContentError } from "./errors.js";
 import type { ContentPart } from "./content.js";
 
@@ -25,6 +25,14 @@ describe("message content", () => {
       const data = Buffer.alloc(n, 7).toString("base64");
       expect(describeImageSource({ kind: "base64", mediaType: "image/gif", data })).toBe(`[image: image/gif, ${n} bytes]`);
     }
+  });
+
+  it("describes a file part by its name, media type and size", () => {
+    const data = Buffer.from("%PDF-1.7 hello").toString("base64");
+    const log = contentForLog([{ type: "file", mediaType: "application/pdf", data, filename: "invoice.pdf" }]);
+    expect(log).toBe("[file: invoice.pdf, application/pdf, 14 bytes]");
+    expect(hasFileParts([{ type: "file", mediaType: "application/pdf", data }])).toBe(true);
+    expect(hasFileParts(parts)).toBe(false);
   });
 
   it("keeps a URL without its query string (a signed URL's token stays out of logs)", () => {

@@ -21,7 +21,21 @@ export interface ImagePart {
   detail?: "low" | "high" | "auto";
 }
 
-export type ContentPart = TextPart | ImagePart;
+/** The document media types both vendors take as a file part: PDF (Anthropic `document`, OpenAI `file`). */
+export const FILE_MEDIA_TYPES = ["application/pdf"] as const;
+export type FileMediaType = (typeof FILE_MEDIA_TYPES)[number];
+
+/** A document sent inline (base64). Only PDFs, the one type both vendors read in a chat request. */
+export interface FilePart {
+  type: "file";
+  mediaType: FileMediaType;
+  /** The file's bytes, base64. */
+  data: string;
+  /** Shown to the model (OpenAI `filename`, Anthropic `title`). */
+  filename?: string;
+}
+
+export type ContentPart = TextPart | ImagePart | FilePart;
 
 /** A message's content: plain text, or text and image parts in order. */
 export type MessageContent = string | ContentPart[];
@@ -43,6 +57,17 @@ export function hasImageParts(content: MessageContent): boolean {
   return typeof content !== "string" && content.some((part) => part.type === "image");
 }
 
+/** True when the content carries at least one file (document) part. */
+export function hasFileParts(content: MessageContent): boolean {
+  return typeof content !== "string" && content.some((part) => part.type === "file");
+}
+
+function base64Bytes(data: string): number {
+  // Every 4 characters hold 3 bytes, less the padding.
+  const padding = data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0;
+  return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
+}
+
 /**
  * A short text stand-in for an image, safe for logs, telemetry and memory: the URL (without its
  * query string, which may carry a signed token), or the media type and byte size of inline data.
@@ -54,14 +79,21 @@ export function describeImageSource(source: ImageSource): string {
     const cut = source.url.search(/[?#]/);
     return `[image: ${cut < 0 ? source.url : `${source.url.slice(0, cut)}?…`}]`;
   }
-  // base64 length -> bytes: every 4 characters hold 3 bytes, less the padding.
-  const padding = source.data.endsWith("==") ? 2 : source.data.endsWith("=") ? 1 : 0;
-  const bytes = Math.max(0, Math.floor((source.data.length * 3) / 4) - padding);
-  return `[image: ${source.mediaType}, ${bytes} bytes]`;
+  return `[image: ${source.mediaType}, ${base64Bytes(source.data)} bytes]`;
 }
 
-/** The content as text only, each image replaced by `describeImageSource`: for logs and telemetry. */
+/** A short text stand-in for a file part: its name, media type and byte size, never the bytes. */
+export function describeFilePart(part: FilePart): string {
+  const name = part.filename === undefined ? "" : `${part.filename}, `;
+  return `[file: ${name}${part.mediaType}, ${base64Bytes(part.data)} bytes]`;
+}
+
+/** The content as text only, each image or file replaced by a short reference: for logs and telemetry. */
 export function contentForLog(content: MessageContent): string {
   if (typeof content === "string") return content;
-  return content.map((part) => (part.type === "text" ? part.text : describeImageSource(part.source))).join("\n\n");
+  return content
+    .map((part) =>
+      part.type === "text" ? part.text : part.type === "image" ? describeImageSource(part.source) : describeFilePart(part),
+    )
+    .join("\n\n");
 }

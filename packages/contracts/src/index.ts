@@ -18,8 +18,26 @@ export type {
   ToolSpec,
   Usage,
 } from "./provider.js";
-export type { ContentPart, ImageMediaType, ImagePart, ImageSource, MessageContent, TextPart } from "./content.js";
-export { IMAGE_MEDIA_TYPES, contentForLog, contentText, describeImageSource, hasImageParts } from "./content.js";
+export type {
+  ContentPart,
+  FileMediaType,
+  FilePart,
+  ImageMediaType,
+  ImagePart,
+  ImageSource,
+  MessageContent,
+  TextPart,
+} from "./content.js";
+export {
+  FILE_MEDIA_TYPES,
+  IMAGE_MEDIA_TYPES,
+  contentForLog,
+  contentText,
+  describeFilePart,
+  describeImageSource,
+  hasFileParts,
+  hasImageParts,
+} from "./content.js";
 export type {
   JsonObject,
   KaizenTurnMetadata,

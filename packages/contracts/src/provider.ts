@@ -172,6 +172,8 @@ export interface LLMProvider {
    * request with image parts fails before it is sent with an UnsupportedContentError.
    */
   readonly supportsImages?: boolean;
+  /** The same for file (PDF document) parts. */
+  readonly supportsFiles?: boolean;
   chat?(request: ChatRequest): ChatResponse;
   chatAsync(request: ChatRequest): Promise<ChatResponse>;
   embed?(request: EmbedRequest): EmbedResponse;

@@ -4,11 +4,12 @@
 import { contentText } from "@kaizen/contracts";
 import type { ChatMessage, MessageContent } from "@kaizen/contracts";
 import { toAnthropicContentBlock } from "./anthropic-content.js";
-import type { AnthropicImageBlock } from "./anthropic-content.js";
+import type { AnthropicDocumentBlock, AnthropicImageBlock } from "./anthropic-content.js";
 
 export type AnthropicBlock =
   | { type: "text"; text: string }
   | AnthropicImageBlock
+  | AnthropicDocumentBlock
   | { type: "tool_use"; id: string; name: string; input: unknown }
   | { type: "tool_result"; tool_use_id: string; content: string; is_error?: boolean };
 

@@ -73,3 +73,40 @@ describe("image parts on the Messages wire", () => {
     ]);
   });
 });
+
+describe("PDF file parts", () => {
+  const pdf: ChatMessage = {
+    role: "user",
+    content: [
+      { type: "text", text: "Invoice (invoice):" },
+      { type: "file", mediaType: "application/pdf", data: "JVBERi0xLjc=", filename: "invoice.pdf" },
+    ],
+  };
+
+  it("become an OpenAI file part with a data: URL and the filename", () => {
+    expect(toOpenAIMessage(pdf) satisfies ChatCompletionMessageParam).toEqual({
+      role: "user",
+      content: [
+        { type: "text", text: "Invoice (invoice):" },
+        { type: "file", file: { file_data: "data:application/pdf;base64,JVBERi0xLjc=", filename: "invoice.pdf" } },
+      ],
+    });
+  });
+
+  it("become an Anthropic document block with a base64 source and the filename as title", () => {
+    const expected: Anthropic.MessageParam[] = [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Invoice (invoice):" },
+          {
+            type: "document",
+            source: { type: "base64", media_type: "application/pdf", data: "JVBERi0xLjc=" },
+            title: "invoice.pdf",
+          },
+        ],
+      },
+    ];
+    expect(toAnthropicMessages([pdf]).messages).toEqual(expected);
+  });
+});

@@ -90,6 +90,8 @@ export class MockProvider implements LLMProvider {
   readonly name: string;
   /** Takes image parts (they are recorded in `requests` as sent), so agents with image inputs can be tested offline. */
   readonly supportsImages = true;
+  /** PDF file parts too (OpenAI `file` parts, Anthropic `document` blocks). */
+  readonly supportsFiles: boolean = true;
   /** Every chat request received, in order (also those answered with an error). */
   readonly requests: ChatRequest[] = [];
   /** Every embed request received, in order. */

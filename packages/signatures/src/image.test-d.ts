@@ -1,7 +1,7 @@
-import type { ImageMediaType, ImagePart } from "@kaizen/contracts";
+import type { FilePart, ImageMediaType, ImagePart } from "@kaizen/contracts";
 import { expectTypeOf } from "vitest";
 import type { InferInputs, InferValidatedInputs } from "./index.js";
-import { ImageField, InputField, OutputField, Signature, signature } from "./index.js";
+import { FileField, ImageField, InputField, OutputField, Signature, signature } from "./index.js";
 
 class ReceiptSignature extends Signature {
   receipt = ImageField({ description: "Photo of the receipt" });
@@ -26,3 +26,12 @@ expectTypeOf<InferInputs<typeof functional>>().toEqualTypeOf<{ photo: Image }>()
 // @ts-expect-error -- a media type neither vendor takes is a type error too
 const bad: InferInputs<ReceiptSignature> = { receipt: { data: new Uint8Array(), mediaType: "image/bmp" }, note: "" };
 void bad;
+
+class InvoiceSignature extends Signature {
+  invoice = FileField({ description: "Invoice" });
+  total = OutputField({ description: "Total" });
+}
+expectTypeOf<InferInputs<InvoiceSignature>>().toEqualTypeOf<{
+  invoice: string | { data: Uint8Array; mediaType: "application/pdf"; filename?: string };
+}>();
+expectTypeOf<InferValidatedInputs<InvoiceSignature>>().toEqualTypeOf<{ invoice: FilePart }>();

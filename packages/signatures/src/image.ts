@@ -9,6 +9,8 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { InputField } from "./field.js";
 import type { InputFieldDef } from "./field.js";
+import { formatBytes } from "./byte-size.js";
+import { fileReference, isFilePart, isFileSchema } from "./file.js";
 
 /** Anthropic's per-image limit on the Messages API (OpenAI's is larger): the default `maxBytes`. */
 export const DEFAULT_IMAGE_MAX_BYTES = 5 * 1024 * 1024;
@@ -45,12 +47,6 @@ const imageSchemas = new WeakSet<z.ZodType>();
 /** True when `schema` is the schema of an `ImageField`. */
 export function isImageSchema(schema: unknown): boolean {
   return typeof schema === "object" && schema !== null && imageSchemas.has(schema as z.ZodType);
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KB`;
-  return `${bytes} bytes`;
 }
 
 // The first bytes of each accepted format: vendors reject an image whose bytes do not match its
@@ -201,7 +197,7 @@ export function imageAsText(value: unknown): string {
   return `[image: ${ref.mediaType}, ${ref.bytes} bytes, sha256 ${ref.sha256}]`;
 }
 
-/** Replaces every image input of `inputs` by its reference: what memory stores by default. */
+/** Replaces every image (and file) input of `inputs` by its reference: what memory stores by default. */
 export function withImageReferences(
   fields: readonly { name: string; schema: unknown }[],
   inputs: Record<string, unknown>,
@@ -209,9 +205,15 @@ export function withImageReferences(
   let out: Record<string, unknown> | undefined;
   for (const field of fields) {
     const value = inputs[field.name];
-    if (!isImageSchema(field.schema) || !isImagePart(value)) continue;
+    const ref =
+      isImageSchema(field.schema) && isImagePart(value)
+        ? imageReference(value)
+        : isFileSchema(field.schema) && isFilePart(value)
+          ? fileReference(value)
+          : undefined;
+    if (ref === undefined) continue;
     out ??= { ...inputs };
-    out[field.name] = imageReference(value);
+    out[field.name] = ref;
   }
   return out ?? inputs;
 }

@@ -19,6 +19,8 @@ export { validateInputs } from "./inputs.js";
 export { renderSystemPrompt, renderUserContent, renderUserMessage } from "./prompt.js";
 export { DEFAULT_IMAGE_MAX_BYTES, ImageField, imageAsText, imageReference, isImageSchema, withImageReferences } from "./image.js";
 export type { ImageFieldOptions, ImageInput, ImageReference, ImageSchema } from "./image.js";
+export { DEFAULT_FILE_MAX_BYTES, FileField, fileAsText, fileReference, isFileSchema } from "./file.js";
+export type { FileFieldOptions, FileInput, FileReference, FileSchema } from "./file.js";
 export type { SystemPromptOptions } from "./prompt.js";
 export { parseOutputs, formatIssuesForReask } from "./outputs.js";
 export type { ParseResult } from "./outputs.js";
