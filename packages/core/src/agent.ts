@@ -127,6 +127,7 @@ export class BaseAgent<S extends AnySignature> {
       defaultTimeoutMs: config.timeoutMs,
       providerName: this.provider.name,
       providerSupportsImages: this.provider.supportsImages === true,
+      providerSupportsFiles: this.provider.supportsFiles === true,
       hooks: this.#hooks.has,
       tools: tools?.byName,
       toolSpecs: tools?.specs,

@@ -48,6 +48,8 @@ export interface RunPlan {
   providerName: string;
   /** The provider's `supportsImages`: a request with image parts is refused before it is sent otherwise. */
   providerSupportsImages?: boolean;
+  /** The provider's `supportsFiles` (PDF file parts), checked the same way. */
+  providerSupportsFiles?: boolean;
   hooks: Readonly<Record<HookName, boolean>>;
   /** The agent's tools by name; undefined when it has none. */
   tools: ReadonlyMap<string, Tool> | undefined;
@@ -90,7 +92,11 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
             signal: call.signal,
           }) as MemoryContext);
     const messages = buildMessages(plan.signature, plan.systemMessage, inputs, context, plan.tools !== undefined);
-    assertProviderTakesImages(messages, { name: plan.providerName, supportsImages: plan.providerSupportsImages === true });
+    assertProviderTakesImages(messages, {
+      name: plan.providerName,
+      supportsImages: plan.providerSupportsImages === true,
+      supportsFiles: plan.providerSupportsFiles === true,
+    });
     const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
     const deadline = timeoutMs === undefined ? undefined : started + timeoutMs;
 

@@ -27,6 +27,37 @@ function validBase64(data: string): boolean {
   return data.length > 0 && data.length % 4 === 0 && BASE64.test(data);
 }
 
+const PDF_BASE64_START = "JVBERi0"; // "%PDF-" in base64
+
+function openaiFileProblem(file: Record<string, unknown>, where: string, role: unknown): string | undefined {
+  if (role !== "user") return `Invalid '${where}': file content parts are only supported in user messages.`;
+  if (typeof file.file_id === "string") return undefined;
+  if (typeof file.file_data !== "string") return `Missing required parameter: '${where}.file.file_data' (or file_id).`;
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(file.file_data);
+  if (
+    !match ||
+    match[1] !== "application/pdf" ||
+    !validBase64(match[2] ?? "") ||
+    !(match[2] ?? "").startsWith(PDF_BASE64_START)
+  ) {
+    return `Invalid '${where}.file.file_data'. Expected a base64-encoded data URL of a PDF (data:application/pdf;base64,...).`;
+  }
+  if (typeof file.filename !== "string" || file.filename === "") return `Missing required parameter: '${where}.file.filename'.`;
+  return undefined;
+}
+
+function anthropicDocumentProblem(source: Record<string, unknown>, where: string): string | undefined {
+  if (source.type === "base64") {
+    if (source.media_type !== "application/pdf") return `${where}.base64.media_type: Input should be 'application/pdf'`;
+    if (typeof source.data !== "string" || !validBase64(source.data) || !source.data.startsWith(PDF_BASE64_START)) {
+      return `${where}.base64.data: The PDF specified was not valid.`;
+    }
+    return undefined;
+  }
+  if (source.type === "url" || source.type === "text" || source.type === "content" || source.type === "file") return undefined;
+  return `${where}: Input tag '${String(source.type)}' found using 'type' does not match any of the expected tags: 'base64', 'text', 'content', 'url', 'file'`;
+}
+
 /** Why the real chat completions API would refuse these messages' image parts, or undefined. */
 export function openaiImageProblem(messages: readonly unknown[]): string | undefined {
   for (const [i, raw] of messages.entries()) {
@@ -34,6 +65,11 @@ export function openaiImageProblem(messages: readonly unknown[]): string | undef
     if (!Array.isArray(m.content)) continue;
     for (const [j, rawPart] of m.content.entries()) {
       const part = asRecord(rawPart);
+      if (part.type === "file") {
+        const problem = openaiFileProblem(asRecord(part.file), `messages[${i}].content[${j}]`, m.role);
+        if (problem !== undefined) return problem;
+        continue;
+      }
       if (part.type !== "image_url") continue;
       const where = `messages[${i}].content[${j}]`;
       if (m.role !== "user") return `Invalid '${where}': image content parts are only supported in user messages.`;
@@ -62,6 +98,11 @@ export function anthropicImageProblem(messages: readonly unknown[]): string | un
     if (!Array.isArray(m.content)) continue;
     for (const [j, rawBlock] of m.content.entries()) {
       const block = asRecord(rawBlock);
+      if (block.type === "document") {
+        const problem = anthropicDocumentProblem(asRecord(block.source), `messages.${i}.content.${j}.document.source`);
+        if (problem !== undefined) return problem;
+        continue;
+      }
       if (block.type !== "image") continue;
       const where = `messages.${i}.content.${j}.image.source`;
       const source = asRecord(block.source);
@@ -118,6 +159,51 @@ export function imagesOf(request: RecordedRequest | unknown): FakeImage[] {
               }
             : { protocol: "anthropic", message: i, part: j, kind: "url", url: String(source.url) },
         );
+      }
+    }
+  }
+  return out;
+}
+
+/** One file (document) of a recorded request, the same shape for either API. */
+export interface FakeFile {
+  protocol: "openai" | "anthropic";
+  message: number;
+  part: number;
+  mediaType: string;
+  /** The base64 data. */
+  data: string;
+  /** OpenAI `filename`, Anthropic `title`, when sent. */
+  filename?: string;
+}
+
+/** The files (PDF documents) a recorded chat request carried, in order, from either protocol. */
+export function filesOf(request: RecordedRequest | unknown): FakeFile[] {
+  const recorded = typeof request === "object" && request !== null && "body" in request && "path" in request;
+  const body = asRecord(recorded ? (request as RecordedRequest).body : request);
+  const out: FakeFile[] = [];
+  if (!Array.isArray(body.messages)) return out;
+  for (const [i, raw] of body.messages.entries()) {
+    const content = asRecord(raw).content;
+    if (!Array.isArray(content)) continue;
+    for (const [j, rawPart] of content.entries()) {
+      const part = asRecord(rawPart);
+      if (part.type === "file") {
+        const file = asRecord(part.file);
+        const match = /^data:([^;,]+);base64,(.*)$/s.exec(String(file.file_data ?? ""));
+        const name = typeof file.filename === "string" ? { filename: file.filename } : {};
+        out.push({ protocol: "openai", message: i, part: j, mediaType: match?.[1] ?? "", data: match?.[2] ?? "", ...name });
+      } else if (part.type === "document") {
+        const source = asRecord(part.source);
+        const name = typeof part.title === "string" ? { filename: part.title } : {};
+        out.push({
+          protocol: "anthropic",
+          message: i,
+          part: j,
+          mediaType: String(source.media_type),
+          data: String(source.data),
+          ...name,
+        });
       }
     }
   }

@@ -4,7 +4,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { imagesOf } from "./fake-images.js";
+import { filesOf, imagesOf } from "./fake-images.js";
 import { startFakeLLMServer } from "./fake-llm-server.js";
 import type { FakeLLMServer } from "./fake-llm-types.js";
 
@@ -103,5 +103,75 @@ describe("Anthropic image blocks", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
     expect((error as Error).message).toContain(message);
+  });
+});
+
+const PDF = Buffer.from("%PDF-1.7\n%%EOF\n").toString("base64");
+
+describe("PDF documents", () => {
+  it("OpenAI file parts are answered and recorded; a non-PDF file_data is a 400", async () => {
+    const completion = await openai.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "file", file: { file_data: `data:application/pdf;base64,${PDF}`, filename: "inv.pdf" } },
+            { type: "text", text: "What is 4+4?" },
+          ],
+        },
+      ],
+    });
+    expect(completion.choices[0]?.message.content).toContain("8");
+    expect(filesOf(server.requests.at(-1))).toEqual([
+      { protocol: "openai", message: 0, part: 0, mediaType: "application/pdf", data: PDF, filename: "inv.pdf" },
+    ]);
+    const error = await openai.chat.completions
+      .create({
+        model: "gpt-4o-mini",
+        messages: [
+          {
+            role: "user",
+            content: [{ type: "file", file: { file_data: `data:application/pdf;base64,${PNG}`, filename: "x.pdf" } }],
+          },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as Error).message).toContain("Expected a base64-encoded data URL of a PDF");
+  });
+
+  it("Anthropic document blocks are answered and recorded; a bad media type is a 400", async () => {
+    const message = await anthropic.messages.create({
+      model: "claude-sonnet-4-5",
+      max_tokens: 256,
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "document", source: { type: "base64", media_type: "application/pdf", data: PDF }, title: "inv.pdf" },
+            { type: "text", text: "What is 4+4?" },
+          ],
+        },
+      ],
+    });
+    expect(message.content.map((b) => (b.type === "text" ? b.text : "")).join("")).toContain("8");
+    expect(filesOf(server.requests.at(-1))).toEqual([
+      { protocol: "anthropic", message: 0, part: 0, mediaType: "application/pdf", data: PDF, filename: "inv.pdf" },
+    ]);
+    const error = await anthropic.messages
+      .create({
+        model: "claude-sonnet-4-5",
+        max_tokens: 256,
+        messages: [
+          {
+            role: "user",
+            content: [{ type: "document", source: { type: "base64", media_type: "text/plain" as never, data: PDF } }],
+          },
+        ],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((error as Error).message).toContain("media_type: Input should be 'application/pdf'");
   });
 });

@@ -18,8 +18,8 @@ export { answerQuestion, findArithmetic } from "./fake-answer.js";
 export { embedText, DEFAULT_EMBEDDING_DIMENSIONS } from "./fake-embeddings.js";
 export { startFakeLLMServerThread } from "./fake-llm-thread.js";
 export { toolResultsOf } from "./fake-tool-calls.js";
-export { imagesOf } from "./fake-images.js";
-export type { FakeImage } from "./fake-images.js";
+export { filesOf, imagesOf } from "./fake-images.js";
+export type { FakeFile, FakeImage } from "./fake-images.js";
 export type { FakeLLMServerThread, ThreadScriptOptions } from "./fake-llm-thread.js";
 export { runProviderConformance, CONFORMANCE_API_KEY } from "./provider-conformance.js";
 export type {
