@@ -35,3 +35,9 @@ expectTypeOf<InferInputs<InvoiceSignature>>().toEqualTypeOf<{
   invoice: string | { data: Uint8Array; mediaType: "application/pdf"; filename?: string };
 }>();
 expectTypeOf<InferValidatedInputs<InvoiceSignature>>().toEqualTypeOf<{ invoice: FilePart }>();
+
+class MaybePhoto extends Signature {
+  photo = ImageField({ description: "Photo", optional: true });
+  caption = OutputField({ description: "Caption" });
+}
+expectTypeOf<InferInputs<MaybePhoto>>().toEqualTypeOf<{ photo?: Image | undefined }>();

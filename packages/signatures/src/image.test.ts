@@ -158,3 +158,23 @@ describe("renderUserContent", () => {
     expect(viaDataUrl).toEqual({ type: "image-ref", sha256, mediaType: "image/png", bytes: TINY_PNG.byteLength });
   });
 });
+
+describe("ImageField({ optional: true })", () => {
+  class MaybePhoto extends Signature {
+    photo = ImageField({ description: "Optional photo", optional: true });
+    note = InputField({ description: "Note" });
+    reply = OutputField({ description: "Reply" });
+  }
+  const maybe = new MaybePhoto();
+
+  it("may be left out (no image part), and is still checked when given", () => {
+    expect(describeSignature(maybe).inputs.photo?.optional).toBe(true);
+    expect(renderUserContent(maybe, validateInputs(maybe, { note: "hi" }))).toBe("Note (note):\nhi");
+    expect(renderUserContent(maybe, validateInputs(maybe, { photo: "https://x.example/p.png", note: "hi" }))).toEqual([
+      { type: "text", text: "Optional photo (photo):" },
+      { type: "image", source: { kind: "url", url: "https://x.example/p.png" } },
+      { type: "text", text: "Note (note):\nhi" },
+    ]);
+    expect(inputError(() => validateInputs(maybe, { photo: "./p.png", note: "hi" })).field).toBe("photo");
+  });
+});

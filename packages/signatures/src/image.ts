@@ -8,7 +8,7 @@ import type { ImageMediaType, ImagePart } from "@kaizen/contracts";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { InputField } from "./field.js";
-import type { InputFieldDef } from "./field.js";
+import type { AnyInputFieldDef, InputFieldDef } from "./field.js";
 import { formatBytes } from "./byte-size.js";
 import { fileReference, isFilePart, isFileSchema } from "./file.js";
 
@@ -36,6 +36,8 @@ export interface ImageFieldOptions {
   mediaTypes?: readonly ImageMediaType[];
   /** OpenAI's fidelity hint (`low`, `high`, `auto`); Anthropic ignores it. */
   detail?: ImagePart["detail"];
+  /** The input may be left out at the call site (then no image is sent). */
+  optional?: boolean;
 }
 
 /** The zod schema of an image input: image inputs in, an `ImagePart` out. */
@@ -66,7 +68,7 @@ type Check = { ok: true; part: ImagePart } | { ok: false; message: string };
 function fromBytes(
   bytes: Uint8Array,
   mediaType: unknown,
-  settings: Required<Omit<ImageFieldOptions, "description" | "detail">>,
+  settings: Required<Omit<ImageFieldOptions, "description" | "detail" | "optional">>,
   detail: ImagePart["detail"],
 ): Check {
   const accepted = settings.mediaTypes.join(", ");
@@ -100,7 +102,7 @@ const DATA_URL = /^data:([^;,]*)(;base64)?,(.*)$/s;
 
 function check(
   value: unknown,
-  settings: Required<Omit<ImageFieldOptions, "description" | "detail">>,
+  settings: Required<Omit<ImageFieldOptions, "description" | "detail" | "optional">>,
   detail: ImagePart["detail"],
 ): Check {
   if (value instanceof URL) value = value.href;
@@ -142,7 +144,9 @@ function check(
  * or `{ data: Buffer | Uint8Array, mediaType }`; anything else, a media type outside `mediaTypes`
  * or an image over `maxBytes` fails `validateInputs` with an InputValidationError naming the field.
  */
-export function ImageField(options: ImageFieldOptions): InputFieldDef<ImageSchema, false> {
+export function ImageField(options: ImageFieldOptions & { optional: true }): InputFieldDef<z.ZodOptional<ImageSchema>, false>;
+export function ImageField(options: ImageFieldOptions & { optional?: false }): InputFieldDef<ImageSchema, false>;
+export function ImageField(options: ImageFieldOptions & { optional?: boolean }): AnyInputFieldDef {
   const settings = {
     maxBytes: options.maxBytes ?? DEFAULT_IMAGE_MAX_BYTES,
     mediaTypes: options.mediaTypes ?? IMAGE_MEDIA_TYPES,
@@ -158,7 +162,11 @@ export function ImageField(options: ImageFieldOptions): InputFieldDef<ImageSchem
     // Read by the prompt's type rendering: the model is told this input is an image.
     .meta({ format: "image" }) as unknown as ImageSchema;
   imageSchemas.add(schema);
-  return InputField({ description: options.description, schema });
+  if (options.optional !== true) return InputField({ description: options.description, schema });
+  // `optional: true`: the input may be left out; the wrapper is registered as an image schema too.
+  const optional = z.optional(schema);
+  imageSchemas.add(optional);
+  return InputField({ description: options.description, schema: optional });
 }
 
 /**
