@@ -1,5 +1,6 @@
 // The tool calls a stored turn made, read back from its exchange (`metadata.exchange`), so the
 // history shows what the live answer showed. Only what memory keeps: no step timings.
+import { contentText } from "@kaizen/contracts";
 import type { ChatMessage } from "@kaizen/contracts";
 import type { HistoryToolCall } from "./tool-schemas.js";
 
@@ -29,7 +30,9 @@ export function historyToolCallsOf(metadata: Record<string, unknown> | undefined
         name: call.name,
         input: parsed(call.arguments),
         status: failed ? "error" : "ok",
-        ...(failed ? { error: result?.content ?? "no result was recorded" } : { output: parsed(result.content) }),
+        ...(failed
+          ? { error: result === undefined ? "no result was recorded" : contentText(result.content) }
+          : { output: parsed(contentText(result.content)) }),
       });
     }
   }

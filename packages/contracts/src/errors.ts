@@ -183,3 +183,18 @@ export class ContentFilterError extends KaizenError {
     this.rawFinishReason = options.rawFinishReason;
   }
 }
+
+/**
+ * A message carries content the provider (or the model behind it) cannot take, e.g. an image
+ * sent to a text-only provider. Raised before any request is sent.
+ */
+export class UnsupportedContentError extends KaizenError {
+  readonly provider: string;
+  /** The kind of content refused, e.g. "image". */
+  readonly contentType: string;
+  constructor(message: string, options: KaizenErrorOptions & { provider: string; contentType: string }) {
+    super("unsupported_content", message, options);
+    this.provider = options.provider;
+    this.contentType = options.contentType;
+  }
+}

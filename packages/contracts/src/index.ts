@@ -19,6 +19,26 @@ export type {
   Usage,
 } from "./provider.js";
 export type {
+  ContentPart,
+  FileMediaType,
+  FilePart,
+  ImageMediaType,
+  ImagePart,
+  ImageSource,
+  MessageContent,
+  TextPart,
+} from "./content.js";
+export {
+  FILE_MEDIA_TYPES,
+  IMAGE_MEDIA_TYPES,
+  contentForLog,
+  contentText,
+  describeFilePart,
+  describeImageSource,
+  hasFileParts,
+  hasImageParts,
+} from "./content.js";
+export type {
   JsonObject,
   KaizenTurnMetadata,
   TurnExchange,
@@ -43,6 +63,7 @@ export {
   RateLimitError,
   RefusalError,
   TimeoutError,
+  UnsupportedContentError,
   isKaizenError,
   redactSecrets,
 } from "./errors.js";

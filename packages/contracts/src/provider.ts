@@ -1,5 +1,6 @@
 // The provider contract: what every LLM provider accepts and returns. Kept free of any SDK so
 // that implementations, the agent runtime and test suites can all depend on it.
+import type { MessageContent } from "./content.js";
 
 export type ChatRole = "system" | "user" | "assistant" | "tool";
 
@@ -8,10 +9,14 @@ export type ChatRole = "system" | "user" | "assistant" | "tool";
  * loop adds two shapes: an assistant message carrying the tool calls it made (`toolCalls`, its
  * `content` the text written beside them, often ""), and a `tool` message carrying one call's
  * result under that call's id. Providers translate both to their wire format.
+ *
+ * `content` is a string, or (on a user message) an array of text and image parts. A provider that
+ * takes image parts says so with `supportsImages`; callers that only need the text use
+ * `contentText(message.content)`.
  */
 export interface ChatMessage {
   role: ChatRole;
-  content: string;
+  content: MessageContent;
   /** On an assistant message: the tool calls the model made in that reply, in its order. */
   toolCalls?: ToolCall[];
   /** On a tool message: the id of the call this result answers. */
@@ -162,6 +167,13 @@ export type StreamEvent =
 export interface LLMProvider {
   /** A stable name, e.g. "openai", used in errors and logs. */
   readonly name: string;
+  /**
+   * The provider lowers image parts of a user message to its API. When it is not `true`, a
+   * request with image parts fails before it is sent with an UnsupportedContentError.
+   */
+  readonly supportsImages?: boolean;
+  /** The same for file (PDF document) parts. */
+  readonly supportsFiles?: boolean;
   chat?(request: ChatRequest): ChatResponse;
   chatAsync(request: ChatRequest): Promise<ChatResponse>;
   embed?(request: EmbedRequest): EmbedResponse;

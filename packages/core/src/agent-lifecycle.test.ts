@@ -149,7 +149,7 @@ describe("the run lifecycle (local provider)", () => {
     const messages = provider.requests[1]!.messages;
     expect(messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(messages[1]!.content).toContain("My name is Ada.");
-    expect(JSON.parse(messages[2]!.content)).toEqual(first);
+    expect(JSON.parse(messages[2]!.content as string)).toEqual(first);
     expect(messages[3]!.content).toContain("What is my name?");
     for (const request of provider.requests) expect(JSON.stringify(request.messages)).not.toContain("session-ada");
     expect(memory.sessions.get("session-ada")!.map((t) => t.inputs)).toEqual([

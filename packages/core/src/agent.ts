@@ -130,6 +130,8 @@ export class BaseAgent<S extends AnySignature> {
       memoryChecksWrites: typeof this.memory.checkWritableAsync === "function" || typeof this.memory.checkWritable === "function",
       defaultTimeoutMs: config.timeoutMs,
       providerName: this.provider.name,
+      providerSupportsImages: this.provider.supportsImages === true,
+      providerSupportsFiles: this.provider.supportsFiles === true,
       hooks: this.#hooks.has,
       tools: tools?.byName,
       toolSpecs: tools?.specs,

@@ -15,6 +15,7 @@ import { MaxCyclesError, OutputValidationError } from "./errors.js";
 import { finishError } from "./finish-decision.js";
 import type { HookName, RunEventBase } from "./hooks.js";
 import { buildMessages } from "./messages.js";
+import { assertProviderTakesImages, inputsForMemory } from "./image-inputs.js";
 import { addUsage, emptyUsage, recordRunInfo } from "./run-info.js";
 import type { RunInfo } from "./run-info.js";
 import { resultContent } from "./tool-runner.js";
@@ -58,6 +59,10 @@ export interface RunPlan {
   memoryChecksWrites: boolean;
   defaultTimeoutMs: number | undefined;
   providerName: string;
+  /** The provider's `supportsImages`: a request with image parts is refused before it is sent otherwise. */
+  providerSupportsImages?: boolean;
+  /** The provider's `supportsFiles` (PDF file parts), checked the same way. */
+  providerSupportsFiles?: boolean;
   hooks: Readonly<Record<HookName, boolean>>;
   /** The agent's tools by name; undefined when it has none. */
   tools: ReadonlyMap<string, Tool> | undefined;
@@ -106,6 +111,11 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
       yield { op: "check-write", sessionId: call.sessionId, signal: call.signal };
     }
     const messages = buildMessages(plan.signature, plan.systemMessage, inputs, context, plan.tools !== undefined);
+    assertProviderTakesImages(messages, {
+      name: plan.providerName,
+      supportsImages: plan.providerSupportsImages === true,
+      supportsFiles: plan.providerSupportsFiles === true,
+    });
     const timeoutMs = call.timeoutMs ?? plan.defaultTimeoutMs;
     const deadline = timeoutMs === undefined ? undefined : started + timeoutMs;
 
@@ -227,7 +237,7 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
     if (call.sessionId !== undefined) {
       const metadata: Record<string, unknown> = { model: response.model, attempts };
       if (exchange.length > 0) metadata.exchange = exchange;
-      const turn: NewTurn = { inputs, outputs, metadata };
+      const turn: NewTurn = { inputs: inputsForMemory(plan.signature, inputs) as NewTurn["inputs"], outputs, metadata };
       yield { op: "append", sessionId: call.sessionId, turn, signal: call.signal };
     }
 

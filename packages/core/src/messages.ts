@@ -1,6 +1,7 @@
+import { contentText } from "@kaizen/contracts";
 import type { ChatMessage } from "@kaizen/contracts";
 import type { MemoryContext } from "@kaizen/memory";
-import { renderUserMessage } from "@kaizen/signatures";
+import { renderUserContent, renderUserMessage } from "@kaizen/signatures";
 import type { AnySignature } from "@kaizen/signatures";
 
 /**
@@ -15,11 +16,16 @@ export function buildMessages(
   context: MemoryContext | undefined,
   withTools = true,
 ): ChatMessage[] {
-  const user: ChatMessage = { role: "user", content: renderUserMessage(signature, inputs as never) };
+  // With image inputs this turn's message is text and image parts; earlier turns' images are
+  // stored as references and go back to the model as text (renderUserMessage).
+  const user: ChatMessage = { role: "user", content: renderUserContent(signature, inputs as never) };
   if (context === undefined || (context.turns.length === 0 && !context.summary)) return [systemMessage, user];
   const messages: ChatMessage[] = [
     context.summary
-      ? { role: "system", content: `${systemMessage.content}\n\nSummary of the earlier conversation:\n${context.summary}` }
+      ? {
+          role: "system",
+          content: `${contentText(systemMessage.content)}\n\nSummary of the earlier conversation:\n${context.summary}`,
+        }
       : systemMessage,
   ];
   for (const turn of context.turns) {
@@ -57,7 +63,7 @@ function exchangeAsText(exchange: readonly ChatMessage[]): string {
   for (const m of exchange) {
     if (m.role === "assistant")
       for (const call of m.toolCalls ?? []) lines.push(`Called tool ${call.name} with ${call.arguments}`);
-    else lines.push(`Tool ${m.isError === true ? "error" : "result"}: ${m.content}`);
+    else lines.push(`Tool ${m.isError === true ? "error" : "result"}: ${contentText(m.content)}`);
   }
   return lines.join("\n");
 }

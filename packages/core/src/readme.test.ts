@@ -77,6 +77,16 @@ describe("README", () => {
     expect(Number(confidence)).toBeGreaterThanOrEqual(0);
   });
 
+  it("images sends the photo as an image part and refuses an oversized one before any request", async () => {
+    const before = (await server.requests()).length;
+    const [answer, refused] = await runExample("images");
+    expect(answer).toContain("5");
+    expect(refused).toMatch(/^receipt .*the image is 6 MB, over the limit of 5 MB \(maxBytes\)/);
+    const sent = (await server.requests()).slice(before).filter((r) => r.path === "/v1/chat/completions");
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0]!.body)).toContain('"type":"image_url"');
+  });
+
   it("sync-run blocks and returns the answer", async () => {
     expect(await runExample("sync-run")).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
-import { isKaizenError } from "@kaizen/contracts";
+import { contentForLog, isKaizenError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse } from "@kaizen/contracts";
 import * as A from "./genai-attributes.js";
 import type { Lifecycle, RunCall } from "./lifecycle.js";
@@ -149,7 +149,9 @@ class ChatSpan {
     if (this.#recordContent) {
       this.#span.setAttribute(
         A.ATTR_GEN_AI_INPUT_MESSAGES,
-        JSON.stringify(request.messages.map((m) => ({ role: m.role, parts: [{ type: "text", content: m.content }] }))),
+        JSON.stringify(
+          request.messages.map((m) => ({ role: m.role, parts: [{ type: "text", content: contentForLog(m.content) }] })),
+        ),
       );
     }
   }

@@ -78,6 +78,10 @@ const DEFAULT_MAX_TOKENS = 4096;
 
 export class AnthropicProvider implements LLMProvider {
   readonly name: string;
+  /** Image parts of user messages are lowered to the API's own shape (see *-content.ts). */
+  readonly supportsImages: boolean = true;
+  /** PDF file parts too (OpenAI `file` parts, Anthropic `document` blocks). */
+  readonly supportsFiles: boolean = true;
   readonly useAsync: boolean;
   readonly #base: SdkProviderBase<Anthropic>;
   readonly #options: AnthropicProviderOptions;

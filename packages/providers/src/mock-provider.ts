@@ -1,6 +1,6 @@
 // MockProvider: an in-process provider for users' own unit tests. Deterministic, no network,
 // scripted with a queue of replies or a function, and it records every request it was given.
-import { AbortError, ConfigurationError, ProviderError } from "@kaizen/contracts";
+import { AbortError, ConfigurationError, ProviderError, contentForLog } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent, Usage } from "@kaizen/contracts";
 import { sleep, sleepSync } from "./retry.js";
 
@@ -88,6 +88,10 @@ function embedText(text: string, dimensions: number): number[] {
 
 export class MockProvider implements LLMProvider {
   readonly name: string;
+  /** Takes image parts (they are recorded in `requests` as sent), so agents with image inputs can be tested offline. */
+  readonly supportsImages = true;
+  /** PDF file parts too (OpenAI `file` parts, Anthropic `document` blocks). */
+  readonly supportsFiles: boolean = true;
   /** Every chat request received, in order (also those answered with an error). */
   readonly requests: ChatRequest[] = [];
   /** Every embed request received, in order. */
@@ -139,7 +143,7 @@ export class MockProvider implements LLMProvider {
 
   #toResponse(request: ChatRequest, reply: MockReply): ChatResponse {
     if (reply instanceof Error) throw reply;
-    const prompt = request.messages.map((m) => m.content).join("\n");
+    const prompt = request.messages.map((m) => contentForLog(m.content)).join("\n");
     const structured = request.output
       ? request.output.mode && request.output.mode !== "auto"
         ? request.output.mode

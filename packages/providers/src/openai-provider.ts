@@ -88,6 +88,10 @@ const PLACEHOLDER_KEY = "not-needed";
 
 export class OpenAIProvider implements LLMProvider {
   readonly name: string;
+  /** Image parts of user messages are lowered to the API's own shape (see *-content.ts). */
+  readonly supportsImages: boolean = true;
+  /** PDF file parts too (OpenAI `file` parts, Anthropic `document` blocks). */
+  readonly supportsFiles: boolean = true;
   readonly useAsync: boolean;
   readonly #base: SdkProviderBase<OpenAI>;
   readonly #kind: Extract<SdkClientKind, "openai" | "azure-openai">;

@@ -3,7 +3,9 @@
 // optional properties into required nullable ones, so the arguments of such a tool come back with
 // nulls, which are mapped back to absent keys before anyone validates them.
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { contentText } from "@kaizen/contracts";
 import type { ChatMessage, ToolCall, ToolSpec } from "@kaizen/contracts";
+import { toOpenAIContent } from "./openai-content.js";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 
 export interface OpenAIFunctionTool {
@@ -16,12 +18,12 @@ export type ArgumentRestorer = (call: ToolCall) => ToolCall;
 
 export function toOpenAIMessage(message: ChatMessage): ChatCompletionMessageParam {
   if (message.role === "tool") {
-    return { role: "tool", tool_call_id: message.toolCallId ?? "", content: message.content };
+    return { role: "tool", tool_call_id: message.toolCallId ?? "", content: contentText(message.content) };
   }
   if (message.role === "assistant" && message.toolCalls !== undefined && message.toolCalls.length > 0) {
     return {
       role: "assistant",
-      content: message.content === "" ? null : message.content,
+      content: contentText(message.content) === "" ? null : contentText(message.content),
       tool_calls: message.toolCalls.map((call) => ({
         id: call.id,
         type: "function",
@@ -29,7 +31,9 @@ export function toOpenAIMessage(message: ChatMessage): ChatCompletionMessagePara
       })),
     };
   }
-  return { role: message.role, content: message.content } as ChatCompletionMessageParam;
+  // Only user messages take image parts on this wire; system and assistant text stays text.
+  if (message.role === "user") return { role: "user", content: toOpenAIContent(message.content) };
+  return { role: message.role, content: contentText(message.content) } as ChatCompletionMessageParam;
 }
 
 export function toOpenAITools(specs: readonly ToolSpec[]): {

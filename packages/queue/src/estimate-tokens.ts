@@ -1,9 +1,12 @@
-import { outputJsonSchema, renderSystemPrompt, renderUserMessage } from "@kaizen/signatures";
+import { describeSignature, isImageSchema, outputJsonSchema, renderSystemPrompt, renderUserMessage } from "@kaizen/signatures";
 import type { QueueAgent } from "./types.js";
 
 // Per message, what chat APIs add around its text (role, separators).
 const PER_MESSAGE_CHARS = 4;
 const PER_REQUEST_TOKENS = 4;
+// An image costs tokens by its pixel size, which is not known here: both vendors cap a scaled
+// image near 1,600 tokens (Anthropic ~1.15 megapixels / 750), so each image input counts that much.
+export const TOKENS_PER_IMAGE = 1600;
 
 /**
  * An item's tokens before its call, for the tokens-per-minute limit: the prompt's characters / 4
@@ -23,5 +26,11 @@ export function estimateTokens(agent: QueueAgent<unknown, unknown>, inputs: unkn
       JSON.stringify(outputJsonSchema(signature)).length +
       2 * PER_MESSAGE_CHARS;
   }
-  return Math.ceil(chars / 4) + PER_REQUEST_TOKENS + (agent.config?.maxTokens ?? 0);
+  const given = typeof inputs === "object" && inputs !== null ? (inputs as Record<string, unknown>) : {};
+  const images =
+    signature === undefined
+      ? 0
+      : Object.values(describeSignature(signature).inputs).filter((f) => isImageSchema(f.schema) && given[f.name] !== undefined)
+          .length;
+  return Math.ceil(chars / 4) + images * TOKENS_PER_IMAGE + PER_REQUEST_TOKENS + (agent.config?.maxTokens ?? 0);
 }

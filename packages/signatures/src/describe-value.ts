@@ -21,6 +21,8 @@ export function describeReceived(value: unknown): string {
     case "undefined":
       return "undefined";
     case "string":
+      // A data: URL is an image's bytes: its length, never a slice of them, goes into messages and logs.
+      if (value.startsWith("data:")) return `data: URL string (${value.length} characters)`;
       return `string ${JSON.stringify(truncate(redact(value)))}`;
     case "number":
     case "boolean":

@@ -16,7 +16,11 @@ export type { InferInputs, InferOutputs, InferValidatedInputs, InputKeys, Output
 export { describeSignature, outputJsonSchema, outputSchemaName, RESERVED_FIELD_NAMES } from "./compile.js";
 export type { FieldShape, SignatureShape } from "./compile.js";
 export { validateInputs } from "./inputs.js";
-export { renderSystemPrompt, renderUserMessage } from "./prompt.js";
+export { renderSystemPrompt, renderUserContent, renderUserMessage } from "./prompt.js";
+export { DEFAULT_IMAGE_MAX_BYTES, ImageField, imageAsText, imageReference, isImageSchema, withImageReferences } from "./image.js";
+export type { ImageFieldOptions, ImageInput, ImageReference, ImageSchema } from "./image.js";
+export { DEFAULT_FILE_MAX_BYTES, FileField, fileAsText, fileReference, isFileSchema } from "./file.js";
+export type { FileFieldOptions, FileInput, FileReference, FileSchema } from "./file.js";
 export type { SystemPromptOptions } from "./prompt.js";
 export { parseOutputs, formatIssuesForReask } from "./outputs.js";
 export type { ParseResult } from "./outputs.js";

@@ -1,6 +1,23 @@
 import { compileSignature } from "./compile.js";
 import type { CompiledSignature, FieldShape } from "./compile.js";
 import type { Signature } from "./signature.js";
+import type { ContentPart, MessageContent } from "@kaizen/contracts";
+import { imageAsText, isImagePart, isImageSchema } from "./image.js";
+import { fileAsText, isFilePart, isFileSchema } from "./file.js";
+
+// An image or file input as text (a stored reference, or for a text-only rendering), else undefined.
+function mediaAsText(schema: unknown, value: unknown): string | undefined {
+  if (isImageSchema(schema)) return imageAsText(value);
+  if (isFileSchema(schema)) return fileAsText(value);
+  return undefined;
+}
+
+// An image or file part that goes to the model as itself.
+function mediaPart(schema: unknown, value: unknown): ContentPart | undefined {
+  if (isImageSchema(schema) && isImagePart(value)) return value;
+  if (isFileSchema(schema) && isFilePart(value)) return value;
+  return undefined;
+}
 
 const FALLBACK_DESCRIPTION = "Given the input fields, produce the output fields.";
 const FALLBACK_NO_INPUTS = "Produce the output fields.";
@@ -90,7 +107,44 @@ export function renderUserMessage(sig: Signature, inputs: unknown): string {
     let value = given[field.name];
     if (value === undefined && field.hasDefault) value = field.default;
     if (value === undefined) continue;
-    blocks.push(`${field.description} (${field.name}):\n${renderValue(value)}`);
+    const text = mediaAsText(field.schema, value) ?? renderValue(value);
+    blocks.push(`${field.description} (${field.name}):\n${text}`);
   }
   return blocks.length === 0 ? EMPTY_USER_MESSAGE : blocks.join("\n\n");
+}
+
+/**
+ * The user message for one run as message content: the same text as `renderUserMessage` when the
+ * signature has no image input (a string), otherwise text parts with each image input as an image
+ * part right after its heading (`Receipt photo (receipt):`). A stored image reference (an earlier
+ * turn) stays text: memory does not keep the bytes.
+ */
+export function renderUserContent(sig: Signature, inputs: unknown): MessageContent {
+  const compiled = compileSignature(sig);
+  const given = typeof inputs === "object" && inputs !== null ? (inputs as Record<string, unknown>) : {};
+  if (!compiled.inputFields.some((f) => mediaPart(f.schema, given[f.name]) !== undefined)) {
+    return renderUserMessage(sig, inputs);
+  }
+  const parts: ContentPart[] = [];
+  let text: string[] = [];
+  const flush = (): void => {
+    if (text.length > 0) parts.push({ type: "text", text: text.join("\n\n") });
+    text = [];
+  };
+  for (const field of compiled.inputFields) {
+    let value = given[field.name];
+    if (value === undefined && field.hasDefault) value = field.default;
+    if (value === undefined) continue;
+    const part = mediaPart(field.schema, value);
+    if (part !== undefined) {
+      text.push(`${field.description} (${field.name}):`);
+      flush();
+      parts.push(part);
+    } else {
+      const rendered = mediaAsText(field.schema, value) ?? renderValue(value);
+      text.push(`${field.description} (${field.name}):\n${rendered}`);
+    }
+  }
+  flush();
+  return parts;
 }

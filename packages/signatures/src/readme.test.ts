@@ -29,6 +29,17 @@ describe("README", () => {
     expect(lines).toEqual([block("system-prompt"), block("user-message"), "4 0.98", block("reask")]);
   });
 
+  it("shows the image example and exactly what it prints", async () => {
+    const source = readFileSync(new URL("./__fixtures__/readme-image.ts", import.meta.url), "utf8");
+    expect(block("image-example")).toBe(source.replace('from "../index.js"', 'from "@kaizen/signatures"').trimEnd());
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+    });
+    await import("./__fixtures__/readme-image.js");
+    expect(lines).toEqual([block("image-content"), block("image-error")]);
+  });
+
   it("shows the exact system prompt of the seed's QASignature", () => {
     expect(block("system-prompt")).toBe(renderSystemPrompt(new QASignature()));
   });

@@ -38,7 +38,9 @@ function constraints(schema: Json): string[] {
     if (minItems !== undefined) out.push(`at least ${minItems} item${minItems === 1 ? "" : "s"}`);
     if (maxItems !== undefined) out.push(`at most ${maxItems} items`);
   }
-  if (typeof schema.format === "string") out.push(`format: ${schema.format}`);
+  if ((schema.format === "image" || schema.format === "file") && schema.type === undefined) {
+    // Rendered as the type itself (`image`), not as a constraint.
+  } else if (typeof schema.format === "string") out.push(`format: ${schema.format}`);
   else if (typeof schema.pattern === "string") out.push(`pattern: /${schema.pattern}/`);
   return out;
 }
@@ -74,6 +76,8 @@ function bare(schema: unknown, c: Ctx): string {
   const s = schema as Json;
   if (c.depth > 6) return "object";
   if (typeof s.$ref === "string") return refLabel(s.$ref, c);
+  // An ImageField: no JSON type, the model is sent the image itself.
+  if ((s.format === "image" || s.format === "file") && s.type === undefined) return s.format === "image" ? "image" : "PDF file";
   if ("const" in s) return literal(s.const);
   if (Array.isArray(s.enum)) return s.enum.map(literal).join(" | ");
   const union = (s.anyOf ?? s.oneOf) as unknown[] | undefined;

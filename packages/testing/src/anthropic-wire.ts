@@ -1,6 +1,7 @@
 // The Anthropic Messages wire protocol as the fake speaks it: /v1/messages (plain and the real
 // SSE event sequence), tools with tool_choice, output_config JSON schema, /v1/models, and
 // Anthropic-shaped errors, so the official `@anthropic-ai/sdk` client parses them unchanged.
+import { anthropicImageProblem } from "./fake-images.js";
 import { rejectedSampling } from "./anthropic-model-checks.js";
 import { composeCompletion, countTokens, chunkText } from "./fake-completion.js";
 import { applyFinish, cutOutputTokens, type FinishedCompletion } from "./fake-finish.js";
@@ -91,6 +92,8 @@ export function anthropicMessages(rawBody: unknown, flags: RequestFlags): Planne
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return anthropicError("bad_request", { message: "messages: at least one message is required" });
   }
+  const imageProblem = anthropicImageProblem(body.messages);
+  if (imageProblem !== undefined) return anthropicError("bad_request", { message: imageProblem });
   const system = textOf(body.system);
   let promptChars = system.length;
   let question = "";

@@ -18,6 +18,8 @@ export { answerQuestion, findArithmetic } from "./fake-answer.js";
 export { embedText, DEFAULT_EMBEDDING_DIMENSIONS } from "./fake-embeddings.js";
 export { startFakeLLMServerThread } from "./fake-llm-thread.js";
 export { toolResultsOf } from "./fake-tool-calls.js";
+export { filesOf, imagesOf } from "./fake-images.js";
+export type { FakeFile, FakeImage } from "./fake-images.js";
 export type { FakeLLMServerThread, ThreadScriptOptions } from "./fake-llm-thread.js";
 // The conformance suites import vitest, so they live on their own subpath: @kaizen/testing/conformance.
 export {

@@ -1,6 +1,7 @@
 // The OpenAI wire protocol as the fake speaks it: /v1/chat/completions (plain and SSE),
 // /v1/embeddings, /v1/models, and OpenAI-shaped errors. Field names and headers follow the real
 // API so the official `openai` client parses them unchanged.
+import { openaiImageProblem } from "./fake-images.js";
 import { composeCompletion, countTokens, chunkText } from "./fake-completion.js";
 import { applyFinish, cutOutputTokens, type FinishedCompletion } from "./fake-finish.js";
 import { DEFAULT_EMBEDDING_DIMENSIONS, embedText, toBase64Float32 } from "./fake-embeddings.js";
@@ -137,6 +138,8 @@ export function openaiChat(rawBody: unknown, flags: RequestFlags): PlannedRespon
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return openaiError("bad_request", flags, { message: "Missing required parameter: 'messages'." });
   }
+  const imageProblem = openaiImageProblem(body.messages);
+  if (imageProblem !== undefined) return openaiError("bad_request", flags, { message: imageProblem });
   const messages = body.messages.map(asRecord);
   let question = "";
   let promptChars = 0;

@@ -1,10 +1,11 @@
 import type { ChatRequest, ChatResponse, LLMProvider } from "../index.js";
-import { ProviderError } from "../index.js";
+import { ProviderError, contentText } from "../index.js";
 
 export class EchoProvider implements LLMProvider {
   readonly name = "echo";
   chat(request: ChatRequest): ChatResponse {
-    const last = request.messages.at(-1)?.content ?? "";
+    // A message's content is a string or text and image parts; an echo only needs the text.
+    const last = contentText(request.messages.at(-1)?.content ?? "");
     return {
       content: last,
       model: request.model,

@@ -1,5 +1,6 @@
 // Tiny in-test implementations of the provider and memory contracts, so the lifecycle can be
 // tested on its own terms. The HTTP tests use the real providers against the fake LLM server.
+import { contentText } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import type { LoadOptions, Memory, MemoryContext, NewTurn, Turn } from "@kaizen/memory";
 import { z } from "zod";
@@ -69,7 +70,7 @@ export class LocalProvider implements LLMProvider {
 }
 
 export function lastUser(request: ChatRequest): string {
-  return request.messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
+  return contentText(request.messages.filter((m) => m.role === "user").at(-1)?.content ?? "");
 }
 
 /** An in-process memory with both APIs; `asyncOnly` drops the sync ones (like Redis/Postgres). */
