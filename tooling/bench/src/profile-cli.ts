@@ -1,4 +1,4 @@
-// `pnpm --filter @kaizen/bench profile --mode async --calls 3000 --concurrency 50 --latency 0`
+// `pnpm --filter @kaizen/bench run profile --mode async --calls 3000 --concurrency 50 --latency 0`
 // Profiles the measured phase of one scenario (main thread, 200 µs sampling) and prints the top
 // self-time functions and packages. The .cpuprofile lands in results/ (open it in Chrome DevTools).
 // --all-threads: profiles the whole scenario process with --cpu-prof instead, every thread
