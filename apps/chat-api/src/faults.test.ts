@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEMORY_UNAVAILABLE, REQUEST_TIMED_OUT as TIMED_OUT } from "./errors.js";
-import { startChatLoad, type TurnRecord } from "./test-support/chat-load.js";
+import { startChatLoad, type ProbeRecord, type TurnRecord } from "./test-support/chat-load.js";
 import { type OwnServer, startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from "./test-support/own-servers.js";
 import { spawnServer, type SpawnedServer } from "./test-support/spawn-server.js";
 
@@ -24,8 +24,14 @@ const WORKERS = 24;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const runId = (name: string) => `${name}-${process.pid}-${Date.now().toString(36)}`;
 
+/** /health/ready's own bound on the memory check (routes/health.ts). */
+const READY_TIMEOUT_MS = 2000;
+/** Generous for two shared cores under load: it catches a probe that waits on a backend, not a slow one (bench's job). */
+const LIVE_MAX_MS = 1000;
+
 interface FaultRun {
   records: TurnRecord[];
+  probes: ProbeRecord[];
   faultStart: number;
   faultEnd: number;
 }
@@ -40,15 +46,21 @@ async function underLoad(url: string, name: string, fault: () => Promise<void>):
     maxTurns: 6000,
     turnsPerSession: 8,
     clientTimeoutMs: REQUEST_TIMEOUT_MS + 8000,
+    probePaths: ["/health/live", "/health/ready"],
   });
   try {
-    await sleep(800);
+    // Warm: the pool full and every worker answered twice (a cold server on a busy machine can take
+    // longer than any fixed wait), so that the fault meets a steady load.
+    const warmBy = Date.now() + 15_000;
+    while (load.acknowledged() < 2 * WORKERS && Date.now() < warmBy) await sleep(50);
+    await sleep(300);
     const faultStart = load.now();
     await fault();
     const faultEnd = load.now();
     await sleep(RECOVERY_MS + 1500);
     load.stop();
-    return { records: await load.done, faultStart, faultEnd };
+    const { turns, probes } = await load.done;
+    return { records: turns, probes, faultStart, faultEnd };
   } finally {
     load.stop();
   }
@@ -72,8 +84,11 @@ function summary(run: FaultRun): string {
   const slowest = Math.max(...run.records.map((r) => r.ms));
   const failures = run.records.filter((r) => r.status !== 200);
   const lastFailure = failures.length ? Math.round(Math.max(...failures.map((r) => r.startedAt + r.ms))) : undefined;
+  const liveMax = Math.round(Math.max(0, ...run.probes.filter((p) => p.path === "/health/live").map((p) => p.ms)));
+  const readyStatuses = run.probes.filter((p) => p.path === "/health/ready").map((p) => p.status);
+  const probes = `/health/live max ${liveMax} ms, /health/ready ${readyStatuses.filter((x) => x !== 200).length} of ${readyStatuses.length} not 200`;
   return (
-    `${run.records.length} turns, fault ${Math.round(run.faultStart)}-${Math.round(run.faultEnd)} ms, ` +
+    `${probes}; ${run.records.length} turns, fault ${Math.round(run.faultStart)}-${Math.round(run.faultEnd)} ms, ` +
     `slowest ${Math.round(slowest)} ms, last failure answered at ${lastFailure ?? "-"} ms: ${JSON.stringify(Object.fromEntries(counts))}`
   );
 }
@@ -129,6 +144,30 @@ async function expectReliable(
   expect(afterRecovery.length, why).toBeGreaterThanOrEqual(WORKERS);
   expect(
     afterRecovery.filter((r) => r.status !== 200).map((r) => `${Math.round(r.startedAt)} ${r.status}`),
+    why,
+  ).toEqual([]);
+
+  // The liveness probe answers through all of it, at once; the readiness probe answers within its
+  // own bound, says "unavailable" in its fixed shape when memory is, and is ready again after.
+  const live = run.probes.filter((p) => p.path === "/health/live");
+  const ready = run.probes.filter((p) => p.path === "/health/ready");
+  expect(live.length, why).toBeGreaterThan(10);
+  expect(
+    live.filter((p) => p.status !== 200 || p.ms > LIVE_MAX_MS).map((p) => `${p.status} ${Math.round(p.ms)} ms`),
+    why,
+  ).toEqual([]);
+  for (const p of ready) {
+    expect(p.ms, why).toBeLessThanOrEqual(READY_TIMEOUT_MS + DEADLINE_SLACK_MS);
+    if (p.status === 200) expect(JSON.parse(p.body)).toEqual({ status: "ok", checks: { memory: "ok" } });
+    else {
+      expect(p.status, p.body).toBe(503);
+      expect(JSON.parse(p.body)).toEqual({ status: "unavailable", checks: { memory: "unavailable" } });
+    }
+  }
+  const readyAfter = ready.filter((p) => p.startedAt >= run.faultEnd + RECOVERY_MS);
+  expect(readyAfter.length, why).toBeGreaterThan(0);
+  expect(
+    readyAfter.filter((p) => p.status !== 200).map((p) => p.status),
     why,
   ).toEqual([]);
 
@@ -201,6 +240,8 @@ describe("the chat API on its own Redis, under faults mid-load", () => {
       run.records.some((r) => r.status === 503),
       summary(run),
     ).toBe(true);
+    // A 3 s pause outlasts the readiness check's 2 s bound: a probe during it said "unavailable".
+    expect(run.probes.some((p) => p.path === "/health/ready" && p.status === 503)).toBe(true);
   }, 30_000);
 
   it("CLIENT KILL TYPE normal, three times", async () => {
@@ -254,6 +295,8 @@ describe("the chat API on its own Postgres, under faults mid-load", () => {
       run.records.some((r) => r.status === 503),
       summary(run),
     ).toBe(true);
+    // A 3 s pause outlasts the readiness check's 2 s bound: a probe during it said "unavailable".
+    expect(run.probes.some((p) => p.path === "/health/ready" && p.status === 503)).toBe(true);
   }, 30_000);
 
   it("pg_terminate_backend of the app's connections, three times", async () => {
