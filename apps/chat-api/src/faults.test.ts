@@ -34,12 +34,15 @@ interface FaultRun {
   probes: ProbeRecord[];
   faultStart: number;
   faultEnd: number;
+  /** The server's log lines written during this run. */
+  log: string[];
 }
 
 /** Load for a warm-up, the fault (which resolves when it is over), then the recovery window and a little more. */
-async function underLoad(url: string, name: string, fault: () => Promise<void>): Promise<FaultRun> {
+async function underLoad(server: SpawnedServer, name: string, fault: () => Promise<void>): Promise<FaultRun> {
+  const logFrom = server.output.length;
   const load = startChatLoad({
-    url,
+    url: server.url,
     runId: runId(name),
     workers: WORKERS,
     durationMs: 20_000,
@@ -60,7 +63,7 @@ async function underLoad(url: string, name: string, fault: () => Promise<void>):
     await sleep(RECOVERY_MS + 1500);
     load.stop();
     const { turns, probes } = await load.done;
-    return { records: turns, probes, faultStart, faultEnd };
+    return { records: turns, probes, faultStart, faultEnd, log: server.output.slice(logFrom) };
   } finally {
     load.stop();
   }
@@ -117,6 +120,20 @@ async function expectReliable(
   const log = server.output.join("\n");
   expect(log).not.toMatch(/unhandled|uncaught/i);
   expect(log).not.toContain('"statusCode":500');
+  // Each failure's cause in the log is typed: a drop is a MemoryConnectionError, never an untyped
+  // driver error wrapped as a generic MemoryError, and a stall is the deadline's TimeoutError.
+  const causes = new Set(
+    run.log
+      .filter((line) => line.includes('"msg":"request failed"'))
+      .map((line) => (JSON.parse(line) as { err?: { type?: string; message?: string } }).err)
+      .map((err) =>
+        err?.type === "MemoryConnectionError" || err?.type === "TimeoutError" ? err.type : `${err?.type}: ${err?.message}`,
+      ),
+  );
+  expect(
+    [...causes].filter((c) => c !== "MemoryConnectionError" && c !== "TimeoutError"),
+    why,
+  ).toEqual([]);
 
   // Every request was answered, within its deadline + 1 s.
   expect(
@@ -225,7 +242,7 @@ describe("the chat API on its own Redis, under faults mid-load", () => {
   });
 
   it("Redis paused (SIGSTOP) for 3 s, then resumed", async () => {
-    const run = await underLoad(server.url, "redis-pause", async () => {
+    const run = await underLoad(server, "redis-pause", async () => {
       redis.pause();
       try {
         await sleep(3000);
@@ -246,7 +263,7 @@ describe("the chat API on its own Redis, under faults mid-load", () => {
 
   it("CLIENT KILL TYPE normal, three times", async () => {
     let killed = 0;
-    const run = await underLoad(server.url, "redis-kill", async () => {
+    const run = await underLoad(server, "redis-kill", async () => {
       for (let i = 0; i < 3; i++) {
         killed += await redis.killClients();
         await sleep(300);
@@ -257,7 +274,7 @@ describe("the chat API on its own Redis, under faults mid-load", () => {
   }, 30_000);
 
   it("Redis killed (SIGKILL) and started again on the same port after 1 s", async () => {
-    const run = await underLoad(server.url, "redis-restart", () => redis.restart({ downMs: 1000 }));
+    const run = await underLoad(server, "redis-restart", () => redis.restart({ downMs: 1000 }));
     await expectReliable(server, redis, run, [MEMORY_UNAVAILABLE]);
     expect(
       run.records.some((r) => r.status === 503),
@@ -281,7 +298,7 @@ describe("the chat API on its own Postgres, under faults mid-load", () => {
   });
 
   it("Postgres paused (SIGSTOP of the postmaster and every backend) for 3 s, then resumed", async () => {
-    const run = await underLoad(server.url, "pg-pause", async () => {
+    const run = await underLoad(server, "pg-pause", async () => {
       postgres.pause();
       try {
         await sleep(3000);
@@ -301,7 +318,7 @@ describe("the chat API on its own Postgres, under faults mid-load", () => {
 
   it("pg_terminate_backend of the app's connections, three times", async () => {
     let terminated = 0;
-    const run = await underLoad(server.url, "pg-terminate", async () => {
+    const run = await underLoad(server, "pg-terminate", async () => {
       for (let i = 0; i < 3; i++) {
         terminated += Number(
           await postgres.sql(
@@ -317,7 +334,7 @@ describe("the chat API on its own Postgres, under faults mid-load", () => {
   }, 30_000);
 
   it("Postgres stopped (fast shutdown) and started again on the same port after 1 s", async () => {
-    const run = await underLoad(server.url, "pg-restart", () => postgres.restart({ downMs: 1000 }));
+    const run = await underLoad(server, "pg-restart", () => postgres.restart({ downMs: 1000 }));
     await expectReliable(server, postgres, run, [MEMORY_UNAVAILABLE]);
     expect(
       run.records.some((r) => r.status === 503),
