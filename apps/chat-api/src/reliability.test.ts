@@ -2,7 +2,7 @@
 // bodies an attacker writes, clients that leave, keys that must not leak.
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MEMORY_UNAVAILABLE } from "./errors.js";
+import { MEMORY_UNAVAILABLE, REQUEST_TIMED_OUT } from "./errors.js";
 import { startTestApp, TEST_API_KEY, type TestApp } from "./test-support/harness.js";
 
 async function closedPort(): Promise<number> {
@@ -175,5 +175,50 @@ describe("a long session", () => {
     expect(sent.length).toBeLessThan(8000);
     const history = (await t.app.inject({ method: "GET", url: "/api/chat/long-session/history" })).json<{ turns: unknown[] }>();
     expect(history.turns).toHaveLength(7);
+  });
+});
+
+describe("a request past its deadline", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ app: { requestTimeoutMs: 600 } });
+    // Stands for time spent before the handler (a rate-limit check on a slow Redis, a slow body).
+    t.app.addHook("onRequest", async (request) => {
+      const hold = Number(request.headers["x-test-hold-ms"] ?? 0);
+      if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const ask = (headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: "POST",
+      url: "/api/chat/late-1",
+      payload: { message: "What is 2+2?" },
+      headers: { "content-type": "application/json", ...headers },
+    });
+
+  it("is a 503 with the fixed timeout detail, not the run's advice to a developer", async () => {
+    t.fake.fault({ type: "stall" });
+    const started = performance.now();
+    const res = await ask();
+    expect(performance.now() - started).toBeLessThan(1600);
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ detail: REQUEST_TIMED_OUT });
+    // The log keeps the run's own message.
+    expect(t.logs()).toMatch(/took longer than its \d+ ms budget/);
+  });
+
+  it("counts the time before the handler: the answer still comes within REQUEST_TIMEOUT_MS", async () => {
+    t.fake.fault({ type: "stall" });
+    const started = performance.now();
+    const res = await ask({ "x-test-hold-ms": "400" });
+    const ms = performance.now() - started;
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ detail: REQUEST_TIMED_OUT });
+    // 600 ms from arrival, not 400 ms held + a fresh 600 ms for the run.
+    expect(ms).toBeGreaterThanOrEqual(550);
+    expect(ms).toBeLessThan(900);
   });
 });

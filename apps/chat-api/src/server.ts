@@ -5,6 +5,9 @@ import { serverConfigFromEnv, type ServerConfig } from "./config.js";
 import { loggerOptions, prettyLogStream } from "./logger.js";
 import { startTelemetry, type Telemetry } from "./telemetry.js";
 
+/** How long a rate-limit check may wait on Redis before the limit lapses for that request. */
+const RATE_LIMIT_COMMAND_TIMEOUT_MS = 500;
+
 export interface RunningServer {
   app: BuiltApp;
   runtime: QARuntime;
@@ -39,8 +42,16 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
   });
   // Its own connection, not memory's: a rate-limit check must never queue behind a session write.
   // Offline commands fail at once, so a Redis outage lapses the limit instead of stalling requests.
+  // A Redis that is connected but does not answer (paused, overloaded) would hold the check, which
+  // runs before the request's deadline starts, for as long as it stays silent: the command timeout
+  // bounds it, and the limit lapses the same way.
   const rateLimitRedis = config.redisUrl
-    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 })
+    ? new Redis(config.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        commandTimeout: RATE_LIMIT_COMMAND_TIMEOUT_MS,
+      })
     : undefined;
   rateLimitRedis?.on("error", () => undefined);
   let app: BuiltApp;

@@ -111,6 +111,44 @@ describe("PostgresMemory under faults", () => {
     expect(next.seq).toBe(2);
   });
 
+  it("types a checked-out client whose connection dropped before its next query ('not queryable') as a connection error", async () => {
+    // The load's two queries, or an append's BEGIN..COMMIT, run on one checked-out client: a drop
+    // between two of them leaves pg's "Client has encountered a connection error and is not queryable".
+    const real = new pg.Pool({ connectionString: server.url, max: 2 });
+    real.on("error", () => undefined);
+    let dropNext = false;
+    const pool = {
+      get totalCount() {
+        return real.totalCount;
+      },
+      async connect() {
+        const client = await real.connect();
+        if (dropNext) {
+          dropNext = false;
+          const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+          // on, not once: a dead socket may report more than one error, and each must stay handled.
+          const dropped = new Promise((resolve) => client.on("error", resolve));
+          await admin.query("SELECT pg_terminate_backend($1)", [rows[0]?.pid]);
+          await dropped;
+        }
+        return client;
+      },
+      query: real.query.bind(real),
+      end: () => real.end(),
+    };
+    const own = new PostgresMemory({ pool, table: "faults" });
+    try {
+      await own.migrate();
+      dropNext = true;
+      const { err } = await rejection(own.loadAsync("not-queryable"));
+      expect(err).toBeInstanceOf(MemoryConnectionError);
+      expect((await own.loadAsync("not-queryable")).turns).toEqual([]);
+    } finally {
+      await own.close();
+      await real.end();
+    }
+  });
+
   it("survives pg_terminate_backend of a transaction in flight: typed error, no crash, recovers", async () => {
     await admin.query("BEGIN");
     await admin.query('LOCK TABLE "public"."faults_sessions" IN ACCESS EXCLUSIVE MODE');

@@ -450,5 +450,7 @@ function isConnectionFailure(err: unknown): boolean {
     if (/^(08|28)/.test(code) || code === "3D000" || /^57P0/.test(code)) return true;
   }
   if ((err as { errors?: unknown }).errors !== undefined && err.name === "AggregateError") return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(err.message);
+  // "not queryable": pg's answer to a query on a client whose connection dropped after its last one
+  // (e.g. between a transaction's statements); the drop itself went to the client's 'error' event.
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not queryable/i.test(err.message);
 }

@@ -1,6 +1,7 @@
 import type { RouteContext } from "../route-context.js";
 import { clientKeyOf, storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
+import { remainingMs } from "../deadline.js";
 import { agentFor, toolCallsOf } from "../tool-mode.js";
 import { TOOLS_DESCRIPTION } from "../tool-schemas.js";
 import { historyToolCallsOf } from "../history-tool-calls.js";
@@ -35,7 +36,7 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
         {
           sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
           signal: clientGoneSignal(reply.raw),
-          timeoutMs: opts.requestTimeoutMs,
+          timeoutMs: remainingMs(reply, opts.requestTimeoutMs),
         },
       );
       return {
@@ -66,7 +67,11 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
       const { message, tools } = request.body;
       const result = await agentFor(deps, tools).runAsync(
         { question: message },
-        { sessionId: storedSessionId(request, sessionId), signal: clientGoneSignal(reply.raw), timeoutMs: opts.requestTimeoutMs },
+        {
+          sessionId: storedSessionId(request, sessionId),
+          signal: clientGoneSignal(reply.raw),
+          timeoutMs: remainingMs(reply, opts.requestTimeoutMs),
+        },
       );
       return {
         response: result.answer,
@@ -92,7 +97,7 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
       const { sessionId } = request.params;
       if (!deps.memory) return { sessionId, turns: [] };
       const context = await deps.memory.loadAsync(storedSessionId(request, sessionId), {
-        signal: AbortSignal.timeout(opts.requestTimeoutMs),
+        signal: AbortSignal.timeout(remainingMs(reply, opts.requestTimeoutMs)),
       });
       // With keys on, "no such session for you" is a 404, so ids of other keys can't be probed.
       if (clientKeyOf(request) !== undefined && context.turns.length === 0) {

@@ -1,6 +1,7 @@
 import type { RouteContext } from "../route-context.js";
 import { storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
+import { remainingMs } from "../deadline.js";
 import { toHttpFailure } from "../errors.js";
 import { agentFor, toolCallsOf } from "../tool-mode.js";
 import { relayToolStream } from "../tool-stream.js";
@@ -50,7 +51,7 @@ export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext)
           {
             sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
             signal,
-            timeoutMs: opts.requestTimeoutMs,
+            timeoutMs: remainingMs(reply, opts.requestTimeoutMs),
           },
         );
         // Leaving the loop early (client gone) leaves the result to reject with nobody awaiting it.
