@@ -12,6 +12,7 @@ import {
   TimeoutError,
   redactSecrets,
 } from "@kaizen/contracts";
+import { errorMessageOf } from "./error-envelope-fetch.js";
 
 export interface ErrorMapContext {
   /** Provider name put on the error, e.g. "openai". */
@@ -186,6 +187,9 @@ export function isRetryableStatus(status: number): boolean {
  * otherwise a ProviderError subclass with `retryable` set for the retry authority.
  */
 export function mapProviderError(error: unknown, context: ErrorMapContext): KaizenError {
+  // A SyncBridgeError carries what the worker saw; map that (not imported: sync-bridge imports us).
+  const carried = (error as { serialized?: unknown } | null)?.serialized;
+  if (error instanceof KaizenError && isSerialized(carried)) return mapProviderError(carried, context);
   if (error instanceof KaizenError) return error;
   const { provider } = context;
   const secrets = context.secrets ?? [];
@@ -263,4 +267,35 @@ export function mapProviderError(error: unknown, context: ErrorMapContext): Kaiz
     });
   }
   return new ProviderError(`${provider}: ${clean(shape.message)}`, { ...base, retryable: false });
+}
+
+/** An HTTP answer as a custom provider holds it: what `fetch` or `SyncBridge.fetch` returned. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string> | { get(name: string): string | null };
+  /** The body text, JSON or not. */
+  body: string;
+}
+
+/**
+ * The typed error for a non-2xx HTTP answer, by the rules the built-in providers follow: 401/403
+ * AuthenticationError, 429 RateLimitError with `retryAfterMs`, 408/409/5xx retryable, the API's
+ * own message (OpenAI's `error.message`, vLLM's `message`, FastAPI's `detail`), no key anywhere.
+ */
+export function mapHttpError(reply: HttpReply, context: ErrorMapContext): KaizenError {
+  let body: unknown;
+  try {
+    body = JSON.parse(reply.body) as unknown;
+  } catch {
+    body = undefined;
+  }
+  const json = record(body);
+  const envelope = json && json["error"] === undefined ? errorMessageOf(json) : undefined;
+  const error = Object.assign(new Error(reply.body.slice(0, 200) || "(empty body)"), {
+    status: reply.status,
+    headers: reply.headers,
+    error:
+      envelope === undefined ? (typeof json?.["error"] === "string" ? { message: json["error"] } : body) : { message: envelope },
+  });
+  return mapProviderError(error, context);
 }

@@ -29,6 +29,25 @@ export interface SyncCallResult<T> {
   headers: Record<string, string>;
 }
 
+export interface SyncFetchInit {
+  /** Default GET, or POST when there is a body. */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** The worker aborts the request after this long (then TimeoutError). No limit when undefined. */
+  timeoutMs?: number;
+  /** Provider name used in a bridge-level TimeoutError. */
+  provider?: string;
+}
+
+export interface SyncFetchReply {
+  status: number;
+  /** The response headers, lower-cased. */
+  headers: Record<string, string>;
+  /** The whole response body as text. */
+  body: string;
+}
+
 /** Thrown (not mapped) when the worker reports an SDK error: feed it to mapProviderError. */
 export class SyncBridgeError extends KaizenError {
   readonly serialized: SerializedError;
@@ -107,15 +126,45 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
     params: unknown,
     options: SyncCallOptions = {},
   ): SyncCallResult<T> {
-    this.#start();
-    const port = this.#port as MessagePort;
-    const counter = this.#counter as Int32Array;
-    const id = this.#nextId++;
     const requestOptions = {
       ...options.requestOptions,
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     };
-    port.postMessage({ type: "call", id, kind, clientOptions, method, params, requestOptions });
+    return this.#roundTrip<SyncCallResult<T>>(
+      { type: "call", kind, clientOptions, method, params, requestOptions },
+      options,
+      (data, headers) => ({ data: data as T, headers }),
+    );
+  }
+
+  /**
+   * A blocking HTTP request for a custom provider's `chat()`: the worker makes it with the lean
+   * node:http client and reads the whole body, then this returns `{ status, headers, body }`.
+   * Any status is a reply (map it with `mapHttpError`); a network failure throws SyncBridgeError
+   * (map it with `mapProviderError`), and `timeoutMs` running out throws TimeoutError.
+   */
+  fetch(url: string | URL, init: SyncFetchInit = {}): SyncFetchReply {
+    const message = {
+      type: "fetch",
+      url: String(url),
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: init.headers ?? {},
+      ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.timeoutMs === undefined ? {} : { timeoutMs: init.timeoutMs }),
+    };
+    return this.#roundTrip<SyncFetchReply>(message, init, (data) => data as SyncFetchReply);
+  }
+
+  #roundTrip<R>(
+    message: Record<string, unknown>,
+    options: { timeoutMs?: number; provider?: string },
+    done: (data: unknown, headers: Record<string, string>) => R,
+  ): R {
+    this.#start();
+    const port = this.#port as MessagePort;
+    const counter = this.#counter as Int32Array;
+    const id = this.#nextId++;
+    port.postMessage({ ...message, id });
 
     const waitBudget = options.timeoutMs === undefined ? NO_TIMEOUT_WAIT_MS : options.timeoutMs + GRACE_MS;
     const deadline = Date.now() + waitBudget;
@@ -123,8 +172,8 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
       // Read the counter before draining, so a reply posted in between changes it and the
       // wait below returns at once instead of sleeping through it.
       const seen = Atomics.load(counter, 0);
-      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
-        const reply = message.message as Reply;
+      for (let received = receiveMessageOnPort(port); received; received = receiveMessageOnPort(port)) {
+        const reply = received.message as Reply;
         if (reply.fatal) {
           this.#discardWorker();
           throw new ProviderError(
@@ -138,7 +187,7 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
         }
         // Late replies of calls we gave up on are dropped here.
         if (reply.id !== id) continue;
-        if (reply.ok) return { data: reply.data as T, headers: reply.headers };
+        if (reply.ok) return done(reply.data, reply.headers);
         throw new SyncBridgeError(reply.error);
       }
       const remaining = deadline - Date.now();

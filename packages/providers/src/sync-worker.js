@@ -9,6 +9,7 @@ import { withErrorEnvelope } from "./error-envelope-fetch.js";
 import { createNodeFetch } from "./node-fetch.js";
 
 /** @typedef {{ type: "call", id: number, kind: string, clientOptions: Record<string, unknown>, method: string, params: unknown, requestOptions?: Record<string, unknown> }} CallMessage */
+/** @typedef {{ type: "fetch", id: number, url: string, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number }} FetchMessage */
 /** @typedef {{ type: "abort", id: number }} AbortMessage */
 
 /** @type {{ port: import("node:worker_threads").MessagePort, signal: SharedArrayBuffer }} */
@@ -152,17 +153,58 @@ async function handleCall(message) {
   }
 }
 
+/** The worker-side timeout of a blocking fetch: serialised as "TimeoutError", mapped to TimeoutError. */
+class TimeoutError extends Error {
+  constructor(/** @type {number} */ ms) {
+    super(`no response within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** @type {{ fetch: typeof globalThis.fetch, close: () => void } | undefined} the lean fetch of `bridge.fetch()` */
+let plainFetch;
+
+/** One HTTP request for `SyncBridge.fetch`: the whole body is read here, so only strings cross. */
+async function handleFetch(/** @type {FetchMessage} */ message) {
+  const controller = new AbortController();
+  inflight.set(message.id, controller);
+  const timer =
+    message.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new TimeoutError(message.timeoutMs ?? 0)), message.timeoutMs);
+  try {
+    if (!plainFetch) {
+      plainFetch = createNodeFetch();
+      nodeFetches.add(plainFetch);
+    }
+    const res = await plainFetch.fetch(message.url, {
+      method: message.method,
+      headers: message.headers,
+      body: message.body,
+      signal: controller.signal,
+    });
+    const body = await res.text();
+    reply({ id: message.id, ok: true, data: { status: res.status, headers: headersToObject(res.headers), body }, headers: {} });
+  } catch (error) {
+    reply({ id: message.id, ok: false, error: serializeError(error) });
+  } finally {
+    clearTimeout(timer);
+    inflight.delete(message.id);
+  }
+}
+
 // The bridge closes the port before it terminates the worker: let the sockets go first.
 port.on("close", () => {
   for (const nodeFetch of nodeFetches) nodeFetch.close();
   nodeFetches.clear();
+  plainFetch = undefined;
   clients.clear();
 });
 
-port.on("message", (/** @type {CallMessage | AbortMessage} */ message) => {
+port.on("message", (/** @type {CallMessage | FetchMessage | AbortMessage} */ message) => {
   if (message.type === "abort") {
     inflight.get(message.id)?.abort();
     return;
   }
-  void handleCall(message);
+  void (message.type === "fetch" ? handleFetch(message) : handleCall(message));
 });
