@@ -6,7 +6,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import { KaizenError, ProviderError, TimeoutError } from "@kaizen/contracts";
-import type { SerializedError } from "./errors-map.js";
+import { mapProviderError, type SerializedError } from "./errors-map.js";
 
 /** Which SDK client the worker builds: "openai" (openai.OpenAI), "azure-openai" (openai.AzureOpenAI), "anthropic". */
 export type SdkClientKind = "openai" | "azure-openai" | "anthropic";
@@ -36,8 +36,10 @@ export interface SyncFetchInit {
   body?: string;
   /** The worker aborts the request after this long (then TimeoutError). No limit when undefined. */
   timeoutMs?: number;
-  /** Provider name used in a bridge-level TimeoutError. */
+  /** Provider name put on the errors. */
   provider?: string;
+  /** Values to scrub from error messages besides the generic key patterns (pass the API key). */
+  secrets?: readonly string[];
 }
 
 export interface SyncFetchReply {
@@ -140,8 +142,8 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
   /**
    * A blocking HTTP request for a custom provider's `chat()`: the worker makes it with the lean
    * node:http client and reads the whole body, then this returns `{ status, headers, body }`.
-   * Any status is a reply (map it with `mapHttpError`); a network failure throws SyncBridgeError
-   * (map it with `mapProviderError`), and `timeoutMs` running out throws TimeoutError.
+   * Any status is a reply (map it with `mapHttpError`); a failure without one throws the mapped
+   * error: a retryable ProviderError (code connection_error) or, after `timeoutMs`, TimeoutError.
    */
   fetch(url: string | URL, init: SyncFetchInit = {}): SyncFetchReply {
     const message = {
@@ -152,7 +154,12 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
       ...(init.body === undefined ? {} : { body: init.body }),
       ...(init.timeoutMs === undefined ? {} : { timeoutMs: init.timeoutMs }),
     };
-    return this.#roundTrip<SyncFetchReply>(message, init, (data) => data as SyncFetchReply);
+    try {
+      return this.#roundTrip<SyncFetchReply>(message, init, (data) => data as SyncFetchReply);
+    } catch (error) {
+      const context = { provider: init.provider ?? "provider", secrets: init.secrets ?? [] };
+      throw mapProviderError(error, init.timeoutMs === undefined ? context : { ...context, timeoutMs: init.timeoutMs });
+    }
   }
 
   #roundTrip<R>(

@@ -39,7 +39,10 @@ export type { StrictLowering } from "./openai-schema.js";
 export { lowerSchemaForAnthropic } from "./anthropic-schema.js";
 export type { LoweredSchema } from "./anthropic-schema.js";
 
-// Wire formats: OpenAI chat-completions streams, structured-output rejections, usage shapes
+// Wire formats: the OpenAI chat-completions body and answer (what every compatible endpoint
+// speaks), its SDK streams, structured-output rejections, vendors' usage shapes
+export { buildOpenAIChatBody, parseOpenAIChatCompletion } from "./openai-request.js";
+export type { OpenAIRequestOptions, OpenAIRequestPlan, ParseCompletionContext } from "./openai-request.js";
 export { streamOpenAIChat } from "./stream-openai.js";
 export type { OpenAIStreamOptions } from "./stream-openai.js";
 export {
