@@ -1,9 +1,6 @@
-// A provider written in the app's own code: the OpenAI chat-completions wire format over plain
-// fetch, so it works with any compatible endpoint (Ollama, vLLM, LM Studio, a proxy). What is
-// here is the transport; the retry authority, error mapping, the blocking bridge behind chat(),
-// server-sent events, the incremental partial-JSON parser and the chat-completions translation
-// all come from @kaizen/providers/toolkit.
-import { AbortError, ConfigurationError, InvalidResponseError, TimeoutError } from "@kaizen/contracts";
+// A provider in the app's own code for any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, a proxy): the transport is
+// here; retries, error mapping, the blocking bridge behind chat(), SSE, partial JSON and the wire translation are the toolkit's.
+import { ConfigurationError, InvalidResponseError, TimeoutError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import { computeCost } from "@kaizen/providers";
 import * as kit from "@kaizen/providers/toolkit";
@@ -21,6 +18,7 @@ export interface CompatHttpProviderOptions {
   maxRetries?: number | undefined;
 }
 
+type Plan = kit.OpenAIRequestPlan;
 type Call = { id: string; type: "function"; function: { name: string; arguments: string } };
 type Chunk = { model?: string; usage?: unknown; choices?: Array<{ delta?: Delta; finish_reason?: string | null }> };
 type Piece = { index?: number; id?: string; function?: Partial<Call["function"]> };
@@ -46,38 +44,31 @@ export class CompatHttpProvider implements LLMProvider {
 
   /** Blocks the calling thread (for agent.run()): the toolkit's bridge makes the request on a worker thread. */
   chat(request: ChatRequest): ChatResponse {
-    const { plan, init } = this.#request(request, false);
+    const { plan, init, retry } = this.#request(request, false);
     return kit.withRetrySync(({ attempt, remainingMs }) => {
       const reply = this.#bridge.fetch(this.#url, { ...init, ...this.#context, timeoutMs: this.#attemptMs(remainingMs) });
       return this.#response(plan, reply, attempt);
-    }, this.#retry(request));
+    }, retry);
   }
 
   /** Never blocks: plain fetch, cancelled by the request's signal. */
   async chatAsync(request: ChatRequest): Promise<ChatResponse> {
-    const { plan, init } = this.#request(request, false);
-    return kit.withRetry(
-      async ({ attempt, signal, remainingMs }) => {
-        const timeoutMs = this.#attemptMs(remainingMs);
-        const timeout = AbortSignal.timeout(timeoutMs);
-        try {
-          const res = await fetch(this.#url, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-          return this.#response(
-            plan,
-            { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() },
-            attempt,
-          );
-        } catch (err) {
-          throw this.#failure(err, timeout, timeoutMs);
-        }
-      },
-      { ...this.#retry(request), signal: request.signal },
-    );
+    const { plan, init, retry } = this.#request(request, false);
+    return kit.withRetry(async ({ attempt, signal, remainingMs }) => {
+      const timeoutMs = this.#attemptMs(remainingMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      try {
+        const res = await fetch(this.#url, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        const reply = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+        return this.#response(plan, reply, attempt);
+      } catch (err) {
+        throw this.#failure(err, timeout, timeoutMs);
+      }
+    }, retry);
   }
 
   /** Text deltas, tool-call pieces and partial objects as they arrive, then one finish. No retries: part of it was used. */
   async *streamAsync(request: ChatRequest): AsyncGenerator<StreamEvent> {
-    if (request.signal?.aborted) throw new AbortError("The request was aborted.");
     const { plan, init } = this.#request(request, true);
     const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -100,18 +91,18 @@ export class CompatHttpProvider implements LLMProvider {
         completion.content += delta?.content ?? "";
         let text = delta?.content ?? ""; // the answer's text: the content, or the output tool's arguments
         // Tool calls arrive as indexed pieces: the first names the call, the rest add arguments.
-        for (const { index = 0, id, function: fn } of delta?.tool_calls ?? []) {
-          const known = calls[index];
-          const call = (calls[index] ??= {
-            id: id ?? `call_${index}`,
+        for (const { index: i = 0, id, function: fn } of delta?.tool_calls ?? []) {
+          const known = calls[i];
+          const call = (calls[i] ??= {
+            id: id ?? `call_${i}`,
             type: "function",
             function: { name: fn?.name ?? "", arguments: "" },
           });
           const isOutput = call.function.name === plan.outputToolName;
-          if (!known && !isOutput) yield { type: "tool-call-start", index, id: call.id, name: call.function.name };
+          if (!known && !isOutput) yield { type: "tool-call-start", index: i, id: call.id, name: call.function.name };
           call.function.arguments += fn?.arguments ?? "";
           if (isOutput) text += fn?.arguments ?? "";
-          else if (fn?.arguments) yield { type: "tool-call-delta", index, id: call.id, delta: fn.arguments };
+          else if (fn?.arguments) yield { type: "tool-call-delta", index: i, id: call.id, delta: fn.arguments };
         }
         if (text) yield { type: "text-delta", delta: text };
         // Linear: the parser reads each new character once and says when the visible object changed.
@@ -121,7 +112,7 @@ export class CompatHttpProvider implements LLMProvider {
       if (!done) throw new InvalidResponseError(`${this.name}: the stream ended before [DONE].`, this.#context);
       const message = { role: "assistant", content: completion.content, ...(calls.length ? { tool_calls: calls } : {}) };
       const data = { model: completion.model, usage: completion.usage, choices: [{ message, finish_reason: completion.reason }] };
-      yield { type: "finish", response: this.#response(plan, { status: 200, headers, body: JSON.stringify(data) }, 1) };
+      yield { type: "finish", response: this.#response(plan, { status: 200, headers, body: "" }, 1, data) };
     } catch (err) {
       if (err instanceof SyntaxError) throw new InvalidResponseError(`${this.name}: a chunk is not JSON.`, this.#context);
       throw this.#failure(err, timeout, timeoutMs);
@@ -137,25 +128,20 @@ export class CompatHttpProvider implements LLMProvider {
     const body = stream ? { ...plan.body, stream, stream_options: { include_usage: true } } : plan.body;
     const auth: Record<string, string> = this.#options.apiKey ? { authorization: `Bearer ${this.#options.apiKey}` } : {};
     const headers = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json", ...auth };
-    return { plan, init: { method: "POST", headers, body: JSON.stringify(body) } };
+    const { maxRetries = 2 } = this.#options;
+    const retry = { maxRetries, timeoutMs: request.timeoutMs, signal: request.signal, provider: this.name };
+    return { plan, retry, init: { method: "POST", headers, body: JSON.stringify(body) } };
   }
 
-  #retry(request: ChatRequest) {
-    return { maxRetries: this.#options.maxRetries ?? 2, timeoutMs: request.timeoutMs, provider: this.name };
-  }
-
-  #response(plan: kit.OpenAIRequestPlan, reply: kit.HttpReply, attempts: number): ChatResponse {
+  /** `data` is the parsed body; a body that is not JSON stays text, which the toolkit reports as InvalidResponseError. */
+  #response(plan: Plan, reply: kit.HttpReply, attempts: number, data = kit.parseJsonFromText(reply.body) ?? reply.body) {
     if (reply.status < 200 || reply.status >= 300) throw kit.mapHttpError(reply, this.#context);
-    const headers = reply.headers as Record<string, string>;
-    const requestId = headers["x-request-id"] ?? headers["request-id"];
-    // A body that is not JSON stays text, which the toolkit reports as InvalidResponseError.
-    const data = kit.parseJsonFromText(reply.body) ?? reply.body;
+    const requestId = (reply.headers as Record<string, string>)["x-request-id"];
     return kit.parseOpenAIChatCompletion(data, { provider: this.name, plan, requestId, attempts, computeCost });
   }
 
   #attemptMs(remainingMs: number | undefined): number {
-    const perAttempt = this.#options.timeoutMs ?? 60_000;
-    return Math.max(1, Math.min(perAttempt, remainingMs ?? perAttempt));
+    return Math.max(1, Math.min(this.#options.timeoutMs ?? 60_000, remainingMs ?? Infinity));
   }
 
   /** An attempt's own timeout is a TimeoutError; anything else (the caller's abort included) the toolkit maps. */
