@@ -162,6 +162,29 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
     }
   }
 
+  /**
+   * Awaits `exportName(...args, { signal })` of the module at `moduleUrl` on the worker thread and
+   * blocks until it settles: the way to give a provider a synchronous `chat()` from its own
+   * `chatAsync` (export a function that runs it; pass the request without its `signal`). The
+   * module must load in plain Node (JavaScript, or a build of TypeScript), and the arguments and
+   * result must be structured-cloneable. A KaizenError thrown there is rethrown here as the same
+   * class with its code and fields; after `timeoutMs` the call is aborted with TimeoutError.
+   */
+  callModule<T = unknown>(
+    moduleUrl: string | URL,
+    exportName: string,
+    args: readonly unknown[],
+    options: SyncCallOptions = {},
+  ): T {
+    const message = { type: "module", url: String(moduleUrl), exportName, args, ...pickTimeout(options) };
+    try {
+      return this.#roundTrip<T>(message, options, (data) => data as T);
+    } catch (error) {
+      const context = { provider: options.provider ?? "provider" };
+      throw mapProviderError(error, options.timeoutMs === undefined ? context : { ...context, timeoutMs: options.timeoutMs });
+    }
+  }
+
   #roundTrip<R>(
     message: Record<string, unknown>,
     options: { timeoutMs?: number; provider?: string },
@@ -236,6 +259,10 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
     this.#port = undefined;
     if (worker) await worker.terminate();
   }
+}
+
+function pickTimeout(options: { timeoutMs?: number }): { timeoutMs?: number } {
+  return options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
 }
 
 /** One bridge = one worker, created lazily on the first call. */
