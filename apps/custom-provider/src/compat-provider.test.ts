@@ -5,5 +5,5 @@ import { CompatHttpProvider } from "./compat-provider.js";
 runProviderConformance({
   name: "my-compat (CompatHttpProvider, written in this app)",
   createProvider: (ctx) => new CompatHttpProvider({ baseUrl: ctx.openaiBaseUrl, apiKey: ctx.apiKey, maxRetries: 2 }),
-  supports: { sync: true, streaming: true, structured: true, retries: true, tools: true },
+  supports: { sync: true, streaming: true, structured: true, retries: true },
 });
