@@ -3,6 +3,8 @@
 // the worker bumps a shared counter; the reply is then read with receiveMessageOnPort, without
 // the caller's event loop ever running. Only I/O crosses: building the request and parsing the
 // answer stay on the caller's thread. Errors cross serialised and are mapped by errors-map.ts.
+// Besides SDK calls it makes plain HTTP requests (`fetch`) and awaits a module's exported
+// function (`callModule`), which is how a custom provider gets a blocking chat() (see toolkit.ts).
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import { KaizenError, ProviderError, TimeoutError } from "@kaizen/contracts";
