@@ -8,7 +8,7 @@ export type { AttemptContext, RetryInfo, RetryOptions } from "./retry.js";
 
 // Errors: anything an SDK, fetch or the sync bridge threw, or a non-2xx answer, as a typed KaizenError
 export { mapHttpError, mapProviderError, parseRetryAfterMs } from "./errors-map.js";
-export type { ErrorMapContext, HttpReply } from "./errors-map.js";
+export type { ErrorMapContext, HttpReply, SerializedError } from "./errors-map.js";
 
 // Concurrency
 export { ConcurrencyLimiter } from "./limiter.js";
@@ -43,6 +43,7 @@ export type { LoweredSchema } from "./anthropic-schema.js";
 // speaks), its SDK streams, structured-output rejections, vendors' usage shapes
 export { buildOpenAIChatBody, parseOpenAIChatCompletion } from "./openai-request.js";
 export type { OpenAIRequestOptions, OpenAIRequestPlan, ParseCompletionContext } from "./openai-request.js";
+export type { ArgumentRestorer } from "./openai-tools.js";
 export { streamOpenAIChat } from "./stream-openai.js";
 export type { OpenAIStreamOptions } from "./stream-openai.js";
 export {
