@@ -11,6 +11,7 @@ export const kaizenAliases = [
     replacement: `${packagesDir}$1/src/index.ts`,
   },
   { find: /^@kaizen\/testing\/(conformance|fake-llm)$/, replacement: `${packagesDir}testing/src/$1.ts` },
+  { find: /^@kaizen\/providers\/toolkit$/, replacement: `${packagesDir}providers/src/toolkit.ts` },
 ];
 
 export const sharedTestConfig: ViteUserConfig = {

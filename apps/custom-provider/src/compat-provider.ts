@@ -1,440 +1,153 @@
-// A provider written in the app's own code: it speaks the OpenAI chat-completions wire format
-// over plain fetch, so it works with any compatible endpoint (Ollama, vLLM, LM Studio, a proxy).
-// It implements the LLMProvider contract from @kaizen/contracts and borrows the retry authority
-// and price table from @kaizen/providers; the rest is its own.
-import {
-  AbortError,
-  AuthenticationError,
-  ConfigurationError,
-  InvalidResponseError,
-  ProviderError,
-  RateLimitError,
-  TimeoutError,
-  redactSecrets,
-  type ChatMessage,
-  type ChatRequest,
-  type ChatResponse,
-  type FinishReason,
-  type KaizenError,
-  type LLMProvider,
-  type StreamEvent,
-  type StructuredOutputMode,
-  type ToolCall,
-  type Usage,
-} from "@kaizen/contracts";
-import { computeCost, parsePartialJson, parseRetryAfterMs, withRetry, withRetrySync } from "@kaizen/providers";
-import { SyncFetchError, SyncFetcher } from "./sync-fetch.js";
+// A provider in the app's own code for any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, a proxy): the transport is
+// here; retries, error mapping, the blocking bridge behind chat(), SSE, partial JSON and the wire translation are the toolkit's.
+import { ConfigurationError, InvalidResponseError, TimeoutError } from "@kaizen/contracts";
+import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
+import { computeCost } from "@kaizen/providers";
+import * as kit from "@kaizen/providers/toolkit";
 
 export interface CompatHttpProviderOptions {
   /** The API root, e.g. "http://localhost:11434/v1" (Ollama). `/chat/completions` is appended. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer ...` when set. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Shown in errors and logs. Default "my-compat". */
-  name?: string;
-  /** Per-attempt timeout. Default 60 s. */
-  timeoutMs?: number;
+  name?: string | undefined;
+  /** Per-attempt timeout (for a stream: the whole stream). Default 60 s. */
+  timeoutMs?: number | undefined;
   /** Retries of retryable failures (429, 5xx, network). Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
 }
 
-interface HttpReply {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+type Plan = kit.OpenAIRequestPlan;
+type Call = { id: string; type: "function"; function: { name: string; arguments: string } };
+type Chunk = { model?: string; usage?: unknown; choices?: Array<{ delta?: Delta; finish_reason?: string | null }> };
+type Piece = { index?: number; id?: string; function?: Partial<Call["function"]> };
+type Delta = { content?: string | null; tool_calls?: Piece[] };
 
 export class CompatHttpProvider implements LLMProvider {
   readonly name: string;
   readonly #url: string;
-  readonly #apiKey: string | undefined;
-  readonly #timeoutMs: number;
-  readonly #maxRetries: number;
-  readonly #sync = new SyncFetcher();
+  readonly #options: CompatHttpProviderOptions;
+  readonly #context: { provider: string; secrets: string[] };
+  readonly #bridge = kit.createSyncBridge();
 
   constructor(options: CompatHttpProviderOptions) {
     if (!options?.baseUrl) {
-      throw new ConfigurationError(
-        'CompatHttpProvider needs baseUrl, e.g. new BaseAgentConfig({ llmProvider: "my-compat", baseUrl: "http://localhost:11434/v1", model: "llama3.2" }).',
-        { field: "baseUrl" },
-      );
+      const example = '{ llmProvider: "my-compat", baseUrl: "http://localhost:11434/v1", model: "llama3.2" }';
+      throw new ConfigurationError(`CompatHttpProvider needs baseUrl, e.g. BaseAgentConfig(${example}).`, { field: "baseUrl" });
     }
     this.name = options.name ?? "my-compat";
     this.#url = `${options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
-    this.#apiKey = options.apiKey;
-    this.#timeoutMs = options.timeoutMs ?? 60_000;
-    this.#maxRetries = options.maxRetries ?? 2;
+    this.#options = options;
+    this.#context = { provider: this.name, secrets: options.apiKey ? [options.apiKey] : [] };
   }
 
-  /** Synchronous: blocks the calling thread (for agent.run()) through the worker-thread fetch. */
+  /** Blocks the calling thread (for agent.run()): the toolkit's bridge makes the request on a worker thread. */
   chat(request: ChatRequest): ChatResponse {
-    const body = JSON.stringify(this.#body(request));
-    return withRetrySync(
-      ({ attempt, remainingMs }) => {
-        let reply: HttpReply;
-        try {
-          reply = this.#sync.fetch(this.#url, {
-            method: "POST",
-            headers: this.#headers(),
-            body,
-            timeoutMs: this.#attemptTimeout(remainingMs),
-          });
-        } catch (err) {
-          throw this.#networkError(err);
-        }
-        return this.#toResponse(request, reply, attempt);
-      },
-      { maxRetries: this.#maxRetries, timeoutMs: request.timeoutMs, provider: this.name },
-    );
+    const { plan, init, retry } = this.#request(request, false);
+    return kit.withRetrySync(({ attempt, remainingMs }) => {
+      const reply = this.#bridge.fetch(this.#url, { ...init, ...this.#context, timeoutMs: this.#attemptMs(remainingMs) });
+      return this.#response(plan, reply, attempt);
+    }, retry);
   }
 
   /** Never blocks: plain fetch, cancelled by the request's signal. */
   async chatAsync(request: ChatRequest): Promise<ChatResponse> {
-    const body = JSON.stringify(this.#body(request));
-    return withRetry(
-      async ({ attempt, signal, remainingMs }) => {
-        const timeout = AbortSignal.timeout(this.#attemptTimeout(remainingMs));
-        let reply: HttpReply;
-        try {
-          const res = await fetch(this.#url, {
-            method: "POST",
-            headers: this.#headers(),
-            body,
-            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-          });
-          reply = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
-        } catch (err) {
-          if (request.signal?.aborted) throw new AbortError("The request was aborted.");
-          // This attempt's timeout, or the call's whole budget (the retry authority's signal).
-          if (timeout.aborted || signal?.aborted)
-            throw this.#networkError(new SyncFetchError("TimeoutError", "timed out", undefined));
-          throw this.#networkError(err);
-        }
-        return this.#toResponse(request, reply, attempt);
-      },
-      { maxRetries: this.#maxRetries, timeoutMs: request.timeoutMs, signal: request.signal, provider: this.name },
-    );
+    const { plan, init, retry } = this.#request(request, false);
+    return kit.withRetry(async ({ attempt, signal, remainingMs }) => {
+      const timeoutMs = this.#attemptMs(remainingMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      try {
+        const res = await fetch(this.#url, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        const reply = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+        return this.#response(plan, reply, attempt);
+      } catch (err) {
+        throw this.#failure(err, timeout, timeoutMs);
+      }
+    }, retry);
   }
 
-  /**
-   * Streams the answer as server-sent events: text deltas, partial objects (with an output
-   * schema), then one finish. A stream cut before `[DONE]` fails; leaving the loop early cancels
-   * the HTTP request. (No retries here: part of the answer may already have been used.)
-   */
+  /** Text deltas, tool-call pieces and partial objects as they arrive, then one finish. No retries: part of it was used. */
   async *streamAsync(request: ChatRequest): AsyncGenerator<StreamEvent> {
-    if (request.signal?.aborted) throw new AbortError("The request was aborted.");
-    const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
+    const { plan, init } = this.#request(request, true);
+    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const fail = (err: unknown): KaizenError =>
-      request.signal?.aborted
-        ? new AbortError("The request was aborted.")
-        : this.#networkError(timeout.aborted ? new SyncFetchError("TimeoutError", "timed out", undefined) : err);
-    let res: Response;
+    // The answer is gathered as a chat completion, so the toolkit turns it into the same response chatAsync gives.
+    const completion = { model: request.model, usage: undefined as unknown, content: "", reason: null as string | null };
+    const calls: Call[] = [];
+    const parser = plan.parseOutput ? new kit.PartialJsonParser({ skipPreamble: true }) : undefined;
     try {
-      res = await fetch(this.#url, {
-        method: "POST",
-        headers: { ...this.#headers(), accept: "text/event-stream" },
-        body: JSON.stringify({ ...this.#body(request), stream: true, stream_options: { include_usage: true } }),
-        signal,
-      });
-    } catch (err) {
-      throw fail(err);
-    }
-    const headers = Object.fromEntries(res.headers);
-    const requestId = headers["x-request-id"] ?? headers["request-id"];
-    if (!res.ok || !res.body) throw this.#httpError({ status: res.status, headers, body: await res.text() }, requestId);
-
-    let content = "";
-    let model = request.model;
-    let reason: string | undefined;
-    let usage: Usage | undefined;
-    let done = false;
-    let lastPartial = "";
-    let buffer = "";
-    const calls: ToolCall[] = [];
-    const decoder = new TextDecoder();
-    try {
-      for await (const bytes of res.body) {
-        buffer += decoder.decode(bytes, { stream: true });
-        for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (!line.startsWith("data:")) continue;
-          const data = line.slice(5).trim();
-          if (data === "[DONE]") {
-            done = true;
-            continue;
-          }
-          const chunk = JSON.parse(data) as {
-            model?: string;
-            choices?: Array<{ delta?: { content?: string | null; tool_calls?: WireCall[] }; finish_reason?: string | null }>;
-            usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
-          };
-          model = chunk.model ?? model;
-          if (chunk.usage) usage = toUsage(chunk.usage);
-          const choice = chunk.choices?.[0];
-          if (choice?.finish_reason) reason = choice.finish_reason;
-          // Tool calls arrive as indexed pieces: the first names the call, the rest add arguments.
-          for (const piece of choice?.delta?.tool_calls ?? []) {
-            const index = piece.index ?? 0;
-            let call = calls[index];
-            if (call === undefined) {
-              call = { id: piece.id ?? `call_${index}`, name: piece.function?.name ?? "", arguments: "" };
-              calls[index] = call;
-              yield { type: "tool-call-start", index, id: call.id, name: call.name };
-            }
-            const args = piece.function?.arguments ?? "";
-            call.arguments += args;
-            if (args) yield { type: "tool-call-delta", index, id: call.id, delta: args };
-          }
-          const delta = choice?.delta?.content;
-          if (!delta) continue;
-          content += delta;
-          yield { type: "text-delta", delta };
-          if (request.output) {
-            const partial = parsePartialJson(content);
-            const key = JSON.stringify(partial);
-            if (partial !== undefined && key !== lastPartial) {
-              lastPartial = key;
-              yield { type: "partial-object", object: partial };
-            }
-          }
+      const res = await fetch(this.#url, { ...init, signal });
+      const headers = Object.fromEntries(res.headers);
+      if (!res.ok || !res.body) throw kit.mapHttpError({ status: res.status, headers, body: await res.text() }, this.#context);
+      let done = false;
+      for await (const { data } of kit.readServerSentEvents(res.body)) {
+        if ((done = data === "[DONE]")) break;
+        const chunk = JSON.parse(data) as Chunk;
+        const { delta, finish_reason } = chunk.choices?.[0] ?? {};
+        [completion.model, completion.usage] = [chunk.model ?? completion.model, chunk.usage ?? completion.usage];
+        completion.reason = finish_reason ?? completion.reason;
+        completion.content += delta?.content ?? "";
+        let text = delta?.content ?? ""; // the answer's text: the content, or the output tool's arguments
+        // Tool calls arrive as indexed pieces: the first names the call, the rest add arguments.
+        for (const { index: i = 0, id, function: fn } of delta?.tool_calls ?? []) {
+          const known = calls[i];
+          const call = (calls[i] ??= {
+            id: id ?? `call_${i}`,
+            type: "function",
+            function: { name: fn?.name ?? "", arguments: "" },
+          });
+          const isOutput = call.function.name === plan.outputToolName;
+          if (!known && !isOutput) yield { type: "tool-call-start", index: i, id: call.id, name: call.function.name };
+          call.function.arguments += fn?.arguments ?? "";
+          if (isOutput) text += fn?.arguments ?? "";
+          else if (fn?.arguments) yield { type: "tool-call-delta", index: i, id: call.id, delta: fn.arguments };
         }
+        if (text) yield { type: "text-delta", delta: text };
+        // Linear: the parser reads each new character once and says when the visible object changed.
+        const object = text && parser?.push(text) ? parser.value : undefined;
+        if (object && typeof object === "object") yield { type: "partial-object", object };
       }
+      if (!done) throw new InvalidResponseError(`${this.name}: the stream ended before [DONE].`, this.#context);
+      const message = { role: "assistant", content: completion.content, ...(calls.length ? { tool_calls: calls } : {}) };
+      const data = { model: completion.model, usage: completion.usage, choices: [{ message, finish_reason: completion.reason }] };
+      yield { type: "finish", response: this.#response(plan, { status: 200, headers, body: "" }, 1, data) };
     } catch (err) {
-      if (err instanceof SyntaxError) {
-        throw new InvalidResponseError(`${this.name}: a streamed chunk is not JSON.`, { provider: this.name, requestId });
-      }
-      throw fail(err);
+      if (err instanceof SyntaxError) throw new InvalidResponseError(`${this.name}: a chunk is not JSON.`, this.#context);
+      throw this.#failure(err, timeout, timeoutMs);
     }
-    if (!done) {
-      throw new InvalidResponseError(`${this.name}: the stream ended before [DONE]; the answer is incomplete.`, {
-        provider: this.name,
-        requestId,
-        retryable: true,
-      });
-    }
-    const finalUsage = usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-    const costUsd = computeCost(model, finalUsage);
-    yield {
-      type: "finish",
-      response: {
-        content,
-        ...(request.output && calls.length === 0 ? { parsed: tryParse(content) } : {}),
-        ...(calls.length > 0 ? { toolCalls: calls } : {}),
-        model,
-        finishReason: finishReason(reason),
-        usage: finalUsage,
-        ...(costUsd !== undefined ? { costUsd } : {}),
-        structuredOutput: this.#mode(request),
-        ...(requestId ? { requestId } : {}),
-        attempts: 1,
-      },
-    };
   }
 
   async close(): Promise<void> {
-    await this.#sync.close();
+    await this.#bridge.close();
   }
 
-  #attemptTimeout(remainingMs: number | undefined): number {
-    return Math.max(1, Math.min(this.#timeoutMs, remainingMs ?? this.#timeoutMs));
+  #request(request: ChatRequest, stream: boolean) {
+    const plan = kit.buildOpenAIChatBody(request, { jsonSchema: true });
+    const body = stream ? { ...plan.body, stream, stream_options: { include_usage: true } } : plan.body;
+    const auth: Record<string, string> = this.#options.apiKey ? { authorization: `Bearer ${this.#options.apiKey}` } : {};
+    const headers = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json", ...auth };
+    const { maxRetries = 2 } = this.#options;
+    const retry = { maxRetries, timeoutMs: request.timeoutMs, signal: request.signal, provider: this.name };
+    return { plan, retry, init: { method: "POST", headers, body: JSON.stringify(body) } };
   }
 
-  #headers(): Record<string, string> {
-    return {
-      "content-type": "application/json",
-      accept: "application/json",
-      ...(this.#apiKey ? { authorization: `Bearer ${this.#apiKey}` } : {}),
-    };
+  /** `data` is the parsed body; a body that is not JSON stays text, which the toolkit reports as InvalidResponseError. */
+  #response(plan: Plan, reply: kit.HttpReply, attempts: number, data = kit.parseJsonFromText(reply.body) ?? reply.body) {
+    if (reply.status < 200 || reply.status >= 300) throw kit.mapHttpError(reply, this.#context);
+    const requestId = (reply.headers as Record<string, string>)["x-request-id"];
+    return kit.parseOpenAIChatCompletion(data, { provider: this.name, plan, requestId, attempts, computeCost });
   }
 
-  #mode(request: ChatRequest): StructuredOutputMode | "none" {
-    if (!request.output) return "none";
-    const asked = request.output.mode;
-    // No tool calling here: a request for "tool" gets the JSON schema way, which says the same.
-    return asked === "json_object" || asked === "prompt" ? asked : "json_schema";
+  #attemptMs(remainingMs: number | undefined): number {
+    return Math.max(1, Math.min(this.#options.timeoutMs ?? 60_000, remainingMs ?? Infinity));
   }
 
-  #body(request: ChatRequest): Record<string, unknown> {
-    const g = request.generationConfig ?? {};
-    const mode = this.#mode(request);
-    const messages = request.messages.map(wireMessage);
-    if (request.output && mode !== "json_schema") {
-      // Without a schema-enforcing API, the schema travels in the instructions.
-      messages.unshift({
-        role: "system",
-        content: `Reply with one JSON object matching this JSON Schema:\n${JSON.stringify(request.output.schema)}`,
-      });
-    }
-    return {
-      model: request.model,
-      messages,
-      ...(g.temperature !== undefined ? { temperature: g.temperature } : {}),
-      ...(g.maxTokens !== undefined ? { max_tokens: g.maxTokens } : {}),
-      ...(g.topP !== undefined ? { top_p: g.topP } : {}),
-      ...(g.stop !== undefined ? { stop: g.stop } : {}),
-      ...(g.seed !== undefined ? { seed: g.seed } : {}),
-      ...(request.tools?.length
-        ? {
-            tools: request.tools.map((t) => ({
-              type: "function",
-              function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters },
-            })),
-          }
-        : {}),
-      ...(mode === "json_schema" && request.output
-        ? {
-            response_format: {
-              type: "json_schema",
-              json_schema: { name: request.output.name, schema: request.output.schema, strict: false },
-            },
-          }
-        : mode === "json_object"
-          ? { response_format: { type: "json_object" } }
-          : {}),
-    };
+  /** An attempt's own timeout is a TimeoutError; anything else (the caller's abort included) the toolkit maps. */
+  #failure(err: unknown, timeout: AbortSignal, timeoutMs: number) {
+    if (!timeout.aborted) return kit.mapProviderError(err, this.#context);
+    const message = `${this.name}: no answer within ${timeoutMs} ms. Raise timeoutMs if the endpoint is slow.`;
+    return new TimeoutError(message, { provider: this.name, timeoutMs });
   }
-
-  #toResponse(request: ChatRequest, reply: HttpReply, attempts: number): ChatResponse {
-    const requestId = reply.headers["x-request-id"] ?? reply.headers["request-id"];
-    if (reply.status < 200 || reply.status >= 300) throw this.#httpError(reply, requestId);
-    let data: {
-      model?: string;
-      choices?: Array<{ message?: { content?: string | null; tool_calls?: WireCall[] }; finish_reason?: string }>;
-      usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number };
-    };
-    try {
-      data = JSON.parse(reply.body) as typeof data;
-    } catch {
-      throw new InvalidResponseError(`${this.name}: the API answered HTTP ${reply.status} with a body that is not JSON.`, {
-        provider: this.name,
-        status: reply.status,
-        requestId,
-      });
-    }
-    const choice = data.choices?.[0];
-    const toolCalls = (choice?.message?.tool_calls ?? []).map((c, i): ToolCall => ({
-      id: c.id ?? `call_${i}`,
-      name: c.function?.name ?? "",
-      arguments: c.function?.arguments ?? "",
-    }));
-    // A reply that calls tools may have no text at all.
-    const content = choice?.message?.content ?? (toolCalls.length > 0 ? "" : undefined);
-    if (typeof content !== "string") {
-      throw new InvalidResponseError(`${this.name}: the answer has no choices[0].message.content.`, {
-        provider: this.name,
-        requestId,
-      });
-    }
-    const usage = toUsage(data.usage ?? {});
-    const model = data.model ?? request.model;
-    const costUsd = computeCost(model, usage);
-    return {
-      content,
-      ...(request.output && toolCalls.length === 0 ? { parsed: tryParse(content) } : {}),
-      ...(toolCalls.length > 0 ? { toolCalls } : {}),
-      model,
-      finishReason: finishReason(choice?.finish_reason),
-      usage,
-      ...(costUsd !== undefined ? { costUsd } : {}),
-      structuredOutput: this.#mode(request),
-      ...(requestId ? { requestId } : {}),
-      attempts,
-    };
-  }
-
-  #httpError(reply: HttpReply, requestId: string | undefined): KaizenError {
-    const detail = redactSecrets(apiMessage(reply.body), this.#apiKey ? [this.#apiKey] : []);
-    const base = { provider: this.name, status: reply.status, ...(requestId ? { requestId } : {}) };
-    if (reply.status === 401 || reply.status === 403) {
-      return new AuthenticationError(
-        `${this.name}: authentication failed (HTTP ${reply.status}): ${detail}. Check apiKey.`,
-        base,
-      );
-    }
-    if (reply.status === 429) {
-      const retryAfterMs = parseRetryAfterMs(reply.headers);
-      return new RateLimitError(`${this.name}: rate limited (HTTP 429): ${detail}`, {
-        ...base,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      });
-    }
-    const retryable = reply.status === 408 || reply.status === 409 || reply.status >= 500;
-    return new ProviderError(`${this.name}: the API answered HTTP ${reply.status}: ${detail}`, { ...base, retryable });
-  }
-
-  #networkError(err: unknown): KaizenError {
-    const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string } };
-    if (e?.name === "TimeoutError") {
-      return new TimeoutError(`${this.name}: no answer within ${this.#timeoutMs} ms. Raise timeoutMs if the endpoint is slow.`, {
-        provider: this.name,
-        timeoutMs: this.#timeoutMs,
-      });
-    }
-    const code = e?.code ?? e?.cause?.code;
-    return new ProviderError(
-      `${this.name}: could not reach ${this.#url}${code ? ` (${code})` : ""}: ${e?.message ?? String(err)}`,
-      {
-        provider: this.name,
-        retryable: true,
-        code: "connection_error",
-      },
-    );
-  }
-}
-
-interface WireCall {
-  index?: number;
-  id?: string;
-  function?: { name?: string; arguments?: string };
-}
-
-/** A ChatMessage on the chat-completions wire: tool calls and tool results have their own shapes there. */
-function wireMessage(message: ChatMessage): Record<string, unknown> {
-  if (message.role === "tool") return { role: "tool", tool_call_id: message.toolCallId, content: message.content };
-  if (message.role === "assistant" && message.toolCalls?.length) {
-    return {
-      role: "assistant",
-      content: message.content || null,
-      tool_calls: message.toolCalls.map((c) => ({
-        id: c.id,
-        type: "function",
-        function: { name: c.name, arguments: c.arguments },
-      })),
-    };
-  }
-  return { role: message.role, content: message.content };
-}
-
-function toUsage(u: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number }): Usage {
-  const inputTokens = u.prompt_tokens ?? 0;
-  const outputTokens = u.completion_tokens ?? 0;
-  return { inputTokens, outputTokens, totalTokens: u.total_tokens ?? inputTokens + outputTokens };
-}
-
-function finishReason(reason: string | undefined): FinishReason {
-  if (reason === "stop" || reason === "length" || reason === "tool_calls" || reason === "content_filter") return reason;
-  return reason === undefined ? "stop" : "other";
-}
-
-function tryParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The error text an OpenAI-style API puts in its body, or the start of the body. */
-function apiMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string };
-    const message = typeof parsed.error === "string" ? parsed.error : parsed.error?.message;
-    if (typeof message === "string") return message;
-  } catch {
-    // not JSON: fall through
-  }
-  return body.slice(0, 200) || "(empty body)";
 }

@@ -5,6 +5,7 @@
 import {
   AbortError,
   AuthenticationError,
+  ConfigurationError,
   InvalidResponseError,
   KaizenError,
   ProviderError,
@@ -12,6 +13,7 @@ import {
   TimeoutError,
   redactSecrets,
 } from "@kaizen/contracts";
+import { errorMessageOf } from "./error-envelope-fetch.js";
 
 export interface ErrorMapContext {
   /** Provider name put on the error, e.g. "openai". */
@@ -35,6 +37,8 @@ export interface SerializedError {
   body?: unknown;
   causeMessage?: string;
   causeCode?: string;
+  /** Set when the worker's error was a KaizenError (a module function's own): rebuilt as the same class. */
+  kaizen?: { name: string; code: string; fields: Record<string, unknown> };
 }
 
 type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined> | undefined;
@@ -186,7 +190,11 @@ export function isRetryableStatus(status: number): boolean {
  * otherwise a ProviderError subclass with `retryable` set for the retry authority.
  */
 export function mapProviderError(error: unknown, context: ErrorMapContext): KaizenError {
+  // A SyncBridgeError carries what the worker saw; map that (not imported: sync-bridge imports us).
+  const carried = (error as { serialized?: unknown } | null)?.serialized;
+  if (error instanceof KaizenError && isSerialized(carried)) return mapProviderError(carried, context);
   if (error instanceof KaizenError) return error;
+  if (isSerialized(error) && error.kaizen) return reviveKaizenError(error.message, error.kaizen);
   const { provider } = context;
   const secrets = context.secrets ?? [];
   const shape = shapeOf(error);
@@ -263,4 +271,68 @@ export function mapProviderError(error: unknown, context: ErrorMapContext): Kaiz
     });
   }
   return new ProviderError(`${provider}: ${clean(shape.message)}`, { ...base, retryable: false });
+}
+
+/** An HTTP answer as a custom provider holds it: what `fetch` or `SyncBridge.fetch` returned. */
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string> | { get(name: string): string | null };
+  /** The body text, JSON or not. */
+  body: string;
+}
+
+/**
+ * The typed error for a non-2xx HTTP answer, by the rules the built-in providers follow: 401/403
+ * AuthenticationError, 429 RateLimitError with `retryAfterMs`, 408/409/5xx retryable, the API's
+ * own message (OpenAI's `error.message`, vLLM's `message`, FastAPI's `detail`), no key anywhere.
+ */
+export function mapHttpError(reply: HttpReply, context: ErrorMapContext): KaizenError {
+  let body: unknown;
+  try {
+    body = JSON.parse(reply.body) as unknown;
+  } catch {
+    body = undefined;
+  }
+  const json = record(body);
+  const envelope = json && json["error"] === undefined ? errorMessageOf(json) : undefined;
+  const error = Object.assign(new Error(reply.body.slice(0, 200) || "(empty body)"), {
+    status: reply.status,
+    headers: reply.headers,
+    error:
+      envelope === undefined ? (typeof json?.["error"] === "string" ? { message: json["error"] } : body) : { message: envelope },
+  });
+  return mapProviderError(error, context);
+}
+
+/** The KaizenError a worker threw, as the same class on this side (its code and fields kept). */
+function reviveKaizenError(message: string, kaizen: NonNullable<SerializedError["kaizen"]>): KaizenError {
+  // Only the fields that were set: the options types do not take explicit undefineds.
+  const f = kaizen.fields as { provider?: string; status?: number; requestId?: string; retryable?: boolean };
+  const base = { provider: f.provider ?? "unknown", ...pick(f, ["status", "requestId"]) };
+  switch (kaizen.name) {
+    case "RateLimitError":
+      return new RateLimitError(message, { ...base, ...pick(kaizen.fields, ["retryAfterMs"]) });
+    case "AuthenticationError":
+      return new AuthenticationError(message, base);
+    case "TimeoutError":
+      return new TimeoutError(message, { ...base, ...pick(kaizen.fields, ["retryable", "timeoutMs"]) });
+    case "InvalidResponseError":
+      return new InvalidResponseError(message, { ...base, ...pick(kaizen.fields, ["retryable"]) });
+    case "AbortError":
+      return new AbortError(message);
+    case "ConfigurationError":
+      return new ConfigurationError(message, pick(kaizen.fields, ["field"]));
+    default:
+      if (f.provider !== undefined) {
+        return new ProviderError(message, { ...base, retryable: f.retryable ?? false, code: kaizen.code });
+      }
+      return new KaizenError(kaizen.code, message);
+  }
+}
+
+// Typed as "absent" so the picked keys spread into any options object; the values are the worker's own.
+function pick<K extends string>(fields: Record<string, unknown>, keys: readonly K[]): { [P in K]?: never } {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (fields[key] !== undefined) out[key] = fields[key];
+  return out as { [P in K]?: never };
 }

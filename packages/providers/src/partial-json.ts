@@ -51,28 +51,28 @@ function isWhitespace(ch: string): boolean {
 
 /** Feeds text chunks and reports the best partial value parsed so far. */
 export class PartialJsonParser {
-  private readonly skipPreamble: boolean;
-  private readonly stack: Frame[] = [];
-  private token: Token | undefined;
-  private root: unknown = undefined;
-  private rootStarted = false;
-  private rootDone = false;
-  private failure: string | undefined;
-  private dirty = false;
-  private snapshot: unknown = undefined;
+  readonly #skipPreamble: boolean;
+  readonly #stack: Frame[] = [];
+  #token: Token | undefined;
+  #root: unknown = undefined;
+  #rootStarted = false;
+  #rootDone = false;
+  #failure: string | undefined;
+  #dirty = false;
+  #snapshot: unknown = undefined;
 
   constructor(options: PartialJsonOptions = {}) {
-    this.skipPreamble = options.skipPreamble ?? false;
+    this.#skipPreamble = options.skipPreamble ?? false;
   }
 
   /** True once the root value is complete. */
   get done(): boolean {
-    return this.rootDone;
+    return this.#rootDone;
   }
 
   /** Why parsing stopped, when the text is not JSON. The last good partial value stays readable. */
   get error(): string | undefined {
-    return this.failure;
+    return this.#failure;
   }
 
   /**
@@ -80,24 +80,24 @@ export class PartialJsonParser {
    * returns a new object; a returned object is never mutated afterwards.
    */
   get value(): unknown {
-    if (this.dirty) {
-      this.snapshot = this.buildSnapshot();
-      this.dirty = false;
+    if (this.#dirty) {
+      this.#snapshot = this.#buildSnapshot();
+      this.#dirty = false;
     }
-    return this.snapshot;
+    return this.#snapshot;
   }
 
   /** Feeds one chunk. Returns true when the visible partial value changed. */
   push(chunk: string): boolean {
-    const before = this.dirty;
-    this.dirty = false;
+    const before = this.#dirty;
+    this.#dirty = false;
     let i = 0;
     const n = chunk.length;
-    while (i < n && !this.rootDone && this.failure === undefined) {
-      i = this.step(chunk, i);
+    while (i < n && !this.#rootDone && this.#failure === undefined) {
+      i = this.#step(chunk, i);
     }
-    const changed = this.dirty;
-    this.dirty = before || changed;
+    const changed = this.#dirty;
+    this.#dirty = before || changed;
     return changed;
   }
 
@@ -106,42 +106,42 @@ export class PartialJsonParser {
    * Returns whether the text held one complete JSON value.
    */
   end(): boolean {
-    if (this.failure !== undefined) return false;
-    if (!this.rootDone && this.stack.length === 0 && this.token?.kind === "number") {
-      this.completeNumber();
+    if (this.#failure !== undefined) return false;
+    if (!this.#rootDone && this.#stack.length === 0 && this.#token?.kind === "number") {
+      this.#completeNumber();
     }
-    return this.rootDone;
+    return this.#rootDone;
   }
 
-  private fail(message: string): number {
-    this.failure = message;
+  #fail(message: string): number {
+    this.#failure = message;
     return Number.MAX_SAFE_INTEGER;
   }
 
   // Consumes some of `chunk` from `i` and returns the next index.
-  private step(chunk: string, i: number): number {
-    const token = this.token;
+  #step(chunk: string, i: number): number {
+    const token = this.#token;
     if (token !== undefined) {
-      if (token.kind === "string") return this.scanString(token, chunk, i);
+      if (token.kind === "string") return this.#scanString(token, chunk, i);
       const ch = chunk.charAt(i);
       if (token.kind === "number") {
         if (NUMBER_CHARS.test(ch)) {
           token.text += ch;
           if (NUMBER_RE.test(token.text)) {
             // "1.50" after "1.5" shows the same number: not a change.
-            if (token.shown === undefined || Number(token.shown) !== Number(token.text)) this.dirty = true;
+            if (token.shown === undefined || Number(token.shown) !== Number(token.text)) this.#dirty = true;
             token.shown = token.text;
           }
           return i + 1;
         }
-        if (!this.completeNumber()) return Number.MAX_SAFE_INTEGER;
+        if (!this.#completeNumber()) return Number.MAX_SAFE_INTEGER;
         return i; // the delimiter is handled by the container
       }
       token.text += ch;
-      if (!token.target.startsWith(token.text)) return this.fail(`Unexpected "${token.text}" in JSON.`);
+      if (!token.target.startsWith(token.text)) return this.#fail(`Unexpected "${token.text}" in JSON.`);
       if (token.text.length === token.target.length) {
-        this.token = undefined;
-        this.completeValue(LITERAL_VALUES[token.target], false);
+        this.#token = undefined;
+        this.#completeValue(LITERAL_VALUES[token.target], false);
       }
       return i + 1;
     }
@@ -149,14 +149,14 @@ export class PartialJsonParser {
     const ch = chunk.charAt(i);
     if (isWhitespace(ch)) return i + 1;
 
-    const frame = this.stack[this.stack.length - 1];
+    const frame = this.#stack[this.#stack.length - 1];
     if (frame === undefined) {
-      if (this.rootStarted) return this.fail("Unexpected text after the JSON value.");
-      if (this.skipPreamble && ch !== "{" && ch !== "[") {
-        const next = this.nextContainerStart(chunk, i);
+      if (this.#rootStarted) return this.#fail("Unexpected text after the JSON value.");
+      if (this.#skipPreamble && ch !== "{" && ch !== "[") {
+        const next = this.#nextContainerStart(chunk, i);
         return next;
       }
-      return this.startValue(ch, i);
+      return this.#startValue(ch, i);
     }
 
     if (frame.kind === "object") {
@@ -164,43 +164,43 @@ export class PartialJsonParser {
         case "key":
         case "nextKey":
           if (ch === '"') {
-            this.token = { kind: "string", text: "", isKey: true, escape: undefined };
+            this.#token = { kind: "string", text: "", isKey: true, escape: undefined };
             return i + 1;
           }
-          if (ch === "}" && frame.state === "key") return this.closeContainer(i);
-          return this.fail(`Expected a property name, got "${ch}".`);
+          if (ch === "}" && frame.state === "key") return this.#closeContainer(i);
+          return this.#fail(`Expected a property name, got "${ch}".`);
         case "colon":
-          if (ch !== ":") return this.fail(`Expected ":" after a property name, got "${ch}".`);
+          if (ch !== ":") return this.#fail(`Expected ":" after a property name, got "${ch}".`);
           frame.state = "value";
           return i + 1;
         case "value":
-          return this.startValue(ch, i);
+          return this.#startValue(ch, i);
         case "after":
           if (ch === ",") {
             frame.state = "nextKey";
             return i + 1;
           }
-          if (ch === "}") return this.closeContainer(i);
-          return this.fail(`Expected "," or "}" in an object, got "${ch}".`);
+          if (ch === "}") return this.#closeContainer(i);
+          return this.#fail(`Expected "," or "}" in an object, got "${ch}".`);
       }
     }
     switch (frame.state) {
       case "first":
-        if (ch === "]") return this.closeContainer(i);
-        return this.startValue(ch, i);
+        if (ch === "]") return this.#closeContainer(i);
+        return this.#startValue(ch, i);
       case "value":
-        return this.startValue(ch, i);
+        return this.#startValue(ch, i);
       case "after":
         if (ch === ",") {
           frame.state = "value";
           return i + 1;
         }
-        if (ch === "]") return this.closeContainer(i);
-        return this.fail(`Expected "," or "]" in an array, got "${ch}".`);
+        if (ch === "]") return this.#closeContainer(i);
+        return this.#fail(`Expected "," or "]" in an array, got "${ch}".`);
     }
   }
 
-  private nextContainerStart(chunk: string, from: number): number {
+  #nextContainerStart(chunk: string, from: number): number {
     for (let j = from; j < chunk.length; j++) {
       const c = chunk.charCodeAt(j);
       if (c === 123 /* { */ || c === 91 /* [ */) return j;
@@ -208,37 +208,37 @@ export class PartialJsonParser {
     return chunk.length;
   }
 
-  private startValue(ch: string, i: number): number {
-    this.rootStarted = true;
+  #startValue(ch: string, i: number): number {
+    this.#rootStarted = true;
     if (ch === "{") {
-      this.stack.push({ kind: "object", value: {}, key: undefined, state: "key" });
-      this.dirty = true;
+      this.#stack.push({ kind: "object", value: {}, key: undefined, state: "key" });
+      this.#dirty = true;
       return i + 1;
     }
     if (ch === "[") {
-      this.stack.push({ kind: "array", value: [], state: "first" });
-      this.dirty = true;
+      this.#stack.push({ kind: "array", value: [], state: "first" });
+      this.#dirty = true;
       return i + 1;
     }
     if (ch === '"') {
-      this.token = { kind: "string", text: "", isKey: false, escape: undefined };
-      this.dirty = true;
+      this.#token = { kind: "string", text: "", isKey: false, escape: undefined };
+      this.#dirty = true;
       return i + 1;
     }
     if (ch === "-" || (ch >= "0" && ch <= "9")) {
       const shown = NUMBER_RE.test(ch) ? ch : undefined;
-      this.token = { kind: "number", text: ch, shown };
-      if (shown !== undefined) this.dirty = true;
+      this.#token = { kind: "number", text: ch, shown };
+      if (shown !== undefined) this.#dirty = true;
       return i + 1;
     }
     if (ch === "t" || ch === "f" || ch === "n") {
-      this.token = { kind: "literal", text: ch, target: LITERALS[ch] };
+      this.#token = { kind: "literal", text: ch, target: LITERALS[ch] };
       return i + 1;
     }
-    return this.fail(`Unexpected "${ch}" where a JSON value should start.`);
+    return this.#fail(`Unexpected "${ch}" where a JSON value should start.`);
   }
 
-  private scanString(token: Extract<Token, { kind: "string" }>, chunk: string, start: number): number {
+  #scanString(token: Extract<Token, { kind: "string" }>, chunk: string, start: number): number {
     let i = start;
     const n = chunk.length;
     const before = token.text.length;
@@ -250,12 +250,12 @@ export class PartialJsonParser {
         if (esc.length === 1) {
           if (esc === "u") continue;
           const mapped = ESCAPES[esc];
-          if (mapped === undefined) return this.fail(`Invalid escape "\\${esc}" in a JSON string.`);
+          if (mapped === undefined) return this.#fail(`Invalid escape "\\${esc}" in a JSON string.`);
           token.text += mapped;
           token.escape = undefined;
         } else if (esc.length === 5) {
           const code = Number.parseInt(esc.slice(1), 16);
-          if (!/^u[0-9a-fA-F]{4}$/.test(esc)) return this.fail(`Invalid escape "\\${esc}" in a JSON string.`);
+          if (!/^u[0-9a-fA-F]{4}$/.test(esc)) return this.#fail(`Invalid escape "\\${esc}" in a JSON string.`);
           token.text += String.fromCharCode(code);
           token.escape = undefined;
         }
@@ -279,43 +279,43 @@ export class PartialJsonParser {
         continue;
       }
       // Closing quote.
-      this.token = undefined;
+      this.#token = undefined;
       if (token.isKey) {
-        const frame = this.stack[this.stack.length - 1];
+        const frame = this.#stack[this.#stack.length - 1];
         if (frame?.kind === "object") {
           frame.key = token.text;
           frame.state = "colon";
         }
       } else {
         // Visible while in progress, unless it grew in this very scan.
-        this.completeValue(token.text, token.text.length === before);
+        this.#completeValue(token.text, token.text.length === before);
       }
       return j + 1;
     }
-    if (!token.isKey && token.text.length !== before) this.dirty = true;
+    if (!token.isKey && token.text.length !== before) this.#dirty = true;
     return i;
   }
 
-  private completeNumber(): boolean {
-    const token = this.token;
+  #completeNumber(): boolean {
+    const token = this.#token;
     if (token?.kind !== "number") return true;
     if (!NUMBER_RE.test(token.text)) {
-      this.fail(`Invalid number "${token.text}" in JSON.`);
+      this.#fail(`Invalid number "${token.text}" in JSON.`);
       return false;
     }
-    this.token = undefined;
-    this.completeValue(Number(token.text), token.shown === token.text);
+    this.#token = undefined;
+    this.#completeValue(Number(token.text), token.shown === token.text);
     return true;
   }
 
   // A scalar or a closed container is final: store it in its parent. Strings, numbers and
   // containers were visible while in progress, so completing them changes nothing a reader sees.
-  private completeValue(value: unknown, wasVisible: boolean): void {
-    if (!wasVisible) this.dirty = true;
-    const frame = this.stack[this.stack.length - 1];
+  #completeValue(value: unknown, wasVisible: boolean): void {
+    if (!wasVisible) this.#dirty = true;
+    const frame = this.#stack[this.#stack.length - 1];
     if (frame === undefined) {
-      this.root = value;
-      this.rootDone = true;
+      this.#root = value;
+      this.#rootDone = true;
       return;
     }
     if (frame.kind === "object") {
@@ -328,26 +328,26 @@ export class PartialJsonParser {
     }
   }
 
-  private closeContainer(i: number): number {
-    const frame = this.stack.pop();
-    if (frame !== undefined) this.completeValue(frame.value, true);
+  #closeContainer(i: number): number {
+    const frame = this.#stack.pop();
+    if (frame !== undefined) this.#completeValue(frame.value, true);
     return i + 1;
   }
 
-  private tokenValue(): { visible: boolean; value: unknown } {
-    const token = this.token;
+  #tokenValue(): { visible: boolean; value: unknown } {
+    const token = this.#token;
     if (token === undefined) return { visible: false, value: undefined };
     if (token.kind === "string") return { visible: !token.isKey, value: token.text };
     if (token.kind === "number" && token.shown !== undefined) return { visible: true, value: Number(token.shown) };
     return { visible: false, value: undefined };
   }
 
-  private buildSnapshot(): unknown {
-    if (this.rootDone) return this.root;
+  #buildSnapshot(): unknown {
+    if (this.#rootDone) return this.#root;
     // Innermost first: each open container is copied with its in-progress child added.
-    let child = this.tokenValue();
-    for (let d = this.stack.length - 1; d >= 0; d--) {
-      const frame = this.stack[d] as Frame;
+    let child = this.#tokenValue();
+    for (let d = this.#stack.length - 1; d >= 0; d--) {
+      const frame = this.#stack[d] as Frame;
       if (frame.kind === "object") {
         const copy: Record<string, unknown> = { ...frame.value };
         if (child.visible && frame.key !== undefined) setKey(copy, frame.key, child.value);

@@ -1,4 +1,4 @@
-// The Anthropic and streaming examples of the README, run as written against the fake LLM server:
+// The Anthropic, streaming and toolkit examples of the README, run as written against the fake LLM server:
 // the README blocks must equal the fixture files (import path aside) and print what it says.
 import { readFileSync } from "node:fs";
 import { format } from "node:util";
@@ -13,7 +13,10 @@ function block(name: string): string {
 
 function fixture(name: string): string {
   const text = readFileSync(new URL(`./__fixtures__/${name}.ts`, import.meta.url), "utf8");
-  return text.replace('from "../index.js"', 'from "@kaizen/providers"').trimEnd();
+  return text
+    .replaceAll('from "../index.js"', 'from "@kaizen/providers"')
+    .replaceAll('from "../toolkit.js"', 'from "@kaizen/providers/toolkit"')
+    .trimEnd();
 }
 
 async function printed(run: () => Promise<unknown>): Promise<string> {
@@ -25,12 +28,12 @@ async function printed(run: () => Promise<unknown>): Promise<string> {
   return lines.join("\n");
 }
 
-describe("README: Anthropic and streaming sections", () => {
+describe("README: Anthropic, streaming and toolkit sections", () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
-  for (const name of ["readme-anthropic", "readme-streaming"]) {
+  for (const name of ["readme-anthropic", "readme-streaming", "readme-toolkit"]) {
     it(`${name}: the README shows the example that runs`, () => {
       expect(block(name)).toBe(fixture(name));
     });
@@ -42,5 +45,9 @@ describe("README: Anthropic and streaming sections", () => {
 
   it("readme-streaming prints what the README says", async () => {
     expect(await printed(() => import("./__fixtures__/readme-streaming.js"))).toBe(block("readme-streaming-output"));
+  });
+
+  it("readme-toolkit: the custom provider answers through chat(), chatAsync() and a stream as the README says", async () => {
+    expect(await printed(() => import("./__fixtures__/readme-toolkit.js"))).toBe(block("readme-toolkit-output"));
   });
 });

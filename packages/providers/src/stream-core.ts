@@ -203,17 +203,20 @@ function describe(error: unknown): string {
  * time the visible object changes.
  */
 export class PartialObjectEmitter {
-  private readonly parser = new PartialJsonParser({ skipPreamble: true });
+  readonly #parser = new PartialJsonParser({ skipPreamble: true });
+  readonly #map: ((object: unknown) => unknown) | undefined;
 
   /** `map` reshapes each partial before it is emitted (e.g. strict mode's nulls back to absent). */
-  constructor(private readonly map?: (object: unknown) => unknown) {}
+  constructor(map?: (object: unknown) => unknown) {
+    this.#map = map;
+  }
 
   push(text: string, emit: (event: StreamEvent) => void): void {
     if (text.length === 0) return;
-    if (this.parser.push(text)) {
-      const object = this.parser.value;
+    if (this.#parser.push(text)) {
+      const object = this.#parser.value;
       if (object !== undefined && typeof object === "object" && object !== null) {
-        emit({ type: "partial-object", object: this.map ? this.map(object) : object });
+        emit({ type: "partial-object", object: this.#map ? this.#map(object) : object });
       }
     }
   }

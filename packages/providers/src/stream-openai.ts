@@ -68,130 +68,133 @@ function defaultParse(content: string): unknown {
 }
 
 class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
-  private content = "";
-  private refusal = "";
-  private model: string;
-  private finishReason: string | null | undefined;
-  private usage: Usage | undefined;
-  private reportedCostUsd: number | undefined;
-  private readonly toolCalls = new Map<number, ToolCall>();
-  private readonly partial: PartialObjectEmitter | undefined;
-  private readonly outputTool: string | undefined;
+  #content = "";
+  #refusal = "";
+  #model: string;
+  #finishReason: string | null | undefined;
+  #usage: Usage | undefined;
+  #reportedCostUsd: number | undefined;
+  readonly #toolCalls = new Map<number, ToolCall>();
+  readonly #partial: PartialObjectEmitter | undefined;
+  readonly #outputTool: string | undefined;
   /** The index of the (first) call to the output function: its arguments are the answer. */
-  private answerIndex: number | undefined;
+  #answerIndex: number | undefined;
   /** Wire indexes of the calls seen so far, in order of arrival. */
-  private readonly announced = new Set<number>();
+  readonly #announced = new Set<number>();
 
   // The call's place among the reply's calls (the answer function, if any, counted too).
-  private ordinalOf(wireIndex: number): number {
+  #ordinalOf(wireIndex: number): number {
     let ordinal = 0;
-    for (const index of this.announced) {
+    for (const index of this.#announced) {
       if (index === wireIndex) return ordinal;
       ordinal++;
     }
     return ordinal;
   }
 
-  constructor(private readonly options: OpenAIStreamOptions) {
-    this.model = options.body.model;
+  readonly #options: OpenAIStreamOptions;
+
+  constructor(options: OpenAIStreamOptions) {
+    this.#options = options;
+    this.#model = options.body.model;
     const output = options.request.output;
-    this.outputTool = options.outputToolName ?? (options.structuredOutput === "tool" ? output?.name : undefined);
+    this.#outputTool = options.outputToolName ?? (options.structuredOutput === "tool" ? output?.name : undefined);
     // In strict modes optional properties travel as nullable: partials get them back as absent,
     // like the final `parsed`.
     const strict =
       output !== undefined &&
       (options.structuredOutput === "json_schema" || options.structuredOutput === "tool") &&
       lowerToStrictSchema(output.schema).ok;
-    this.partial =
+    this.#partial =
       output === undefined
         ? undefined
         : new PartialObjectEmitter(strict ? (v) => restoreOptionalProperties(v, output.schema) : undefined);
   }
 
-  private answerText(text: string, emit: (event: StreamEvent) => void): void {
+  #answerText(text: string, emit: (event: StreamEvent) => void): void {
     if (text.length === 0) return;
-    this.content += text;
+    this.#content += text;
     emit({ type: "text-delta", delta: text });
-    this.partial?.push(text, emit);
+    this.#partial?.push(text, emit);
   }
 
   async open(signal: AbortSignal) {
-    const { body, client } = this.options;
+    const { body, client } = this.#options;
     const params = {
       ...body,
       stream: true as const,
-      ...(this.options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
+      ...(this.#options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
     };
     const { data, response } = await client.chat.completions.create(params, { signal, maxRetries: 0 }).withResponse();
     return { chunks: data, requestId: requestIdFrom(response.headers) };
   }
 
   onChunk(chunk: ChatCompletionChunk, emit: (event: StreamEvent) => void): void {
-    if (chunk.model) this.model = chunk.model;
-    const rawUsage = usageOfChunk(chunk, this.options.vendor ?? "openai");
+    if (chunk.model) this.#model = chunk.model;
+    const rawUsage = usageOfChunk(chunk, this.#options.vendor ?? "openai");
     if (rawUsage) {
-      const normalized = normalizeCompatibleUsage(rawUsage, this.options.vendor ?? "openai");
-      this.usage = normalized.usage;
-      this.reportedCostUsd = normalized.reportedCostUsd;
+      const normalized = normalizeCompatibleUsage(rawUsage, this.#options.vendor ?? "openai");
+      this.#usage = normalized.usage;
+      this.#reportedCostUsd = normalized.reportedCostUsd;
     }
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const delta = choice.delta;
     const text = delta?.content;
-    if (typeof text === "string") this.answerText(text, emit);
-    if (typeof delta?.refusal === "string") this.refusal += delta.refusal;
+    if (typeof text === "string") this.#answerText(text, emit);
+    if (typeof delta?.refusal === "string") this.#refusal += delta.refusal;
     for (const call of delta?.tool_calls ?? []) {
-      let entry = this.toolCalls.get(call.index);
+      let entry = this.#toolCalls.get(call.index);
       if (!entry) {
         entry = { id: call.id ?? `call_${call.index}`, name: call.function?.name ?? "", arguments: "" };
-        this.toolCalls.set(call.index, entry);
+        this.#toolCalls.set(call.index, entry);
       }
       const args = call.function?.arguments ?? "";
       entry.arguments += args;
-      const isNew = !this.announced.has(call.index);
-      if (isNew) this.announced.add(call.index);
-      if (isNew && this.answerIndex === undefined && this.outputTool !== undefined && entry.name === this.outputTool) {
-        this.answerIndex = call.index;
+      const isNew = !this.#announced.has(call.index);
+      if (isNew) this.#announced.add(call.index);
+      if (isNew && this.#answerIndex === undefined && this.#outputTool !== undefined && entry.name === this.#outputTool) {
+        this.#answerIndex = call.index;
       }
       // The forced output function's arguments are the answer: stream them as text and partials.
-      if (call.index === this.answerIndex) this.answerText(args, emit);
+      if (call.index === this.#answerIndex) this.#answerText(args, emit);
       else {
-        if (isNew) emit({ type: "tool-call-start", index: this.announced.size - 1, id: entry.id, name: entry.name });
-        if (args.length > 0) emit({ type: "tool-call-delta", index: this.ordinalOf(call.index), id: entry.id, delta: args });
+        if (isNew) emit({ type: "tool-call-start", index: this.#announced.size - 1, id: entry.id, name: entry.name });
+        if (args.length > 0) emit({ type: "tool-call-delta", index: this.#ordinalOf(call.index), id: entry.id, delta: args });
       }
     }
-    if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    if (choice.finish_reason) this.#finishReason = choice.finish_reason;
   }
 
   finish(info: { attempts: number; requestId: string | undefined }): ChatResponse {
-    const { provider, request } = this.options;
+    const { provider, request } = this.#options;
     // Without a finish_reason the server hung up mid-answer (the SDK does not check for [DONE]).
-    if (this.finishReason === undefined || this.finishReason === null) {
+    if (this.#finishReason === undefined || this.#finishReason === null) {
       throw truncatedStreamError(provider, info.requestId, "the model finished");
     }
-    const usage: Usage = this.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-    const restore = this.options.restoreArguments;
-    const calls = [...this.toolCalls.entries()]
-      .filter(([index]) => index !== this.answerIndex)
+    const usage: Usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    const restore = this.#options.restoreArguments;
+    const calls = [...this.#toolCalls.entries()]
+      .filter(([index]) => index !== this.#answerIndex)
       .map(([, call]) => (restore ? restore(call) : call));
-    let finishReason = mapOpenAIFinishReason(this.finishReason);
-    if (this.answerIndex !== undefined && finishReason === "tool_calls" && calls.length === 0) finishReason = "stop";
+    let finishReason = mapOpenAIFinishReason(this.#finishReason);
+    if (this.#answerIndex !== undefined && finishReason === "tool_calls" && calls.length === 0) finishReason = "stop";
     const response: ChatResponse = {
-      content: this.content,
-      model: this.model,
+      content: this.#content,
+      model: this.#model,
       finishReason,
       usage,
-      structuredOutput: this.options.structuredOutput,
+      structuredOutput: this.#options.structuredOutput,
       attempts: info.attempts,
     };
     if (request.output !== undefined) {
-      const parsed = (this.options.parseOutput ?? defaultParse)(this.content);
+      const parsed = (this.#options.parseOutput ?? defaultParse)(this.#content);
       if (parsed !== undefined) response.parsed = parsed;
     }
     if (calls.length > 0) response.toolCalls = calls;
     if (info.requestId !== undefined) response.requestId = info.requestId;
-    markRefusal(response, this.refusal, this.finishReason);
-    const cost = this.reportedCostUsd ?? this.options.computeCost?.(this.model, usage);
+    markRefusal(response, this.#refusal, this.#finishReason);
+    const cost = this.#reportedCostUsd ?? this.#options.computeCost?.(this.#model, usage);
     if (cost !== undefined) response.costUsd = cost;
     return response;
   }

@@ -3,10 +3,12 @@
 // the worker bumps a shared counter; the reply is then read with receiveMessageOnPort, without
 // the caller's event loop ever running. Only I/O crosses: building the request and parsing the
 // answer stay on the caller's thread. Errors cross serialised and are mapped by errors-map.ts.
+// Besides SDK calls it makes plain HTTP requests (`fetch`) and awaits a module's exported
+// function (`callModule`), which is how a custom provider gets a blocking chat() (see toolkit.ts).
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import { KaizenError, ProviderError, TimeoutError } from "@kaizen/contracts";
-import type { SerializedError } from "./errors-map.js";
+import { mapProviderError, type SerializedError } from "./errors-map.js";
 
 /** Which SDK client the worker builds: "openai" (openai.OpenAI), "azure-openai" (openai.AzureOpenAI), "anthropic". */
 export type SdkClientKind = "openai" | "azure-openai" | "anthropic";
@@ -27,6 +29,27 @@ export interface SyncCallResult<T> {
   data: T;
   /** The response headers, lower-cased. */
   headers: Record<string, string>;
+}
+
+export interface SyncFetchInit {
+  /** Default GET, or POST when there is a body. */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** The worker aborts the request after this long (then TimeoutError). No limit when undefined. */
+  timeoutMs?: number;
+  /** Provider name put on the errors. */
+  provider?: string;
+  /** Values to scrub from error messages besides the generic key patterns (pass the API key). */
+  secrets?: readonly string[];
+}
+
+export interface SyncFetchReply {
+  status: number;
+  /** The response headers, lower-cased. */
+  headers: Record<string, string>;
+  /** The whole response body as text. */
+  body: string;
 }
 
 /** Thrown (not mapped) when the worker reports an SDK error: feed it to mapProviderError. */
@@ -107,15 +130,73 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
     params: unknown,
     options: SyncCallOptions = {},
   ): SyncCallResult<T> {
-    this.#start();
-    const port = this.#port as MessagePort;
-    const counter = this.#counter as Int32Array;
-    const id = this.#nextId++;
     const requestOptions = {
       ...options.requestOptions,
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     };
-    port.postMessage({ type: "call", id, kind, clientOptions, method, params, requestOptions });
+    return this.#roundTrip<SyncCallResult<T>>(
+      { type: "call", kind, clientOptions, method, params, requestOptions },
+      options,
+      (data, headers) => ({ data: data as T, headers }),
+    );
+  }
+
+  /**
+   * A blocking HTTP request for a custom provider's `chat()`: the worker makes it with the lean
+   * node:http client and reads the whole body, then this returns `{ status, headers, body }`.
+   * Any status is a reply (map it with `mapHttpError`); a failure without one throws the mapped
+   * error: a retryable ProviderError (code connection_error) or, after `timeoutMs`, TimeoutError.
+   */
+  fetch(url: string | URL, init: SyncFetchInit = {}): SyncFetchReply {
+    const message = {
+      type: "fetch",
+      url: String(url),
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers: init.headers ?? {},
+      ...(init.body === undefined ? {} : { body: init.body }),
+      ...(init.timeoutMs === undefined ? {} : { timeoutMs: init.timeoutMs }),
+    };
+    try {
+      return this.#roundTrip<SyncFetchReply>(message, init, (data) => data as SyncFetchReply);
+    } catch (error) {
+      const context = { provider: init.provider ?? "provider", secrets: init.secrets ?? [] };
+      throw mapProviderError(error, init.timeoutMs === undefined ? context : { ...context, timeoutMs: init.timeoutMs });
+    }
+  }
+
+  /**
+   * Awaits `exportName(...args, { signal })` of the module at `moduleUrl` on the worker thread and
+   * blocks until it settles: the way to give a provider a synchronous `chat()` from its own
+   * `chatAsync` (export a function that runs it; pass the request without its `signal`). The
+   * module must load in plain Node (JavaScript, or a build of TypeScript), and the arguments and
+   * result must be structured-cloneable. A KaizenError thrown there is rethrown here as the same
+   * class with its code and fields; after `timeoutMs` the call is aborted with TimeoutError.
+   */
+  callModule<T = unknown>(
+    moduleUrl: string | URL,
+    exportName: string,
+    args: readonly unknown[],
+    options: SyncCallOptions = {},
+  ): T {
+    const message = { type: "module", url: String(moduleUrl), exportName, args, ...pickTimeout(options) };
+    try {
+      return this.#roundTrip<T>(message, options, (data) => data as T);
+    } catch (error) {
+      const context = { provider: options.provider ?? "provider" };
+      throw mapProviderError(error, options.timeoutMs === undefined ? context : { ...context, timeoutMs: options.timeoutMs });
+    }
+  }
+
+  #roundTrip<R>(
+    message: Record<string, unknown>,
+    options: { timeoutMs?: number; provider?: string },
+    done: (data: unknown, headers: Record<string, string>) => R,
+  ): R {
+    this.#start();
+    const port = this.#port as MessagePort;
+    const counter = this.#counter as Int32Array;
+    const id = this.#nextId++;
+    port.postMessage({ ...message, id });
 
     const waitBudget = options.timeoutMs === undefined ? NO_TIMEOUT_WAIT_MS : options.timeoutMs + GRACE_MS;
     const deadline = Date.now() + waitBudget;
@@ -123,8 +204,8 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
       // Read the counter before draining, so a reply posted in between changes it and the
       // wait below returns at once instead of sleeping through it.
       const seen = Atomics.load(counter, 0);
-      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
-        const reply = message.message as Reply;
+      for (let received = receiveMessageOnPort(port); received; received = receiveMessageOnPort(port)) {
+        const reply = received.message as Reply;
         if (reply.fatal) {
           this.#discardWorker();
           throw new ProviderError(
@@ -138,7 +219,7 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
         }
         // Late replies of calls we gave up on are dropped here.
         if (reply.id !== id) continue;
-        if (reply.ok) return { data: reply.data as T, headers: reply.headers };
+        if (reply.ok) return done(reply.data, reply.headers);
         throw new SyncBridgeError(reply.error);
       }
       const remaining = deadline - Date.now();
@@ -180,6 +261,10 @@ import(${JSON.stringify(workerUrl)}).catch((error) => {
     this.#port = undefined;
     if (worker) await worker.terminate();
   }
+}
+
+function pickTimeout(options: { timeoutMs?: number }): { timeoutMs?: number } {
+  return options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
 }
 
 /** One bridge = one worker, created lazily on the first call. */

@@ -9,6 +9,8 @@ import { withErrorEnvelope } from "./error-envelope-fetch.js";
 import { createNodeFetch } from "./node-fetch.js";
 
 /** @typedef {{ type: "call", id: number, kind: string, clientOptions: Record<string, unknown>, method: string, params: unknown, requestOptions?: Record<string, unknown> }} CallMessage */
+/** @typedef {{ type: "fetch", id: number, url: string, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number }} FetchMessage */
+/** @typedef {{ type: "module", id: number, url: string, exportName: string, args: unknown[], timeoutMs?: number }} ModuleMessage */
 /** @typedef {{ type: "abort", id: number }} AbortMessage */
 
 /** @type {{ port: import("node:worker_threads").MessagePort, signal: SharedArrayBuffer }} */
@@ -94,11 +96,21 @@ function headersToObject(headers) {
   return out;
 }
 
+/** A KaizenError thrown by a module's function keeps its class, code and fields across the thread. */
+const KAIZEN_ERROR = Symbol.for("@kaizen/contracts.KaizenError");
+const KAIZEN_FIELDS = ["provider", "status", "retryable", "requestId", "retryAfterMs", "timeoutMs", "field"];
+
 /** @param {unknown} error */
 function serializeError(error) {
   const e = /** @type {any} */ (error);
   const isError = error instanceof Error;
+  /** @type {Record<string, unknown>} */
+  const fields = {};
+  if (e?.[KAIZEN_ERROR] === true) {
+    for (const key of KAIZEN_FIELDS) if (e[key] !== undefined) fields[key] = e[key];
+  }
   return {
+    ...(e?.[KAIZEN_ERROR] === true ? { kaizen: { name: String(e.name), code: String(e.code), fields } } : {}),
     __kaizenSerializedError: true,
     errorClass: isError ? (e.constructor?.name ?? e.name) : typeof error,
     name: isError ? e.name : "Error",
@@ -152,17 +164,81 @@ async function handleCall(message) {
   }
 }
 
+/** The worker-side timeout of a blocking fetch: serialised as "TimeoutError", mapped to TimeoutError. */
+class TimeoutError extends Error {
+  constructor(/** @type {number} */ ms) {
+    super(`no response within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** @type {{ fetch: typeof globalThis.fetch, close: () => void } | undefined} the lean fetch of `bridge.fetch()` */
+let plainFetch;
+
+/** One HTTP request for `SyncBridge.fetch`: the whole body is read here, so only strings cross. */
+async function handleFetch(/** @type {FetchMessage} */ message) {
+  const controller = new AbortController();
+  inflight.set(message.id, controller);
+  const timer =
+    message.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new TimeoutError(message.timeoutMs ?? 0)), message.timeoutMs);
+  try {
+    if (!plainFetch) {
+      plainFetch = createNodeFetch();
+      nodeFetches.add(plainFetch);
+    }
+    const res = await plainFetch.fetch(message.url, {
+      method: message.method,
+      headers: message.headers,
+      body: message.body,
+      signal: controller.signal,
+    });
+    const body = await res.text();
+    reply({ id: message.id, ok: true, data: { status: res.status, headers: headersToObject(res.headers), body }, headers: {} });
+  } catch (error) {
+    reply({ id: message.id, ok: false, error: serializeError(error) });
+  } finally {
+    clearTimeout(timer);
+    inflight.delete(message.id);
+  }
+}
+
+/** `SyncBridge.callModule`: awaits an exported function of a module, with `{ signal }` after the arguments. */
+async function handleModule(/** @type {ModuleMessage} */ message) {
+  const controller = new AbortController();
+  inflight.set(message.id, controller);
+  const timer =
+    message.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => controller.abort(new TimeoutError(message.timeoutMs ?? 0)), message.timeoutMs);
+  try {
+    const module = await import(message.url);
+    const fn = module[message.exportName];
+    if (typeof fn !== "function") throw new Error(`sync bridge: ${message.url} exports no function "${message.exportName}"`);
+    const data = await fn(...message.args, { signal: controller.signal });
+    reply({ id: message.id, ok: true, data, headers: {} });
+  } catch (error) {
+    reply({ id: message.id, ok: false, error: serializeError(error) });
+  } finally {
+    clearTimeout(timer);
+    inflight.delete(message.id);
+  }
+}
+
 // The bridge closes the port before it terminates the worker: let the sockets go first.
 port.on("close", () => {
   for (const nodeFetch of nodeFetches) nodeFetch.close();
   nodeFetches.clear();
+  plainFetch = undefined;
   clients.clear();
 });
 
-port.on("message", (/** @type {CallMessage | AbortMessage} */ message) => {
+port.on("message", (/** @type {CallMessage | FetchMessage | ModuleMessage | AbortMessage} */ message) => {
   if (message.type === "abort") {
     inflight.get(message.id)?.abort();
     return;
   }
-  void handleCall(message);
+  if (message.type === "module") void handleModule(message);
+  else void (message.type === "fetch" ? handleFetch(message) : handleCall(message));
 });

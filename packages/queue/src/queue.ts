@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AbortError, ConfigurationError } from "@kaizen/contracts";
-import { sleep } from "@kaizen/providers";
+import { sleep } from "@kaizen/providers/toolkit";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";

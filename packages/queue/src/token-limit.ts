@@ -1,5 +1,5 @@
 import { ConfigurationError } from "@kaizen/contracts";
-import { sleep } from "@kaizen/providers";
+import { sleep } from "@kaizen/providers/toolkit";
 import type { Redis } from "ioredis";
 
 /** A token bucket: it holds at most `capacity` tokens and refills `perMs` of them every ms. */

@@ -1,7 +1,7 @@
 import { isKaizenError, RateLimitError } from "@kaizen/contracts";
 import { getRunInfo } from "@kaizen/core";
 import type { RunOptions } from "@kaizen/core";
-import { computeRetryDelayMs, isRetryableError } from "@kaizen/providers";
+import { computeRetryDelayMs, isRetryableError } from "@kaizen/providers/toolkit";
 import { UnrecoverableError, Worker } from "bullmq";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";

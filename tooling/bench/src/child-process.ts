@@ -24,10 +24,10 @@ export function loaderExecArgv(): string[] {
 /** A forked child speaking {type, ...} messages over IPC, with a queue so no message is missed. */
 export class Child {
   readonly process: ChildProcess;
-  private readonly queue: Message[] = [];
-  private waiters: Array<{ type: string; resolve: (m: Message) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
-  private exited: Error | undefined;
-  private stderrTail = "";
+  readonly #queue: Message[] = [];
+  #waiters: Array<{ type: string; resolve: (m: Message) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
+  #exited: Error | undefined;
+  #stderrTail = "";
 
   constructor(name: string, args: string[] = [], execArgv: string[] = []) {
     this.process = fork(entryFile(name), args, {
@@ -44,39 +44,39 @@ export class Child {
     this.process.stderr?.setEncoding("utf8");
     this.process.stderr?.on("data", (chunk: string) => {
       process.stderr.write(chunk);
-      this.stderrTail = (this.stderrTail + chunk).slice(-2000);
+      this.#stderrTail = (this.#stderrTail + chunk).slice(-2000);
     });
-    this.process.on("message", (m: Message) => this.deliver(m));
+    this.process.on("message", (m: Message) => this.#deliver(m));
     this.process.on("exit", (code, signal) => {
-      this.exited = new Error(`bench child ${name} exited (code ${code}, signal ${signal}) ${this.stderrTail.trim()}`);
-      for (const w of this.waiters) {
+      this.#exited = new Error(`bench child ${name} exited (code ${code}, signal ${signal}) ${this.#stderrTail.trim()}`);
+      for (const w of this.#waiters) {
         clearTimeout(w.timer);
-        w.reject(this.exited);
+        w.reject(this.#exited);
       }
-      this.waiters = [];
+      this.#waiters = [];
     });
   }
 
-  private deliver(m: Message): void {
+  #deliver(m: Message): void {
     if (m.type === "error") {
       const err = new Error(`bench child failed: ${String(m.message)}`);
-      for (const w of this.waiters) {
+      for (const w of this.#waiters) {
         clearTimeout(w.timer);
         w.reject(err);
       }
-      this.waiters = [];
+      this.#waiters = [];
       return;
     }
-    const i = this.waiters.findIndex((w) => w.type === m.type);
+    const i = this.#waiters.findIndex((w) => w.type === m.type);
     if (i >= 0) {
-      const [w] = this.waiters.splice(i, 1);
+      const [w] = this.#waiters.splice(i, 1);
       if (w) {
         clearTimeout(w.timer);
         w.resolve(m);
       }
       return;
     }
-    this.queue.push(m);
+    this.#queue.push(m);
   }
 
   send(m: Message): void {
@@ -84,15 +84,15 @@ export class Child {
   }
 
   waitFor<T extends Message = Message>(type: string, timeoutMs = 120_000): Promise<T> {
-    const i = this.queue.findIndex((m) => m.type === type);
-    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0] as T);
-    if (this.exited) return Promise.reject(this.exited);
+    const i = this.#queue.findIndex((m) => m.type === type);
+    if (i >= 0) return Promise.resolve(this.#queue.splice(i, 1)[0] as T);
+    if (this.#exited) return Promise.reject(this.#exited);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.timer !== timer);
+        this.#waiters = this.#waiters.filter((w) => w.timer !== timer);
         reject(new Error(`bench child: no "${type}" message within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.waiters.push({ type, resolve: resolve as (m: Message) => void, reject, timer });
+      this.#waiters.push({ type, resolve: resolve as (m: Message) => void, reject, timer });
     });
   }
 
