@@ -3,6 +3,7 @@
 // stream as server-sent events from POST /api/chat/stream and render as (escaped) markdown.
 import { renderMarkdown } from "./markdown.js";
 import { createToolSteps } from "./tools.js";
+import { createAttachment } from "./attach.js";
 
 const SESSION_KEY = "kaizen.chat.sessionId";
 const SESSIONS_KEY = "kaizen.chat.sessions";
@@ -17,6 +18,13 @@ const sendButton = $("send");
 const stopButton = $("stop");
 const statusEl = $("status");
 const toolsToggle = $("tools");
+const attachment = createAttachment({
+  input: $("image"),
+  chip: $("attachment"),
+  preview: $("attachment-preview"),
+  remove: $("attachment-remove"),
+  onError: (message) => (statusEl.textContent = message),
+});
 
 /** The stream in flight, if any: aborting it is what Stop and Esc do. */
 let inFlight = null;
@@ -94,7 +102,7 @@ function formatConfidence(confidence) {
 }
 
 /** Appends one question/answer pair and returns the setters for its answer. */
-function addTurn(question) {
+function addTurn(question, image) {
   $("empty").hidden = true;
   const li = document.createElement("li");
   li.className = "turn";
@@ -102,6 +110,14 @@ function addTurn(question) {
   const q = document.createElement("div");
   q.className = "question";
   q.textContent = question;
+  if (image) {
+    const img = document.createElement("img");
+    img.className = "turn-image";
+    img.dataset.testid = "turn-image";
+    img.src = image;
+    img.alt = "The image sent with this question";
+    q.append(img);
+  }
   const a = document.createElement("div");
   a.className = "answer";
   a.dataset.testid = "answer";
@@ -192,20 +208,26 @@ async function readEvents(body, onEvent) {
 }
 
 /** Asks one question; every way out leaves the turn done, stopped or failed (with Retry). */
-async function ask(question) {
-  const turn = addTurn(question);
+async function ask(question, image = attachment.value()) {
+  attachment.clear();
+  const turn = addTurn(question, image);
   turn.update("", null, "streaming");
   const controller = new AbortController();
   inFlight = controller;
   setBusy(true);
   let partial = "";
   let settled = false;
-  const retry = () => void ask(question);
+  const retry = () => void ask(question, image);
   try {
     const res = await fetch("/api/chat/stream", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ message: question, sessionId: currentSessionId(), ...(toolsToggle.checked ? { tools: true } : {}) }),
+      body: JSON.stringify({
+        message: question,
+        sessionId: currentSessionId(),
+        ...(toolsToggle.checked ? { tools: true } : {}),
+        ...(image ? { image } : {}),
+      }),
       signal: controller.signal,
     });
     if (!res.ok || !res.body) {

@@ -29,6 +29,7 @@ export type { AppDeps, AppOptions, BuiltApp, RouteContext } from "./route-contex
 export const DEFAULT_APP_OPTIONS: AppOptions = {
   bodyLimitBytes: 256 * 1024,
   maxMessageChars: 8000,
+  maxImageBytes: 5 * 1024 * 1024,
   maxBatchQuestions: 100,
   batchConcurrency: 20,
   requestTimeoutMs: 60_000,
@@ -101,7 +102,9 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
     }
     const e = err as { code?: string; statusCode?: number; message?: string };
     if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return reply.code(413).send({ detail: `Request body too large: the limit is ${opts.bodyLimitBytes} bytes.` });
+      // Routes that take an image have a larger limit of their own.
+      const limit = request.routeOptions.bodyLimit ?? opts.bodyLimitBytes;
+      return reply.code(413).send({ detail: `Request body too large: the limit is ${limit} bytes.` });
     }
     if (e.statusCode === 429 && e.code === "rate_limited")
       return reply.code(429).send({ detail: e.message ?? "Too many requests." });

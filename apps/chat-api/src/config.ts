@@ -25,6 +25,7 @@ const envSchema = z.object({
   KAIZEN_DATA_DIR: z.string().trim().min(1).default(".kaizen"),
   BODY_LIMIT_BYTES: int(256 * 1024, 1024),
   MAX_MESSAGE_CHARS: int(8000, 1),
+  MAX_IMAGE_BYTES: int(5 * 1024 * 1024, 1),
   BATCH_MAX_QUESTIONS: int(100, 1),
   BATCH_CONCURRENCY: int(20, 1),
   REQUEST_TIMEOUT_MS: int(60_000, 1),
@@ -61,6 +62,7 @@ export interface ServerConfig {
   sqlitePath: string;
   bodyLimitBytes: number;
   maxMessageChars: number;
+  maxImageBytes: number;
   maxBatchQuestions: number;
   batchConcurrency: number;
   requestTimeoutMs: number;
@@ -92,6 +94,7 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
     sqlitePath: resolve(baseDir, e.KAIZEN_DATA_DIR, "chat.db"),
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    maxImageBytes: e.MAX_IMAGE_BYTES,
     maxBatchQuestions: e.BATCH_MAX_QUESTIONS,
     batchConcurrency: e.BATCH_CONCURRENCY,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,

@@ -15,6 +15,13 @@ export interface Limits {
   maxMessageChars: number;
   /** The most questions one POST /batch may carry. */
   maxBatchQuestions: number;
+  /** The largest image a question may carry, in bytes (decoded). */
+  maxImageBytes: number;
+}
+
+/** The body limit of a route that takes an image: the image as a base64 data: URL, and the rest. */
+export function imageBodyLimit(limits: Limits & { bodyLimitBytes: number }): number {
+  return Math.max(limits.bodyLimitBytes, Math.ceil((limits.maxImageBytes * 4) / 3) + 64 * 1024);
 }
 
 export function buildSchemas(limits: Limits) {
@@ -25,12 +32,22 @@ export function buildSchemas(limits: Limits) {
     .max(limits.maxMessageChars, `must be at most ${limits.maxMessageChars} characters`)
     .describe("The user's question.");
 
+  // Checked in full (media type, the bytes, the size) by the signature's ImageField: a 400 naming it.
+  const image = z
+    .string()
+    .min(1)
+    .max(Math.ceil((limits.maxImageBytes * 4) / 3) + 1024, `must be an image of at most ${limits.maxImageBytes} bytes`)
+    .optional()
+    .describe(
+      `An image the question is about: a data: URL (image/png, image/jpeg, image/gif or image/webp, at most ` +
+        `${limits.maxImageBytes} bytes) or an https URL the model's vendor fetches. Kept in memory as a reference (a hash), not the bytes.`,
+    );
   const chatRequest = z
-    .strictObject({ message, sessionId: sessionIdSchema.optional(), tools: toolsFlag })
+    .strictObject({ message, sessionId: sessionIdSchema.optional(), tools: toolsFlag, image })
     .describe("A question; sessionId turns memory on, tools: true lets the model use the built-in tools.")
     .meta({ examples: [{ message: "What is 2+2?" }, { message: "What did I just ask?", sessionId: "demo-session-1" }] });
   const chatMessageOnly = z
-    .strictObject({ message, tools: toolsFlag })
+    .strictObject({ message, tools: toolsFlag, image })
     .describe("A question for the session named in the path.")
     .meta({ examples: [{ message: "My name is Ada. What is 2+2?" }] });
   const chatResponse = z

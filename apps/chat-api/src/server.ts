@@ -71,6 +71,7 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
       {
         bodyLimitBytes: config.bodyLimitBytes,
         maxMessageChars: config.maxMessageChars,
+        maxImageBytes: config.maxImageBytes,
         maxBatchQuestions: config.maxBatchQuestions,
         batchConcurrency: config.batchConcurrency,
         requestTimeoutMs: config.requestTimeoutMs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerQuestion, evaluateArithmetic, findArithmetic } from "./fake-answer.js";
+import { answerQuestion, evaluateArithmetic, extractTopic, findArithmetic } from "./fake-answer.js";
 
 describe("the fake model's answers", () => {
   it.each([
@@ -26,5 +26,12 @@ describe("the fake model's answers", () => {
     expect(a.text).toContain("Why do cats purr");
     expect(answerQuestion("User question:\nWhy do cats purr?")).toEqual(a);
     expect(answerQuestion("Tell me about volcanoes").text).not.toBe(a.text);
+  });
+});
+
+describe("extractTopic with media labels", () => {
+  it("skips an image's field label, so the topic is the question", () => {
+    const rendered = "User question (question):\nWhat color is this pixel?\n\nAn image the question is about (image):";
+    expect(extractTopic(rendered)).toBe("What color is this pixel");
   });
 });

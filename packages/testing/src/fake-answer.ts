@@ -125,7 +125,9 @@ export function extractTopic(question: string): string {
   const lines = question
     .split(/\r?\n/)
     .map((line) => line.trim())
-    .filter((line) => line.length > 0 && !/^[#>*-]*\s*[\w ]{1,40}:$/.test(line));
+    // Field labels ("User question:", or "An image the question is about (image):" before an
+    // image part) are not the question.
+    .filter((line) => line.length > 0 && !/^[#>*-]*\s*[\w ]{1,40}(?:\s*\([\w.]+\))?:$/.test(line));
   let topic = (lines[lines.length - 1] ?? question).replace(/\s+/g, " ").trim();
   topic = topic
     .replace(/^[{["']+|[}\]"']+$/g, "")

@@ -149,6 +149,13 @@ describe("README commands", () => {
       expect(out).not.toContain('"detail"');
     });
 
+    it("an image with the question", async () => {
+      const out = await sh(
+        at(block("apps/chat-api/README.md", "curl -s -X POST localhost:3000/api/chat -H 'content-type: application/json' \\")),
+      );
+      expect(JSON.parse(out)).toMatchObject({ response: expect.any(String) as string });
+    });
+
     it("the tool mode", async () => {
       const out = await sh(
         at(block("apps/chat-api/README.md", "curl -s localhost:3000/api/chat -H 'content-type: application/json' \\")),
@@ -256,6 +263,7 @@ const RUN_KEYS = [
   `apps/chat-api/README.md: curl -s localhost:3000/api/chat -H 'content-type: application/json' -d '{"message":"What is 2+2?"}'`,
   `apps/chat-api/README.md: curl -s localhost:3000/api/chat/alice -H 'content-type: application/json' -d '{"message":"My name is Alice."}'`,
   "apps/chat-api/README.md: curl -s localhost:3000/api/chat -H 'content-type: application/json' \\",
+  "apps/chat-api/README.md: curl -s -X POST localhost:3000/api/chat -H 'content-type: application/json' \\",
   "apps/batch/README.md: pnpm exec turbo run build --filter=@kaizen/batch...",
   "apps/batch/README.md: export OPENAI_API_KEY=sk-...   # or a .env file; without a key each worker starts a fake LLM",
   "apps/cli/README.md: pnpm exec turbo run build --filter=@kaizen/cli...",

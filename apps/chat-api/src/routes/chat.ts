@@ -5,6 +5,7 @@ import { remainingMs } from "../deadline.js";
 import { agentFor, toolCallsOf } from "../tool-mode.js";
 import { TOOLS_DESCRIPTION } from "../tool-schemas.js";
 import { historyToolCallsOf } from "../history-tool-calls.js";
+import { imageBodyLimit } from "../schemas.js";
 
 export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): void {
   const errors = {
@@ -28,11 +29,12 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
         body: schemas.chatRequest,
         response: { 200: schemas.chatResponse, ...errors },
       },
+      bodyLimit: imageBodyLimit(opts),
     },
     async (request, reply) => {
-      const { message, sessionId, tools } = request.body;
+      const { message, sessionId, tools, image } = request.body;
       const result = await agentFor(deps, tools).runAsync(
-        { question: message },
+        { question: message, ...(image === undefined ? {} : { image }) },
         {
           sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
           signal: clientGoneSignal(reply.raw),
@@ -61,12 +63,13 @@ export function registerChatRoutes({ app, deps, opts, schemas }: RouteContext): 
         body: schemas.chatMessageOnly,
         response: { 200: schemas.chatResponse, ...errors },
       },
+      bodyLimit: imageBodyLimit(opts),
     },
     async (request, reply) => {
       const { sessionId } = request.params;
-      const { message, tools } = request.body;
+      const { message, tools, image } = request.body;
       const result = await agentFor(deps, tools).runAsync(
-        { question: message },
+        { question: message, ...(image === undefined ? {} : { image }) },
         {
           sessionId: storedSessionId(request, sessionId),
           signal: clientGoneSignal(reply.raw),

@@ -3,6 +3,7 @@ import { storedSessionId } from "../api-keys.js";
 import { clientGoneSignal } from "../client-signal.js";
 import { remainingMs } from "../deadline.js";
 import { toHttpFailure } from "../errors.js";
+import { imageBodyLimit } from "../schemas.js";
 import { agentFor, toolCallsOf } from "../tool-mode.js";
 import { relayToolStream } from "../tool-stream.js";
 
@@ -28,9 +29,10 @@ export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext)
         body: schemas.chatRequest,
         response: { 400: schemas.error, 413: schemas.error },
       },
+      bodyLimit: imageBodyLimit(opts),
     },
     async (request, reply) => {
-      const { message, sessionId, tools } = request.body;
+      const { message, sessionId, tools, image } = request.body;
       const signal = clientGoneSignal(reply.raw);
       const res = reply.raw;
       reply.hijack();
@@ -47,7 +49,7 @@ export function registerStreamRoutes({ app, deps, opts, schemas }: RouteContext)
       try {
         const agent = agentFor(deps, tools);
         const stream = agent.streamAsync(
-          { question: message },
+          { question: message, ...(image === undefined ? {} : { image }) },
           {
             sessionId: sessionId === undefined ? undefined : storedSessionId(request, sessionId),
             signal,
