@@ -120,9 +120,15 @@ describe("bad requests", () => {
   });
 
   it("413 for a body over the size limit, saying the limit", async () => {
-    const res = await post("/api/chat", { message: "y".repeat(5000) });
+    const res = await post("/batch", { questions: ["y".repeat(5000)] });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({ detail: "Request body too large: the limit is 4096 bytes." });
+    // The routes that take an image allow the image's size in base64 on top, and say their own limit.
+    const chat = await post("/api/chat", { message: "y".repeat(5000) });
+    expect(chat.statusCode).toBe(400);
+    const huge = await post("/api/chat", { message: "hi", image: `data:image/png;base64,${"A".repeat(8 * 1024 * 1024)}` });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json<{ detail: string }>().detail).toMatch(/^Request body too large: the limit is \d{7,} bytes\.$/);
   });
 
   it("404 in the same { detail } shape", async () => {
