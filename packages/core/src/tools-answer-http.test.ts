@@ -47,8 +47,14 @@ describe.each(WIRES)("the answer tool beside user tools on the %s wire", (wire) 
         { name: ANSWER, arguments: { answer: "a guess before the weather", confidence: 0.1 }, id: "call_answer_early" },
       ]);
       await server.toolCalls([{ name: ANSWER, arguments: { answer: "Paris is 21 C: pack light", confidence: 0.9 } }]);
-      const { result } = await runIn(mode, agent({ tools: [weatherTool(seen)], sync }), "What should I pack for Paris?");
+      const { result, events } = await runIn(mode, agent({ tools: [weatherTool(seen)], sync }), "What should I pack for Paris?");
       expect(result).toEqual({ answer: "Paris is 21 C: pack light", confidence: 0.9 });
+      if (mode === "streamAsync") {
+        // The refused answer streamed as partials of step 1; the accepted one is step 2's.
+        const partials = events.flatMap((e) => (e.type === "partial-output" ? [e] : []));
+        expect(partials.some((e) => e.step === 1 && e.output.answer === "a guess before the weather")).toBe(true);
+        expect(partials.at(-1)).toMatchObject({ step: 2, output: { answer: "Paris is 21 C: pack light" } });
+      }
       expect(seen).toEqual(["Paris"]);
       const sent = await chats();
       expect(sent).toHaveLength(2);
