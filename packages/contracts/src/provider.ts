@@ -127,7 +127,15 @@ export interface ChatResponse {
   costUsd?: number;
   /** Which way structured output was requested, or `none` when no output schema was asked. */
   structuredOutput: StructuredOutputMode | "none";
+  /** The caller's tool calls (never the answer tool's: that one is `outputToolCall`). */
   toolCalls?: ToolCall[];
+  /**
+   * In tool mode (`structuredOutput: "tool"`): the call of the forced answer tool whose arguments
+   * are `content`, when the reply made one. With `toolCalls` beside it the agent can tell a reply
+   * that answered *and* called tools (the answer came before their results) from one that only
+   * called tools, and send the answer call a result under its id.
+   */
+  outputToolCall?: ToolCall;
   requestId?: string;
   /** The API's own id of this answer (OpenAI `chatcmpl-...`, Anthropic `msg_...`), where it sent one. */
   responseId?: string;

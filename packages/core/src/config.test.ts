@@ -124,6 +124,30 @@ describe("BaseAgentConfig", () => {
     expect(error.message).toContain("  - temperature must be a number from 0 to 2");
   });
 
+  it("reports a rule between fields beside the fields' own problems", () => {
+    const error = problem({
+      model: true,
+      colour: "blue",
+      providerOptions: "yes",
+      onTruncated: "retry-with-more",
+      maxTokens: 500,
+    });
+    expect(error.problems.map((p) => p.field)).toEqual(["colour", "model", "providerOptions", "maxTokensCeiling"]);
+    expect(error.problems[3]!.message).toMatch(/^onTruncated "retry-with-more" needs maxTokensCeiling/);
+    const below = problem({ model: "gpt-4o", temperature: 9, maxTokens: 500, maxTokensCeiling: 400 });
+    expect(below.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^temperature must be a number from 0 to 2/),
+      "maxTokensCeiling (400) is below maxTokens (500), so no retry could ask for more. Fix: raise maxTokensCeiling above maxTokens.",
+    ]);
+  });
+
+  it("reports one problem per field, the first rule its value broke", () => {
+    const error = problem({ model: "gpt-4o", maxTokens: -0.5, maxCycles: 100.5, timeoutMs: Infinity });
+    expect(error.problems.map((p) => p.field)).toEqual(["maxTokens", "timeoutMs", "maxCycles"]);
+    expect(error.problems[0]!.message).toContain("got -0.5 (number)");
+    expect(error.problems[1]!.message).toContain("got Infinity (number)");
+  });
+
   it("is frozen: assignment throws in strict mode", () => {
     const config = new BaseAgentConfig({ model: "gpt-4o" });
     expect(Object.isFrozen(config)).toBe(true);

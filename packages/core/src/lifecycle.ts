@@ -6,6 +6,7 @@ import type {
   GenerationConfig,
   OutputSchemaSpec,
   Tool,
+  ToolCall,
   ToolSpec,
 } from "@kaizen/contracts";
 import type { MemoryContext, NewTurn } from "@kaizen/memory";
@@ -153,7 +154,17 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
         yield { op: "hook", name: "onRetry", event: { ...event, kind: "provider", attempt: response.attempts } as RunEventBase };
       }
 
-      const calls = plan.tools === undefined ? undefined : response.toolCalls;
+      // With structured output through the answer tool, a reply may answer and call tools at once.
+      // The answer was written before those tools' results existed, so it is final only from a
+      // reply that called no other tool: otherwise the tools run, the answer call is told it was
+      // not accepted, and the model answers again having read the results.
+      const answerCall = response.outputToolCall;
+      const calls =
+        plan.tools === undefined
+          ? undefined
+          : answerCall === undefined
+            ? response.toolCalls
+            : response.toolCalls?.filter((c) => c.name !== answerCall.name);
       if (calls !== undefined && calls.length > 0) {
         if (cycles >= plan.maxCycles) {
           throw new MaxCyclesError({ maxCycles: plan.maxCycles, cyclesUsed: cycles, pendingTools: calls.map((c) => c.name) });
@@ -176,8 +187,15 @@ export function* runLifecycle(plan: RunPlan, call: RunCall): Lifecycle {
         };
         const records = (yield { op: "tools", step: step.step, batch, concurrency: plan.toolConcurrency }) as ToolCallRecord[];
         step.toolCalls = records;
-        const turn: ChatMessage[] = [{ role: "assistant", content: response.content, toolCalls: calls }];
+        // Every call of the reply goes back under its id (both wire protocols require a result for
+        // each), the refused answer calls included; their JSON is not repeated as assistant text.
+        const refused =
+          answerCall === undefined ? [] : [answerCall, ...response.toolCalls!.filter((c) => c.name === answerCall.name)];
+        if (answerCall !== undefined) step.rejectedAnswer = response.parsed ?? response.content;
+        const content = answerCall === undefined ? response.content : "";
+        const turn: ChatMessage[] = [{ role: "assistant", content, toolCalls: [...calls, ...refused] }];
         for (const record of records) turn.push(toolMessage(record));
+        for (const answer of refused) turn.push(refusedAnswerMessage(answer, calls));
         messages.push(...turn);
         exchange.push(...turn);
         if (plan.hooks.onToolResult) {
@@ -291,6 +309,19 @@ function toolMessage(record: ToolCallRecord): ChatMessage {
   const message: ChatMessage = { role: "tool", toolCallId: record.id, toolName: record.name, content: resultContent(record) };
   if (record.status !== "ok") message.isError = true;
   return message;
+}
+
+function refusedAnswerMessage(answer: ToolCall, calls: readonly ToolCall[]): ChatMessage {
+  const others = [...new Set(calls.map((c) => c.name))].join(", ");
+  return {
+    role: "tool",
+    toolCallId: answer.id,
+    toolName: answer.name,
+    content:
+      `Not accepted: this reply also called ${others}, so the answer was written before their results. ` +
+      `Read the results above, then call ${answer.name} once, alone, with the final answer.`,
+    isError: true,
+  };
 }
 
 function timeoutError(plan: RunPlan, call: RunCall, cause: unknown): TimeoutError {

@@ -142,6 +142,7 @@ function runOneSync(call: ToolCall, batch: ToolBatch, span: ToolSpan | undefined
   if (!prepared.approval) return record(call, "denied", prepared.input, deniedMessage(call, batch), started);
   if (batch.signal?.aborted) throw new AbortError("The run was aborted before a tool ran.", { cause: batch.signal.reason });
   let output: unknown;
+  const executing = performance.now();
   try {
     const ctx = context(call, batch, batch.signal ?? new AbortController().signal);
     output = span ? span.run(() => prepared.tool.execute(prepared.input, ctx)) : prepared.tool.execute(prepared.input, ctx);
@@ -153,9 +154,9 @@ function runOneSync(call: ToolCall, batch: ToolBatch, span: ToolSpan | undefined
     Promise.resolve(output).catch(() => undefined);
     throw asyncInRun(call.name, "its execute returned a Promise");
   }
-  if (batch.timeoutMs !== undefined && performance.now() - started > batch.timeoutMs) {
-    return record(call, "timeout", prepared.input, timeoutMessage(call.name, batch.timeoutMs), started);
-  }
+  // JavaScript cannot preempt a synchronous execute: the limit can only be applied once it returns.
+  const overrun = overran(call.name, executing, batch.timeoutMs);
+  if (overrun !== undefined) return record(call, "timeout", prepared.input, overrun, started);
   return succeeded(call, prepared.input, output, started);
 }
 
@@ -169,6 +170,17 @@ function asyncInRun(name: string, what: string): ConfigurationError {
 
 const timeoutMessage = (name: string, ms: number): string =>
   `${name} did not finish within toolTimeoutMs (${ms} ms) and was cancelled. Try again with a smaller request, or answer without it.`;
+
+/** The result to report when a call that could not be interrupted returned past its limit. */
+function overran(name: string, executing: number, timeoutMs: number | undefined): string | undefined {
+  if (timeoutMs === undefined) return undefined;
+  const took = Math.round(performance.now() - executing);
+  if (took <= timeoutMs) return undefined;
+  return (
+    `${name} ran for ${took} ms, past toolTimeoutMs (${timeoutMs} ms); it could not be interrupted, ` +
+    `so it ran to the end and its output was discarded. Try again with a smaller request, or answer without it.`
+  );
+}
 
 function context(call: ToolCall, batch: ToolBatch, signal: AbortSignal) {
   return {
@@ -240,13 +252,21 @@ async function runOne(call: ToolCall, batch: ToolBatch, span: ToolSpan | undefin
   });
   try {
     const ctx = context(call, batch, signal);
-    const execute = () => prepared.tool.execute(prepared.input, ctx);
+    let executing = performance.now();
+    const execute = () => {
+      executing = performance.now();
+      return prepared.tool.execute(prepared.input, ctx);
+    };
     const executed = Promise.resolve().then(() => (span ? span.run(execute) : execute()));
     const outcome = await Promise.race([executed.then((value) => ({ value })), stopped]);
     if (outcome === "timeout") {
       executed.catch(() => undefined);
       return record(call, "timeout", prepared.input, timeoutMessage(call.name, batch.timeoutMs!), started);
     }
+    // A synchronous execute blocks the timer too, so it "wins" the race however long it took:
+    // hold it to the same limit as in run().
+    const overrun = overran(call.name, executing, batch.timeoutMs);
+    if (overrun !== undefined) return record(call, "timeout", prepared.input, overrun, started);
     return succeeded(call, prepared.input, outcome.value, started);
   } catch (error) {
     if (run?.aborted)

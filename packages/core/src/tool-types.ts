@@ -42,4 +42,9 @@ export interface RunStep {
   costUsd?: number;
   /** Wall time of the model call. */
   modelMs: number;
+  /**
+   * The answer the model gave through the answer tool in the same reply as tool calls: not
+   * accepted (it was written before their results), the model was asked to answer again.
+   */
+  rejectedAnswer?: unknown;
 }

@@ -204,6 +204,7 @@ export function toChatResponse(
   let parsed: unknown;
   let outputFound = false;
   let outputJson: string | undefined;
+  let outputCall: ToolCall | undefined;
   const toolCalls: ToolCall[] = [];
   const joiner = new TextBlockJoiner();
   for (const block of message.content) {
@@ -217,6 +218,8 @@ export function toChatResponse(
         outputFound = true;
         parsed = block.input;
         outputJson = block.json;
+        const args = block.json !== undefined && block.json !== "" ? block.json : JSON.stringify(block.input ?? {});
+        outputCall = { id: block.id ?? "", name: block.name ?? "", arguments: args };
       } else {
         // The streamed JSON text as written, so arguments that do not parse reach the agent as such.
         const args = block.json !== undefined && block.json !== "" ? block.json : JSON.stringify(block.input ?? {});
@@ -244,6 +247,7 @@ export function toChatResponse(
   const explanation = message.stop_details?.explanation;
   if (typeof explanation === "string" && explanation !== "") response.refusal = explanation;
   if (toolCalls.length > 0) response.toolCalls = toolCalls;
+  if (outputCall !== undefined) response.outputToolCall = outputCall;
   if (extra.requestId !== undefined) response.requestId = extra.requestId;
   const cost = extra.costOf(message.model, usage);
   if (cost !== undefined) response.costUsd = cost;

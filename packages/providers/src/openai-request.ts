@@ -241,6 +241,8 @@ export function parseOpenAIChatCompletion(data: unknown, context: ParseCompletio
   const cost = reportedCostUsd ?? context.computeCost?.(model, usage);
   if (cost !== undefined) response.costUsd = cost;
   if (remainingCalls.length > 0) response.toolCalls = remainingCalls;
+  const outputCall = plan.outputToolName === undefined ? undefined : toolCalls.find((c) => c.name === plan.outputToolName);
+  if (outputCall !== undefined) response.outputToolCall = outputCall;
   if (context.requestId !== undefined) response.requestId = context.requestId;
   return response;
 }

@@ -192,6 +192,8 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
       if (parsed !== undefined) response.parsed = parsed;
     }
     if (calls.length > 0) response.toolCalls = calls;
+    const answer = this.#answerIndex === undefined ? undefined : this.#toolCalls.get(this.#answerIndex);
+    if (answer !== undefined) response.outputToolCall = { ...answer };
     if (info.requestId !== undefined) response.requestId = info.requestId;
     markRefusal(response, this.#refusal, this.#finishReason);
     const cost = this.#reportedCostUsd ?? this.#options.computeCost?.(this.#model, usage);
