@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBench, type Aggregate, type BenchResults } from "./bench.js";
 import { BEGIN, END, updateDocs, writeResults } from "./output.js";
-import { concurrencyTable, loadTable, markdownReport, overheadTable, summaryTable, targets } from "./report.js";
+import { concurrencyTable, loadTable, markdownReport, overheadTable, summaryTable, targets, toolCycleTable } from "./report.js";
 
 const dir = await mkdtemp(join(tmpdir(), "kaizen-bench-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -36,6 +36,7 @@ describe("the bench harness at tiny sizes", () => {
       largestSizeReps: 1,
       warmupCalls: 2,
       overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
+      toolCycle: { calls: 10, concurrency: 5, reps: 1 },
       load: { latencyMs: 10, connections: 4, durationSec: 1 },
       shedding: { latencyMs: 10, connections: 20, durationSec: 1 },
       log: () => undefined,
@@ -52,6 +53,8 @@ describe("the bench harness at tiny sizes", () => {
     expect(five?.sync && "extrapolated" in five.sync && five.sync.wallMs).toBeGreaterThanOrEqual(50);
     const o = results.overhead;
     for (const a of [o.raw, o.async, o.rawLean, o.rawSequential, o.rawSync, o.sync]) expectSane(a, 0);
+    // Every "call" of the tool-cycle scenarios is a whole cycle; each checks it took exactly one.
+    for (const a of [results.toolCycle!.raw, results.toolCycle!.async]) expectSane(a, 0);
     expect(results.load.map((l) => l.endpoint)).toEqual(["async", "sync"]);
     for (const l of results.load) {
       expect(l.outcome.requests2xx).toBeGreaterThan(0);
@@ -73,6 +76,8 @@ describe("the bench harness at tiny sizes", () => {
     expect(overheadTable(results)).toContain("raw SDK, blocking bridge");
     expect(overheadTable(results)).toContain("node:http fetch");
     expect(loadTable(results)).toContain("POST /api/chat on run()");
+    expect(toolCycleTable(results)).toContain("hand-written tool loop");
+    expect(markdownReport(results)).toContain("### Tool cycle at 0 ms latency");
     // The real chat API at 20 connections: every request answered, shed or failed, none left hanging.
     const shed = results.shedding[0]!;
     expect(shed.outcome.timeouts).toBe(0);

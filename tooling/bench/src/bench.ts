@@ -27,6 +27,8 @@ export interface BenchOptions {
   warmupCalls: number;
   /** The 0 ms latency pass. */
   overhead: { calls: number; concurrency: number; sequentialCalls: number; reps: number };
+  /** One tool cycle (two requests) per call at 0 ms latency, raw-SDK loop vs runAsync; null: skip. */
+  toolCycle: { calls: number; concurrency: number; reps: number } | null;
   /** The chat API load test; null: skip. */
   load: { latencyMs: number; connections: number; durationSec: number } | null;
   /** The real chat API (apps/chat-api) at many connections: load shedding; null: skip. */
@@ -43,6 +45,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   largestSizeReps: 7,
   warmupCalls: 200,
   overhead: { calls: 2000, concurrency: 50, sequentialCalls: 500, reps: 5 },
+  toolCycle: { calls: 1000, concurrency: 50, reps: 5 },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
   shedding: { connections: 2000, durationSec: 10, latencyMs: 500 },
   log: (line) => process.stderr.write(`${line}\n`),
@@ -84,6 +87,12 @@ export interface OverheadPass {
   sync: Aggregate;
 }
 
+/** Per tool cycle: a "call" of these scenarios is one whole cycle, two model requests. */
+export interface ToolCyclePass {
+  raw: Aggregate;
+  async: Aggregate;
+}
+
 export interface Machine {
   cpus: number;
   cpuModel: string;
@@ -104,6 +113,7 @@ export interface BenchResults {
   concurrency: ConcurrencyRow[];
   syncExtrapolationRun: Aggregate | undefined;
   overhead: OverheadPass;
+  toolCycle: ToolCyclePass | undefined;
   load: LoadRun[];
   shedding: SheddingRun[];
   /** The fake server's CPU over the whole run: not counted against any client. */
@@ -251,6 +261,14 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       sync: seq.get("sync") as Aggregate,
     };
 
+    let toolCycle: ToolCyclePass | undefined;
+    if (options.toolCycle) {
+      const t = options.toolCycle;
+      log(`[bench] tool cycle at 0 ms latency: ${t.calls} cycles at concurrency ${t.concurrency}, ${t.reps} reps`);
+      const cycles = await interleaved(["tool-raw", "tool-async"], t.calls, t.concurrency, 0, t.reps);
+      toolCycle = { raw: cycles.get("tool-raw") as Aggregate, async: cycles.get("tool-async") as Aggregate };
+    }
+
     const load: LoadRun[] = [];
     if (options.load) {
       for (const endpoint of ["async", "sync"] as const) {
@@ -291,6 +309,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       concurrency,
       syncExtrapolationRun,
       overhead,
+      toolCycle,
       shedding,
       load,
       fakeServerCpuMs,

@@ -10,7 +10,16 @@ import { DEFAULT_OPTIONS, runBench, type BenchOptions } from "./bench.js";
 import { updateDocs, writeResults } from "./output.js";
 import { measureTelemetryCost, telemetryCostLine } from "./telemetry-cost.js";
 import { sheddingTable } from "./run-shedding.js";
-import { concurrencyTable, extrapolationNote, loadTable, overheadTable, summaryTable, targetsTable, targets } from "./report.js";
+import {
+  concurrencyTable,
+  extrapolationNote,
+  loadTable,
+  overheadTable,
+  summaryTable,
+  targetsTable,
+  targets,
+  toolCycleTable,
+} from "./report.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +37,7 @@ if (values.quick) {
   options.reps = 1;
   options.largestSizeReps = 1;
   options.overhead = { calls: 1000, concurrency: 50, sequentialCalls: 300, reps: 1 };
+  options.toolCycle = { calls: 500, concurrency: 50, reps: 1 };
   options.load = { latencyMs: 500, connections: 100, durationSec: 5 };
   options.shedding = { connections: 2000, durationSec: 5, latencyMs: 500 };
 }
@@ -37,6 +47,8 @@ if (values.reps) {
   options.reps = reps;
   options.largestSizeReps = reps;
   options.overhead = { ...(options.overhead ?? DEFAULT_OPTIONS.overhead), reps };
+  const toolCycle = options.toolCycle ?? DEFAULT_OPTIONS.toolCycle;
+  if (toolCycle) options.toolCycle = { ...toolCycle, reps };
 }
 if (values["no-load"]) {
   options.load = null;
@@ -57,6 +69,7 @@ if (note) console.log(`\n${note}`);
 print("Targets", targetsTable(targets(results)));
 print(`Concurrency at ${results.options.latencyMs} ms latency`, concurrencyTable(results));
 print("Per-call overhead at 0 ms latency", overheadTable(results));
+if (results.toolCycle) print("Tool cycle at 0 ms latency (CPU per cycle: two requests, one tool call)", toolCycleTable(results));
 // In-process and CPU-only: run beside the tables, not as part of the load scenarios.
 print("OpenTelemetry cost", telemetryCostLine(await measureTelemetryCost(values.quick ? { calls: 2000, reps: 2 } : {})));
 if (results.load.length > 0) print("Chat API under load", loadTable(results));

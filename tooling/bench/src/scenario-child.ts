@@ -42,6 +42,35 @@ async function createContender(spec: ScenarioSpec, baseUrl: string): Promise<Con
         close: () => agent.close(),
       };
     }
+    case "tool-raw": {
+      const { createRawClient } = await import("./raw-openai.js");
+      const { rawToolCycle } = await import("./raw-tool-loop.js");
+      const client = createRawClient(baseUrl);
+      return {
+        call: async (i) => {
+          const { cycles } = await rawToolCycle(client, i);
+          if (cycles !== 1) throw new Error(`expected one tool cycle, the loop took ${cycles}`);
+        },
+        close: () => undefined,
+      };
+    }
+    case "tool-async": {
+      const [{ createToolAgent }, { toolQuestion }, { getRunInfo }] = await Promise.all([
+        import("./tool-agent.js"),
+        import("./tool-workload.js"),
+        import("@kaizen/core"),
+      ]);
+      const agent = createToolAgent(baseUrl);
+      return {
+        call: async (i) => {
+          const result = await agent.runAsync({ question: toolQuestion(i) });
+          checkAnswer(result);
+          const cycles = getRunInfo(result)?.toolCycles;
+          if (cycles !== 1) throw new Error(`expected one tool cycle, the agent took ${String(cycles)}`);
+        },
+        close: () => agent.close(),
+      };
+    }
     case "sync": {
       const { createAgent } = await import("./agent.js");
       const agent = createAgent(baseUrl, false);

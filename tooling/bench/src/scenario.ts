@@ -6,8 +6,10 @@
  * - sync:     agent.run(); callers may be "concurrent" but each call blocks the thread, so they queue
  * - raw-sync: the raw SDK behind a hand-written worker + Atomics.wait bridge (the floor for run())
  * - raw-lean: an experiment: the raw SDK with a node:http `fetch` (lean-fetch.ts) instead of Node's fetch
+ * - tool-raw:   one tool cycle (two requests) in a hand-written loop on the raw SDK (raw-tool-loop.ts)
+ * - tool-async: the same cycle through agent.runAsync() with one tool() (tool-agent.ts)
  */
-export type Mode = "raw" | "async" | "sync" | "raw-sync" | "raw-lean";
+export type Mode = "raw" | "async" | "sync" | "raw-sync" | "raw-lean" | "tool-raw" | "tool-async";
 
 export const MODE_LABEL: Record<Mode, string> = {
   raw: "raw SDK",
@@ -15,6 +17,8 @@ export const MODE_LABEL: Record<Mode, string> = {
   sync: "run",
   "raw-sync": "raw SDK, blocking bridge",
   "raw-lean": "raw SDK, node:http fetch (experiment)",
+  "tool-raw": "raw SDK, hand-written tool loop",
+  "tool-async": "runAsync with one tool()",
 };
 
 export interface ScenarioSpec {
