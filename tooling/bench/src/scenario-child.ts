@@ -29,6 +29,11 @@ async function createContender(spec: ScenarioSpec, baseUrl: string): Promise<Con
       const client = createRawClient(baseUrl, nodeHttpFetch());
       return { call: (i) => rawCall(client, i), close: () => undefined };
     }
+    case "floor": {
+      const { createBareFloorClient } = await import("./bare-floor.js");
+      const client = createBareFloorClient(baseUrl);
+      return { call: (i) => client.call(i), close: () => client.close() };
+    }
     case "raw-sync": {
       const { createRawSyncClient } = await import("./raw-sync.js");
       const client = await createRawSyncClient(baseUrl);
