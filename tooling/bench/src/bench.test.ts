@@ -49,7 +49,15 @@ describe("the bench harness at tiny sizes", () => {
       overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
       toolCycle: { calls: 10, concurrency: 5, reps: 1 },
       massConcurrency: { calls: 50, latencyMs: 10 },
-      queue: { redisUrl: "redis://127.0.0.1:6379", items: 12, latencyMs: 10, workers: [1, 2], concurrency: 2, limiterWorkers: 1 },
+      queue: {
+        redisUrl: "redis://127.0.0.1:6379",
+        items: 12,
+        latencyMs: 10,
+        workers: [1, 2],
+        concurrency: 2,
+        limiterWorkers: 1,
+        limiterReps: 1,
+      },
       load: { latencyMs: 10, connections: 4, durationSec: 1 },
       shedding: { latencyMs: 10, connections: 20, durationSec: 1 },
       log: () => undefined,
@@ -73,7 +81,7 @@ describe("the bench harness at tiny sizes", () => {
     const q = results.queue!;
     expect(q.throughput.map((t) => t.workers)).toEqual([1, 2]);
     for (const t of [...q.throughput, q.limiter.unlimited, q.limiter.limited]) {
-      expect(t.fulfilled, t.firstError).toBe(12);
+      expect(t.fulfilled, t.firstError).toBe(12 * t.reps);
       expect(t.rejected).toBe(0);
       expect(Number.isFinite(t.itemsPerSec) && t.itemsPerSec > 0).toBe(true);
       expect(Number.isFinite(t.workerCpuMsPerItem) && t.workerCpuMsPerItem > 0).toBe(true);

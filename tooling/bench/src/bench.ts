@@ -59,6 +59,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
     workers: [1, 2, 4],
     concurrency: 16,
     limiterWorkers: 2,
+    limiterReps: 3,
   },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
   shedding: { connections: 2000, durationSec: 10, latencyMs: 500 },

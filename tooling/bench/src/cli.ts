@@ -50,6 +50,7 @@ if (values.quick) {
     concurrency: 16,
     latencyMs: 100,
     limiterWorkers: 2,
+    limiterReps: 2,
   };
   options.load = { latencyMs: 500, connections: 100, durationSec: 5 };
   options.shedding = { connections: 2000, durationSec: 5, latencyMs: 500 };

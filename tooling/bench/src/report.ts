@@ -338,9 +338,10 @@ export function limiterTable(r: BenchResults): string {
     ms2(t.wallMs / t.items),
     us(t.workerCpuMsPerItem),
     `${t.fulfilled}/${t.rejected}`,
+    String(t.reps),
   ];
   return table(
-    ["Rate limit", "Items", "Wall", "items/s", "Wall/item", "worker CPU/item", "ok/failed"],
+    ["Rate limit", "Items", "Wall", "items/s", "Wall/item", "worker CPU/item", "ok/failed", "reps"],
     [
       line(u, `none (${u.workers} workers × ${u.concurrency})`),
       line(l, `non-binding rpm + tpm (${l.workers} workers × ${l.concurrency})`),
@@ -351,6 +352,7 @@ export function limiterTable(r: BenchResults): string {
         "",
         ms2((l.wallMs - u.wallMs) / l.items),
         us(l.workerCpuMsPerItem - u.workerCpuMsPerItem),
+        "",
         "",
       ],
     ],
@@ -502,7 +504,8 @@ export function markdownReport(r: BenchResults): string {
       `The shared rate limiter's cost: the same batch with no \`rateLimit\` and with one set too high ever to bind ` +
         `(requestsPerMinute ${lim?.requestsPerMinute?.toLocaleString("en-US")}, tokensPerMinute ` +
         `${lim?.tokensPerMinute?.toLocaleString("en-US")}: BullMQ's limiter and the Redis token bucket, an estimate ` +
-        `taken before each call and corrected after it).`,
+        `taken before each call and corrected after it), both pools of workers up at once and their batches ` +
+        `alternating, medians of ${r.queue.limiter.limited.reps} batches each.`,
       ``,
       limiterTable(r),
       ``,

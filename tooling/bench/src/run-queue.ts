@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { KaizenQueue, type KaizenQueueOptions, type RateLimitOptions } from "@kaizen/queue";
 import { Child } from "./child-process.js";
 import type { FakeLLM } from "./fake-llm.js";
+import { median } from "./scenario.js";
 import { question } from "./workload.js";
 
 export interface QueueOptions {
@@ -19,6 +20,8 @@ export interface QueueOptions {
   concurrency: number;
   /** Worker count of the limiter comparison. */
   limiterWorkers: number;
+  /** Batches of each side of the limiter comparison, interleaved (medians are reported). */
+  limiterReps: number;
 }
 
 export interface QueueRun {
@@ -33,8 +36,11 @@ export interface QueueRun {
   itemsPerSec: number;
   /** All workers' CPU over the measured batch (user + system), per item. */
   workerCpuMsPerItem: number;
+  /** Summed over `reps` batches. */
   fulfilled: number;
   rejected: number;
+  /** Batches this figure is the median of. */
+  reps: number;
   firstError?: string;
 }
 
@@ -50,12 +56,20 @@ async function workerCpuMs(worker: Child): Promise<number> {
   return (u.user + u.system) / 1000;
 }
 
-async function measureBatch(
+/** Worker processes of one queue, started and warmed up, and the bench process's submitter. */
+interface Pool {
+  workers: number;
+  rateLimit: RateLimitOptions | undefined;
+  children: Child[];
+  submitter: KaizenQueue<{ question: string }, { answer: string; confidence: number }>;
+}
+
+async function startPool(
   fake: FakeLLM,
   o: QueueOptions,
   workers: number,
   rateLimit: RateLimitOptions | undefined,
-): Promise<QueueRun> {
+): Promise<Pool> {
   const stamp = `${process.pid}-${Date.now().toString(36)}-${runs++}`;
   const queueOptions: KaizenQueueOptions = {
     name: `bench-${stamp}`,
@@ -63,12 +77,11 @@ async function measureBatch(
     connection: o.redisUrl,
     ...(rateLimit ? { rateLimit } : {}),
   };
-  const children: Child[] = [];
-  const submitter = new KaizenQueue<{ question: string }, { answer: string; confidence: number }>(queueOptions);
+  const pool: Pool = { workers, rateLimit, children: [], submitter: new KaizenQueue(queueOptions) };
   try {
     for (let w = 0; w < workers; w++) {
       const child = new Child("queue-worker-child");
-      children.push(child);
+      pool.children.push(child);
       child.send({
         type: "start",
         queue: queueOptions,
@@ -77,43 +90,73 @@ async function measureBatch(
         latencyMs: o.latencyMs,
       });
     }
-    await Promise.all(children.map((c) => c.waitFor("ready", 120_000)));
+    await Promise.all(pool.children.map((c) => c.waitFor("ready", 120_000)));
     // Warm-up: one full round per worker (JIT, connection pools, BullMQ's scripts loaded).
-    const warm = await submitter.submit(
+    const warm = await pool.submitter.submit(
       Array.from({ length: workers * o.concurrency }, (_, i) => ({ question: question(1_000_000 + i) })),
     );
-    await submitter.results(warm, { pollIntervalMs: 20 });
-    await submitter.forget(warm);
-
-    const inputs = Array.from({ length: o.items }, (_, i) => ({ question: question(i) }));
-    const cpu0 = await Promise.all(children.map(workerCpuMs));
-    const t0 = performance.now();
-    const batchId = await submitter.submit(inputs);
-    const results = await submitter.results(batchId, { pollIntervalMs: 10 });
-    const wallMs = performance.now() - t0;
-    const cpu1 = await Promise.all(children.map(workerCpuMs));
-    await submitter.forget(batchId);
-    const cpuMs = cpu1.reduce((sum, c, i) => sum + c - (cpu0[i] ?? 0), 0);
-    const rejected = results.filter((r) => r.status === "rejected");
-    const run: QueueRun = {
-      workers,
-      concurrency: o.concurrency,
-      items: o.items,
-      latencyMs: o.latencyMs,
-      rateLimit,
-      wallMs,
-      itemsPerSec: (o.items / wallMs) * 1000,
-      workerCpuMsPerItem: cpuMs / o.items,
-      fulfilled: results.length - rejected.length,
-      rejected: rejected.length,
-    };
-    const first = rejected[0];
-    if (first?.status === "rejected") run.firstError = `${first.reason.code}: ${first.reason.message}`;
-    return run;
-  } finally {
-    await Promise.all(children.map((c) => c.stop(30_000)));
-    await submitter.close();
+    await pool.submitter.results(warm, { pollIntervalMs: 20 });
+    await pool.submitter.forget(warm);
+    return pool;
+  } catch (err) {
+    await stopPool(pool);
+    throw err;
   }
+}
+
+async function stopPool(pool: Pool): Promise<void> {
+  await Promise.all(pool.children.map((c) => c.stop(30_000)));
+  await pool.submitter.close();
+}
+
+async function measureBatch(pool: Pool, o: QueueOptions): Promise<QueueRun> {
+  const { children, submitter } = pool;
+  const inputs = Array.from({ length: o.items }, (_, i) => ({ question: question(i) }));
+  const cpu0 = await Promise.all(children.map(workerCpuMs));
+  const t0 = performance.now();
+  const batchId = await submitter.submit(inputs);
+  const results = await submitter.results(batchId, { pollIntervalMs: 10 });
+  const wallMs = performance.now() - t0;
+  const cpu1 = await Promise.all(children.map(workerCpuMs));
+  await submitter.forget(batchId);
+  const cpuMs = cpu1.reduce((sum, c, i) => sum + c - (cpu0[i] ?? 0), 0);
+  const rejected = results.filter((r) => r.status === "rejected");
+  const run: QueueRun = {
+    workers: pool.workers,
+    concurrency: o.concurrency,
+    items: o.items,
+    latencyMs: o.latencyMs,
+    rateLimit: pool.rateLimit,
+    wallMs,
+    itemsPerSec: (o.items / wallMs) * 1000,
+    workerCpuMsPerItem: cpuMs / o.items,
+    fulfilled: results.length - rejected.length,
+    rejected: rejected.length,
+    reps: 1,
+  };
+  const first = rejected[0];
+  if (first?.status === "rejected") run.firstError = `${first.reason.code}: ${first.reason.message}`;
+  return run;
+}
+
+/** Medians of wall and CPU over repetitions; counts are summed. */
+function medianRun(rs: QueueRun[]): QueueRun {
+  const first = rs[0];
+  if (!first) throw new Error("medianRun of no runs");
+  const wallMs = median(rs.map((r) => r.wallMs));
+  const run: QueueRun = {
+    ...first,
+    wallMs,
+    itemsPerSec: (first.items / wallMs) * 1000,
+    workerCpuMsPerItem: median(rs.map((r) => r.workerCpuMsPerItem)),
+    fulfilled: rs.reduce((n, r) => n + r.fulfilled, 0),
+    rejected: rs.reduce((n, r) => n + r.rejected, 0),
+    reps: rs.length,
+  };
+  const err = rs.find((r) => r.firstError !== undefined)?.firstError;
+  if (err !== undefined) run.firstError = err;
+  else delete run.firstError;
+  return run;
 }
 
 export interface QueuePass {
@@ -131,13 +174,36 @@ export async function runQueue(fake: FakeLLM, o: QueueOptions, log: (line: strin
     (r.rejected > 0 ? `, ${r.rejected} REJECTED (${r.firstError})` : "");
   const throughput: QueueRun[] = [];
   for (const workers of o.workers) {
-    const r = await measureBatch(fake, o, workers, undefined);
-    log(`[bench] queue ${describe(r)}`);
-    throughput.push(r);
+    const pool = await startPool(fake, o, workers, undefined);
+    try {
+      const r = await measureBatch(pool, o);
+      log(`[bench] queue ${describe(r)}`);
+      throughput.push(r);
+    } finally {
+      await stopPool(pool);
+    }
   }
-  const unlimited = await measureBatch(fake, o, o.limiterWorkers, undefined);
-  log(`[bench] queue ${describe(unlimited)}`);
-  const limited = await measureBatch(fake, o, o.limiterWorkers, NON_BINDING_LIMIT);
-  log(`[bench] queue ${describe(limited)}`);
-  return { throughput, limiter: { unlimited, limited } };
+  // Both pools at once, batches alternating, so drift on the machine hits both sides alike; the
+  // idle pool's workers wait on Redis meanwhile, which costs next to nothing.
+  const none = await startPool(fake, o, o.limiterWorkers, undefined);
+  try {
+    const limitedPool = await startPool(fake, o, o.limiterWorkers, NON_BINDING_LIMIT);
+    try {
+      const unlimitedRuns: QueueRun[] = [];
+      const limitedRuns: QueueRun[] = [];
+      for (let rep = 0; rep < o.limiterReps; rep++) {
+        const u = await measureBatch(none, o);
+        log(`[bench] queue ${describe(u)}`);
+        unlimitedRuns.push(u);
+        const l = await measureBatch(limitedPool, o);
+        log(`[bench] queue ${describe(l)}`);
+        limitedRuns.push(l);
+      }
+      return { throughput, limiter: { unlimited: medianRun(unlimitedRuns), limited: medianRun(limitedRuns) } };
+    } finally {
+      await stopPool(limitedPool);
+    }
+  } finally {
+    await stopPool(none);
+  }
 }
