@@ -4,6 +4,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBench, type Aggregate, type BenchResults } from "./bench.js";
 import { BEGIN, END, updateDocs, writeResults } from "./output.js";
@@ -88,6 +89,10 @@ describe("the bench harness at tiny sizes", () => {
     }
     expect(q.limiter.limited.rateLimit).toBeDefined();
     expect(q.limiter.unlimited.rateLimit).toBeUndefined();
+    // Each run's queue lives under a prefix of its own (this process's pid in it), removed after.
+    const redis = new Redis("redis://127.0.0.1:6379");
+    const left = await redis.keys(`kaizen-bench-${process.pid}-*`).finally(() => redis.quit());
+    expect(left).toEqual([]);
     expect(results.load.map((l) => l.endpoint)).toEqual(["async", "sync"]);
     for (const l of results.load) {
       expect(l.outcome.requests2xx).toBeGreaterThan(0);

@@ -2,6 +2,7 @@
 // the shared rate limiter's cost per item (the same batch with a limit that never binds vs none).
 // Every run has a queue name and Redis prefix of its own, so parallel runs never share keys.
 import { performance } from "node:perf_hooks";
+import { Redis } from "ioredis";
 import { KaizenQueue, type KaizenQueueOptions, type RateLimitOptions } from "@kaizen/queue";
 import { Child } from "./child-process.js";
 import type { FakeLLM } from "./fake-llm.js";
@@ -99,14 +100,24 @@ async function startPool(
     await pool.submitter.forget(warm);
     return pool;
   } catch (err) {
-    await stopPool(pool);
+    await stopPool(pool, o.redisUrl);
     throw err;
   }
 }
 
-async function stopPool(pool: Pool): Promise<void> {
+async function stopPool(pool: Pool, redisUrl: string): Promise<void> {
   await Promise.all(pool.children.map((c) => c.stop(30_000)));
   await pool.submitter.close();
+  // Everything under the run's own prefix (BullMQ's meta, events and id keys outlive the jobs).
+  const redis = new Redis(redisUrl);
+  try {
+    const stream = redis.scanStream({ match: `${pool.submitter.prefix}:*`, count: 500 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.unlink(...keys);
+    }
+  } finally {
+    await redis.quit();
+  }
 }
 
 async function measureBatch(pool: Pool, o: QueueOptions): Promise<QueueRun> {
@@ -180,7 +191,7 @@ export async function runQueue(fake: FakeLLM, o: QueueOptions, log: (line: strin
       log(`[bench] queue ${describe(r)}`);
       throughput.push(r);
     } finally {
-      await stopPool(pool);
+      await stopPool(pool, o.redisUrl);
     }
   }
   // Both pools at once, batches alternating, so drift on the machine hits both sides alike; the
@@ -201,9 +212,9 @@ export async function runQueue(fake: FakeLLM, o: QueueOptions, log: (line: strin
       }
       return { throughput, limiter: { unlimited: medianRun(unlimitedRuns), limited: medianRun(limitedRuns) } };
     } finally {
-      await stopPool(limitedPool);
+      await stopPool(limitedPool, o.redisUrl);
     }
   } finally {
-    await stopPool(none);
+    await stopPool(none, o.redisUrl);
   }
 }
