@@ -4,10 +4,22 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBench, type Aggregate, type BenchResults } from "./bench.js";
 import { BEGIN, END, updateDocs, writeResults } from "./output.js";
-import { concurrencyTable, loadTable, markdownReport, overheadTable, summaryTable, targets } from "./report.js";
+import {
+  concurrencyTable,
+  loadTable,
+  markdownReport,
+  overheadTable,
+  limiterTable,
+  massConcurrencyTable,
+  queueTable,
+  summaryTable,
+  targets,
+  toolCycleTable,
+} from "./report.js";
 
 const dir = await mkdtemp(join(tmpdir(), "kaizen-bench-"));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -36,6 +48,17 @@ describe("the bench harness at tiny sizes", () => {
       largestSizeReps: 1,
       warmupCalls: 2,
       overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
+      toolCycle: { calls: 10, concurrency: 5, reps: 1 },
+      massConcurrency: { calls: 50, latencyMs: 10 },
+      queue: {
+        redisUrl: "redis://127.0.0.1:6379",
+        items: 12,
+        latencyMs: 10,
+        workers: [1, 2],
+        concurrency: 2,
+        limiterWorkers: 1,
+        limiterReps: 1,
+      },
       load: { latencyMs: 10, connections: 4, durationSec: 1 },
       shedding: { latencyMs: 10, connections: 20, durationSec: 1 },
       log: () => undefined,
@@ -51,7 +74,25 @@ describe("the bench harness at tiny sizes", () => {
     // 5 queued calls are extrapolated from 4 calls measured at 5 ms: at least 5 latencies.
     expect(five?.sync && "extrapolated" in five.sync && five.sync.wallMs).toBeGreaterThanOrEqual(50);
     const o = results.overhead;
-    for (const a of [o.raw, o.async, o.rawLean, o.rawSequential, o.rawSync, o.sync]) expectSane(a, 0);
+    for (const a of [o.raw, o.async, o.rawLean, o.floor, o.rawSequential, o.rawSync, o.sync]) expectSane(a, 0);
+    // Every "call" of the tool-cycle scenarios is a whole cycle; each checks it took exactly one.
+    for (const a of [results.toolCycle!.raw, results.toolCycle!.async]) expectSane(a, 0);
+    expectSane(results.massConcurrency!, 10);
+    expect(results.massConcurrency!.spec.concurrency).toBe(50);
+    const q = results.queue!;
+    expect(q.throughput.map((t) => t.workers)).toEqual([1, 2]);
+    for (const t of [...q.throughput, q.limiter.unlimited, q.limiter.limited]) {
+      expect(t.fulfilled, t.firstError).toBe(12 * t.reps);
+      expect(t.rejected).toBe(0);
+      expect(Number.isFinite(t.itemsPerSec) && t.itemsPerSec > 0).toBe(true);
+      expect(Number.isFinite(t.workerCpuMsPerItem) && t.workerCpuMsPerItem > 0).toBe(true);
+    }
+    expect(q.limiter.limited.rateLimit).toBeDefined();
+    expect(q.limiter.unlimited.rateLimit).toBeUndefined();
+    // Each run's queue lives under a prefix of its own (this process's pid in it), removed after.
+    const redis = new Redis("redis://127.0.0.1:6379");
+    const left = await redis.keys(`kaizen-bench-${process.pid}-*`).finally(() => redis.quit());
+    expect(left).toEqual([]);
     expect(results.load.map((l) => l.endpoint)).toEqual(["async", "sync"]);
     for (const l of results.load) {
       expect(l.outcome.requests2xx).toBeGreaterThan(0);
@@ -72,7 +113,15 @@ describe("the bench harness at tiny sizes", () => {
     expect(concurrencyTable(results)).toContain("runAsync");
     expect(overheadTable(results)).toContain("raw SDK, blocking bridge");
     expect(overheadTable(results)).toContain("node:http fetch");
+    expect(overheadTable(results)).toContain("bare floor (node:http + JSON.parse)");
     expect(loadTable(results)).toContain("POST /api/chat on run()");
+    expect(toolCycleTable(results)).toContain("hand-written tool loop");
+    expect(markdownReport(results)).toContain("### Tool cycle at 0 ms latency");
+    expect(queueTable(results)).toContain("2 workers × 2");
+    expect(massConcurrencyTable(results)).toContain("50");
+    expect(markdownReport(results)).toContain("### 50 concurrent runAsync calls in one process");
+    expect(limiterTable(results)).toContain("limiter overhead per item");
+    expect(markdownReport(results)).toContain("### Queue workers");
     // The real chat API at 20 connections: every request answered, shed or failed, none left hanging.
     const shed = results.shedding[0]!;
     expect(shed.outcome.timeouts).toBe(0);
@@ -80,7 +129,7 @@ describe("the bench harness at tiny sizes", () => {
     expect(Object.values(shed.outcome.statusCodes).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(markdownReport(results)).toContain("### Load shedding: the chat API at 20 connections");
     const ts = targets(results);
-    expect(ts).toHaveLength(3);
+    expect(ts).toHaveLength(4);
     for (const t of ts) expect(Number.isFinite(t.value)).toBe(true);
     expect(markdownReport(results)).toContain("### Targets");
   });
@@ -89,7 +138,7 @@ describe("the bench harness at tiny sizes", () => {
     const written = await writeResults(results, join(dir, "results"));
     const json = JSON.parse(await readFile(written.json, "utf8")) as BenchResults & { targets: unknown[] };
     expect(json.concurrency).toHaveLength(2);
-    expect(json.targets).toHaveLength(3);
+    expect(json.targets).toHaveLength(4);
     expect(await readFile(join(dir, "results", "latest.md"), "utf8")).toContain("| Feature");
 
     const docs = join(dir, "benchmarks.md");

@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { startFakeLLMProcess } from "./fake-llm.js";
 import { runLoad, type LoadRun } from "./run-load.js";
 import { runShedding, type SheddingOptions, type SheddingRun } from "./run-shedding.js";
+import { runQueue, type QueueOptions, type QueuePass } from "./run-queue.js";
 import { runScenario } from "./run-scenario.js";
 import { median, type Mode, type ScenarioResult, type ScenarioSpec } from "./scenario.js";
 
@@ -27,6 +28,12 @@ export interface BenchOptions {
   warmupCalls: number;
   /** The 0 ms latency pass. */
   overhead: { calls: number; concurrency: number; sequentialCalls: number; reps: number };
+  /** One tool cycle (two requests) per call at 0 ms latency, raw-SDK loop vs runAsync; null: skip. */
+  toolCycle: { calls: number; concurrency: number; reps: number } | null;
+  /** `calls` runAsync calls all in flight at once in one process (issue 20: 10 000); null: skip. */
+  massConcurrency: { calls: number; latencyMs: number } | null;
+  /** @kaizen/queue workers on Redis (issue 21): items/s at 1, 2, 4 workers and the limiter's cost; null: skip. */
+  queue: QueueOptions | null;
   /** The chat API load test; null: skip. */
   load: { latencyMs: number; connections: number; durationSec: number } | null;
   /** The real chat API (apps/chat-api) at many connections: load shedding; null: skip. */
@@ -43,6 +50,17 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   largestSizeReps: 7,
   warmupCalls: 200,
   overhead: { calls: 2000, concurrency: 50, sequentialCalls: 500, reps: 5 },
+  toolCycle: { calls: 1000, concurrency: 50, reps: 5 },
+  massConcurrency: { calls: 10_000, latencyMs: 500 },
+  queue: {
+    redisUrl: process.env.KAIZEN_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
+    items: 1000,
+    latencyMs: 100,
+    workers: [1, 2, 4],
+    concurrency: 16,
+    limiterWorkers: 2,
+    limiterReps: 3,
+  },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
   shedding: { connections: 2000, durationSec: 10, latencyMs: 500 },
   log: (line) => process.stderr.write(`${line}\n`),
@@ -79,9 +97,17 @@ export interface OverheadPass {
   async: Aggregate;
   /** The raw SDK over a node:http fetch: how low the floor itself can go. */
   rawLean: Aggregate;
+  /** The bare floor (issue 20): keep-alive node:http, JSON.parse, a two-field check. */
+  floor: Aggregate;
   rawSequential: Aggregate;
   rawSync: Aggregate;
   sync: Aggregate;
+}
+
+/** Per tool cycle: a "call" of these scenarios is one whole cycle, two model requests. */
+export interface ToolCyclePass {
+  raw: Aggregate;
+  async: Aggregate;
 }
 
 export interface Machine {
@@ -104,6 +130,10 @@ export interface BenchResults {
   concurrency: ConcurrencyRow[];
   syncExtrapolationRun: Aggregate | undefined;
   overhead: OverheadPass;
+  toolCycle: ToolCyclePass | undefined;
+  queue: QueuePass | undefined;
+  /** One run of `massConcurrency.calls` concurrent runAsync calls. */
+  massConcurrency: Aggregate | undefined;
   load: LoadRun[];
   shedding: SheddingRun[];
   /** The fake server's CPU over the whole run: not counted against any client. */
@@ -240,16 +270,45 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     log(
       `[bench] overhead pass at 0 ms latency: ${o.calls} calls at concurrency ${o.concurrency}, ${o.sequentialCalls} sequential, ${o.reps} reps`,
     );
-    const conc = await interleaved(["raw", "async", "raw-lean"], o.calls, o.concurrency, 0, o.reps);
+    const conc = await interleaved(["raw", "async", "raw-lean", "floor"], o.calls, o.concurrency, 0, o.reps);
     const seq = await interleaved(["raw", "raw-sync", "sync"], o.sequentialCalls, 1, 0, o.reps);
     const overhead: OverheadPass = {
       raw: conc.get("raw") as Aggregate,
       async: conc.get("async") as Aggregate,
       rawLean: conc.get("raw-lean") as Aggregate,
+      floor: conc.get("floor") as Aggregate,
       rawSequential: seq.get("raw") as Aggregate,
       rawSync: seq.get("raw-sync") as Aggregate,
       sync: seq.get("sync") as Aggregate,
     };
+
+    let toolCycle: ToolCyclePass | undefined;
+    if (options.toolCycle) {
+      const t = options.toolCycle;
+      log(`[bench] tool cycle at 0 ms latency: ${t.calls} cycles at concurrency ${t.concurrency}, ${t.reps} reps`);
+      const cycles = await interleaved(["tool-raw", "tool-async"], t.calls, t.concurrency, 0, t.reps);
+      toolCycle = { raw: cycles.get("tool-raw") as Aggregate, async: cycles.get("tool-async") as Aggregate };
+    }
+
+    let massConcurrency: Aggregate | undefined;
+    if (options.massConcurrency) {
+      const { calls, latencyMs } = options.massConcurrency;
+      log(`[bench] ${calls} concurrent runAsync calls in one process at ${latencyMs} ms latency`);
+      massConcurrency = aggregate([await measure("async", calls, calls, latencyMs)]);
+    }
+
+    let queue: QueuePass | undefined;
+    if (options.queue) {
+      const q = options.queue;
+      log(
+        `[bench] queue workers: ${q.items} items at ${q.latencyMs} ms latency, ${q.workers.join(", ")} worker processes ` +
+          `× concurrency ${q.concurrency}, Redis ${q.redisUrl}`,
+      );
+      queue = await runQueue(fake, q, log);
+      for (const r of [...queue.throughput, queue.limiter.unlimited, queue.limiter.limited]) {
+        if (r.rejected > 0) failures.push(`queue, ${r.workers} worker(s): ${r.rejected} rejected: ${r.firstError}`);
+      }
+    }
 
     const load: LoadRun[] = [];
     if (options.load) {
@@ -291,6 +350,9 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       concurrency,
       syncExtrapolationRun,
       overhead,
+      toolCycle,
+      queue,
+      massConcurrency,
       shedding,
       load,
       fakeServerCpuMs,

@@ -2,6 +2,7 @@
 //   --quick            smaller sizes and fewer repetitions (a minute; for trying changes)
 //   --reps N           repetitions of every repeated run (default 3, and 7 at 1000 concurrent)
 //   --no-load          skip the chat API load tests (the load comparison and load shedding)
+//   --no-queue         skip the @kaizen/queue rows (they need Redis: KAIZEN_BENCH_REDIS_URL, default 127.0.0.1:6379)
 //   --no-docs          leave docs/benchmarks.md alone
 //   --out DIR          results folder (default tooling/bench/results)
 import { fileURLToPath } from "node:url";
@@ -10,13 +11,26 @@ import { DEFAULT_OPTIONS, runBench, type BenchOptions } from "./bench.js";
 import { updateDocs, writeResults } from "./output.js";
 import { measureTelemetryCost, telemetryCostLine } from "./telemetry-cost.js";
 import { sheddingTable } from "./run-shedding.js";
-import { concurrencyTable, extrapolationNote, loadTable, overheadTable, summaryTable, targetsTable, targets } from "./report.js";
+import {
+  concurrencyTable,
+  extrapolationNote,
+  loadTable,
+  overheadTable,
+  summaryTable,
+  targetsTable,
+  targets,
+  toolCycleTable,
+  massConcurrencyTable,
+  queueTable,
+  limiterTable,
+} from "./report.js";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     reps: { type: "string" },
     "no-load": { type: "boolean", default: false },
+    "no-queue": { type: "boolean", default: false },
     "no-docs": { type: "boolean", default: false },
     out: { type: "string" },
   },
@@ -28,6 +42,16 @@ if (values.quick) {
   options.reps = 1;
   options.largestSizeReps = 1;
   options.overhead = { calls: 1000, concurrency: 50, sequentialCalls: 300, reps: 1 };
+  options.toolCycle = { calls: 500, concurrency: 50, reps: 1 };
+  options.queue = {
+    ...(DEFAULT_OPTIONS.queue ?? { redisUrl: "redis://127.0.0.1:6379" }),
+    items: 300,
+    workers: [1, 2, 4],
+    concurrency: 16,
+    latencyMs: 100,
+    limiterWorkers: 2,
+    limiterReps: 2,
+  };
   options.load = { latencyMs: 500, connections: 100, durationSec: 5 };
   options.shedding = { connections: 2000, durationSec: 5, latencyMs: 500 };
 }
@@ -37,7 +61,10 @@ if (values.reps) {
   options.reps = reps;
   options.largestSizeReps = reps;
   options.overhead = { ...(options.overhead ?? DEFAULT_OPTIONS.overhead), reps };
+  const toolCycle = options.toolCycle ?? DEFAULT_OPTIONS.toolCycle;
+  if (toolCycle) options.toolCycle = { ...toolCycle, reps };
 }
+if (values["no-queue"]) options.queue = null;
 if (values["no-load"]) {
   options.load = null;
   options.shedding = null;
@@ -57,8 +84,21 @@ if (note) console.log(`\n${note}`);
 print("Targets", targetsTable(targets(results)));
 print(`Concurrency at ${results.options.latencyMs} ms latency`, concurrencyTable(results));
 print("Per-call overhead at 0 ms latency", overheadTable(results));
+if (results.toolCycle) print("Tool cycle at 0 ms latency (CPU per cycle: two requests, one tool call)", toolCycleTable(results));
 // In-process and CPU-only: run beside the tables, not as part of the load scenarios.
 print("OpenTelemetry cost", telemetryCostLine(await measureTelemetryCost(values.quick ? { calls: 2000, reps: 2 } : {})));
+if (results.massConcurrency) {
+  const a = results.massConcurrency;
+  print(
+    `${a.spec.calls.toLocaleString("en-US")} concurrent runAsync calls at ${a.spec.latencyMs} ms latency`,
+    massConcurrencyTable(results),
+  );
+}
+if (results.queue) {
+  const q = results.queue.throughput[0];
+  print(`Queue workers: ${q?.items} items, fake LLM at ${q?.latencyMs} ms`, queueTable(results));
+  print("Queue rate limiter overhead", limiterTable(results));
+}
 if (results.load.length > 0) print("Chat API under load", loadTable(results));
 if (results.shedding.length > 0)
   print(`Load shedding at ${results.shedding[0]?.connections} connections`, sheddingTable(results.shedding));

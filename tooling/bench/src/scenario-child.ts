@@ -29,6 +29,11 @@ async function createContender(spec: ScenarioSpec, baseUrl: string): Promise<Con
       const client = createRawClient(baseUrl, nodeHttpFetch());
       return { call: (i) => rawCall(client, i), close: () => undefined };
     }
+    case "floor": {
+      const { createBareFloorClient } = await import("./bare-floor.js");
+      const client = createBareFloorClient(baseUrl);
+      return { call: (i) => client.call(i), close: () => client.close() };
+    }
     case "raw-sync": {
       const { createRawSyncClient } = await import("./raw-sync.js");
       const client = await createRawSyncClient(baseUrl);
@@ -39,6 +44,35 @@ async function createContender(spec: ScenarioSpec, baseUrl: string): Promise<Con
       const agent = createAgent(baseUrl, true);
       return {
         call: async (i) => checkAnswer(await agent.runAsync({ question: question(i) })),
+        close: () => agent.close(),
+      };
+    }
+    case "tool-raw": {
+      const { createRawClient } = await import("./raw-openai.js");
+      const { rawToolCycle } = await import("./raw-tool-loop.js");
+      const client = createRawClient(baseUrl);
+      return {
+        call: async (i) => {
+          const { cycles } = await rawToolCycle(client, i);
+          if (cycles !== 1) throw new Error(`expected one tool cycle, the loop took ${cycles}`);
+        },
+        close: () => undefined,
+      };
+    }
+    case "tool-async": {
+      const [{ createToolAgent }, { toolQuestion }, { getRunInfo }] = await Promise.all([
+        import("./tool-agent.js"),
+        import("./tool-workload.js"),
+        import("@kaizen/core"),
+      ]);
+      const agent = createToolAgent(baseUrl);
+      return {
+        call: async (i) => {
+          const result = await agent.runAsync({ question: toolQuestion(i) });
+          checkAnswer(result);
+          const cycles = getRunInfo(result)?.toolCycles;
+          if (cycles !== 1) throw new Error(`expected one tool cycle, the agent took ${String(cycles)}`);
+        },
         close: () => agent.close(),
       };
     }

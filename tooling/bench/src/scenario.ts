@@ -6,8 +6,11 @@
  * - sync:     agent.run(); callers may be "concurrent" but each call blocks the thread, so they queue
  * - raw-sync: the raw SDK behind a hand-written worker + Atomics.wait bridge (the floor for run())
  * - raw-lean: an experiment: the raw SDK with a node:http `fetch` (lean-fetch.ts) instead of Node's fetch
+ * - floor:    the bare floor: keep-alive node:http POST of the raw SDK's body, JSON.parse, a two-field check
+ * - tool-raw:   one tool cycle (two requests) in a hand-written loop on the raw SDK (raw-tool-loop.ts)
+ * - tool-async: the same cycle through agent.runAsync() with one tool() (tool-agent.ts)
  */
-export type Mode = "raw" | "async" | "sync" | "raw-sync" | "raw-lean";
+export type Mode = "raw" | "async" | "sync" | "raw-sync" | "raw-lean" | "floor" | "tool-raw" | "tool-async";
 
 export const MODE_LABEL: Record<Mode, string> = {
   raw: "raw SDK",
@@ -15,6 +18,9 @@ export const MODE_LABEL: Record<Mode, string> = {
   sync: "run",
   "raw-sync": "raw SDK, blocking bridge",
   "raw-lean": "raw SDK, node:http fetch (experiment)",
+  floor: "bare floor (node:http + JSON.parse)",
+  "tool-raw": "raw SDK, hand-written tool loop",
+  "tool-async": "runAsync with one tool()",
 };
 
 export interface ScenarioSpec {
