@@ -206,8 +206,9 @@ describe("a request past its deadline", () => {
     expect(performance.now() - started).toBeLessThan(1600);
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ detail: REQUEST_TIMED_OUT });
-    // The log keeps the run's own message.
-    expect(t.logs()).toMatch(/took longer than its \d+ ms budget/);
+    // The log keeps the developer's message: the run's budget, or the provider's (it gets the time
+    // left, so on a loaded machine either deadline may fire first).
+    expect(t.logs()).toMatch(/took longer than its \d+ ms budget|did not finish within its time budget of \d+ ms/);
   });
 
   it("counts the time before the handler: the answer still comes within REQUEST_TIMEOUT_MS", async () => {
