@@ -36,12 +36,12 @@ const NOT_RUN: Record<string, string> = {
     "as above: not published yet; the install test",
   "packages/providers/README.md: pnpm add @kaizen/providers                     # brings openai (^6.49.0; your own copy satisfies it)":
     "as above: not published yet; the install test",
-  "tooling/bench/README.md: pnpm bench:install":
+  "bench/README.md: pnpm bench:install":
     "installs two projects from the npm registry for half a minute, for a table; tooling/install-test installs the packed tarballs the same way in every npm test",
   "packages/queue/README.md: pnpm add @kaizen/queue @kaizen/core": "as above: not published yet; the install test",
   "packages/signatures/README.md: pnpm add @kaizen/signatures zod": "as above: not published yet; the install test",
-  "tooling/bench/README.md: pnpm bench                  # full run, about 3-4 minutes on 2 cores; updates docs/benchmarks.md":
-    "minutes of load on purpose; tooling/bench's own tests run the benchmark at a small scale",
+  "bench/README.md: pnpm bench                  # full run, about 3-4 minutes on 2 cores; updates docs/benchmarks.md":
+    "minutes of load on purpose; bench's own tests run the benchmark at a small scale",
 };
 
 const keyOf = (b: ShellBlock) => `${b.file}: ${firstCommand(b)}`;
@@ -251,7 +251,7 @@ describe("README commands", () => {
 
   it("the bench README's quick commands", async () => {
     // `pnpm bench --quick` and `--no-load` are minutes of load too; the profile command is short.
-    const out = await sh(block("tooling/bench/README.md", "pnpm exec turbo run build --filter=@kaizen/bench..."));
+    const out = await sh(block("bench/README.md", "pnpm exec turbo run build --filter=@kaizen/bench..."));
     expect(out).toMatch(/calls/);
   }, 300_000);
 });
@@ -270,5 +270,5 @@ const RUN_KEYS = [
   "apps/custom-provider/README.md: pnpm exec turbo run build --filter=@kaizen/custom-provider...",
   "apps/custom-provider/README.md: COMPAT_BASE_URL=http://localhost:11434/v1 MODEL=llama3.2 pnpm --filter @kaizen/custom-provider start",
   "packages/testing/README.md: npx kaizen-fake-llm --port 0                       # where @kaizen/testing is installed",
-  "tooling/bench/README.md: pnpm exec turbo run build --filter=@kaizen/bench...",
+  "bench/README.md: pnpm exec turbo run build --filter=@kaizen/bench...",
 ];

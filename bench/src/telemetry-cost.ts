@@ -72,9 +72,7 @@ export async function measureTelemetryCost(options: { calls?: number; reps?: num
   const calls = options.calls ?? 20_000;
   const reps = options.reps ?? 5;
   // traceRun is internal to @kaizen/core; the bench loads it from the built package directly.
-  const { traceRun } = (await import(
-    new URL("../../../packages/core/dist/telemetry.js", import.meta.url).href
-  )) as TelemetryModule;
+  const { traceRun } = (await import(new URL("../../packages/core/dist/telemetry.js", import.meta.url).href)) as TelemetryModule;
   const settings = { agentName: "QASignature", providerName: "openai", recordContent: false };
   const request = { messages: [], model: "gpt-4o-mini" };
   function* lifecycle(): Generator<unknown, unknown, unknown> {

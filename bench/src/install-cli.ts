@@ -1,7 +1,7 @@
 // `pnpm bench:install`: the install footprint of Kaizen next to `ai` + `@ai-sdk/openai`, measured
 // in the same run (see install-footprint.ts). Needs the npm registry.
 //   --import-runs N    fresh processes timing the cold import (default 7; the median is shown)
-//   --out DIR          results folder (default tooling/bench/results)
+//   --out DIR          results folder (default bench/results)
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,7 @@ const importRuns = Number(values["import-runs"]);
 if (!Number.isInteger(importRuns) || importRuns < 1) {
   throw new Error(`--import-runs must be a positive integer, got ${values["import-runs"]}`);
 }
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const outDir = values.out ?? fileURLToPath(new URL("../results/", import.meta.url));
 
 const startedAt = new Date().toISOString();

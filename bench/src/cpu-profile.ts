@@ -33,6 +33,7 @@ export interface ProfileSummary {
 /** "@kaizen/core", "openai", "undici (node internal fetch)", "node internals", ... from a script URL. */
 export function packageOf(url: string): string {
   if (url === "") return "(native / VM)";
+  if (/\/bench\/(?:src|dist)\//.test(url)) return "bench";
   const kaizen = /\/(packages|apps|tooling)\/([^/]+)\/(?:src|dist)\//.exec(url);
   if (kaizen) return kaizen[1] === "packages" ? `@kaizen/${kaizen[2]}` : `${kaizen[1]}/${kaizen[2]}`;
   const nm = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(url);
@@ -45,7 +46,7 @@ export function packageOf(url: string): string {
 function shortUrl(url: string): string {
   const i = url.lastIndexOf("node_modules/");
   if (i >= 0) return url.slice(i + "node_modules/".length).replace(/^\.pnpm\/[^/]+\/node_modules\//, "");
-  const j = url.search(/\/(packages|apps|tooling)\//);
+  const j = url.search(/\/(packages|apps|tooling|bench)\//);
   return j >= 0 ? url.slice(j + 1) : url.replace(/^file:\/\//, "");
 }
 

@@ -25,7 +25,7 @@ export interface SheddingRun extends SheddingOptions {
   outcome: LoadOutcome;
 }
 
-const mainJs = fileURLToPath(new URL("../../../apps/chat-api/dist/main.js", import.meta.url));
+const mainJs = fileURLToPath(new URL("../../apps/chat-api/dist/main.js", import.meta.url));
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, "127.0.0.1");

@@ -4,7 +4,7 @@
 //   --no-load          skip the chat API load tests (the load comparison and load shedding)
 //   --no-queue         skip the @kaizen/queue rows (they need Redis: KAIZEN_BENCH_REDIS_URL, default 127.0.0.1:6379)
 //   --no-docs          leave docs/benchmarks.md alone
-//   --out DIR          results folder (default tooling/bench/results)
+//   --out DIR          results folder (default bench/results)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_OPTIONS, runBench, type BenchOptions } from "./bench.js";
@@ -71,7 +71,7 @@ if (values["no-load"]) {
 }
 
 const outDir = values.out ?? fileURLToPath(new URL("../results/", import.meta.url));
-const docsPath = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
+const docsPath = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));
 
 const results = await runBench(options);
 const print = (title: string, body: string): void => console.log(`\n${title}\n\n${body}`);
