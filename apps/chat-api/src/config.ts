@@ -34,6 +34,8 @@ const envSchema = z.object({
   MEMORY_MAX_TOKENS: int(8000, 1),
   RATE_LIMIT_PER_MINUTE: int(300, 0),
   MAX_IN_FLIGHT: int(512, 0),
+  SHED_HOLD_MS: int(500, 0),
+  LISTEN_BACKLOG: int(2048, 1),
   MAX_EVENT_LOOP_DELAY_MS: int(1000, 0),
   CHAT_API_KEYS: z
     .string()
@@ -72,6 +74,9 @@ export interface ServerConfig {
   memoryMaxTokens: number;
   rateLimitPerMinute: number;
   maxInFlight: number;
+  shedHoldMs: number;
+  /** The kernel's queue of connections not yet accepted (Node's default is 511). */
+  listenBacklog: number;
   maxEventLoopDelayMs: number;
   apiKeys: string[];
   /** Set: the rate limit's counters live in this Redis, shared by every instance. */
@@ -103,6 +108,8 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
     memoryMaxTokens: e.MEMORY_MAX_TOKENS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxInFlight: e.MAX_IN_FLIGHT,
+    shedHoldMs: e.SHED_HOLD_MS,
+    listenBacklog: e.LISTEN_BACKLOG,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     apiKeys: e.CHAT_API_KEYS,
     redisUrl: e.REDIS_URL === "" ? undefined : e.REDIS_URL,

@@ -78,12 +78,15 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
         apiKeys: config.apiKeys,
         rateLimitPerMinute: config.rateLimitPerMinute,
         maxInFlight: config.maxInFlight,
+        shedHoldMs: config.shedHoldMs,
         maxEventLoopDelayMs: config.maxEventLoopDelayMs,
         rateLimitRedis,
         logger: loggerOptions(config.logLevel, runtime.secrets, stream),
       },
     );
-    await app.listen({ port: config.port, host: config.host });
+    // A burst of new connections (a load balancer reconnecting, a client storm) past the accept
+    // queue has its SYNs dropped and retried after 1, 3, 7 s: a liveness probe among them would time out.
+    await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
   } catch (err) {
     rateLimitRedis?.disconnect();
     await runtime.close();
