@@ -19,6 +19,8 @@ const int = (fallback: number, min = 0) =>
 
 const envSchema = z.object({
   PORT: int(3000),
+  // Unset: /health/live is answered on PORT only. Set: also on this port, from a thread of its own.
+  HEALTH_PORT: int(-1),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
@@ -57,6 +59,8 @@ const envSchema = z.object({
 
 export interface ServerConfig {
   port: number;
+  /** HEALTH_PORT: /health/live on its own port and thread (health-listener.ts); undefined when unset. */
+  healthPort: number | undefined;
   host: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** auto: pretty lines in a terminal, JSON lines otherwise (a pipe, a container, a file). */
@@ -93,6 +97,7 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
   const e = parsed.data;
   return {
     port: e.PORT,
+    healthPort: e.HEALTH_PORT < 0 ? undefined : e.HEALTH_PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
