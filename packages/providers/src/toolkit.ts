@@ -30,7 +30,8 @@ export { readServerSentEvents } from "./sse.js";
 export type { EventSourceMessage } from "./sse.js";
 
 // JSON: the incremental (linear) partial-JSON parser and the extractor for JSON inside prose
-export { PartialJsonParser, parseJsonFromText, parsePartialJson } from "./partial-json.js";
+export { PartialJsonParser, parsePartialJson } from "./partial-json.js";
+export { parseJsonFromText } from "./json-from-text.js";
 export type { PartialJsonOptions } from "./partial-json.js";
 
 // Schemas: lowering a JSON Schema to what OpenAI's strict mode and Anthropic accept
