@@ -34,7 +34,13 @@ export { PartialJsonParser, parsePartialJson } from "./partial-json.js";
 export { parseJsonFromText } from "./json-from-text.js";
 export type { PartialJsonOptions } from "./partial-json.js";
 
-// Schemas: lowering a JSON Schema to what OpenAI's strict mode and Anthropic accept
+// Schemas: the one lowering walker with a rules object per vendor (OpenAI's strict mode,
+// Anthropic, or your own), and the two vendors' entry points on it
+export { SchemaNotLowerableError, lowerSchema } from "./lower-schema.js";
+export type { KeywordVerdict, SchemaLowering, SchemaNodeContext, SchemaRules } from "./lower-schema.js";
+export { OPENAI_STRICT_SCHEMA_RULES } from "./openai-schema-rules.js";
+export type { StrictCounters } from "./openai-schema-rules.js";
+export { ANTHROPIC_SCHEMA_RULES } from "./anthropic-schema-rules.js";
 export { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 export type { StrictLowering } from "./openai-schema.js";
 export { lowerSchemaForAnthropic } from "./anthropic-schema.js";
