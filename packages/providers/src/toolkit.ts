@@ -52,7 +52,8 @@ export { buildOpenAIChatBody, parseOpenAIChatCompletion } from "./openai-request
 export type { OpenAIRequestOptions, OpenAIRequestPlan, ParseCompletionContext } from "./openai-request.js";
 export type { ArgumentRestorer } from "./openai-tools.js";
 export { streamOpenAIChat } from "./stream-openai.js";
-export type { OpenAIStreamOptions } from "./stream-openai.js";
+export type { OpenAIChatChunk, OpenAIStreamOptions } from "./stream-openai.js";
+export type { OpenedStream } from "./stream-core.js";
 export {
   INVALID_OUTPUT_SCHEMA,
   RESPONSE_FORMAT_REJECTION_STATUSES,
