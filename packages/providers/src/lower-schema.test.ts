@@ -94,6 +94,14 @@ describe("lowerSchema (the one lowering walker)", () => {
     expect(asked).toEqual([":properties", ":pattern"]);
   });
 
+  it('keeps a "__proto__" key as an own property, never as the prototype', () => {
+    const schema = JSON.parse('{"type":"object","properties":{"__proto__":{"type":"string"}},"__proto__":{"x":1}}') as JsonSchema;
+    const lowered = lowerSchema(schema, { keyword: () => "keep" }).schema as Record<string, unknown>;
+    expect(Object.getPrototypeOf(lowered)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(lowered, "__proto__")).toBe(true);
+    expect(Object.keys(lowered["properties"] as object)).toEqual(["__proto__"]);
+  });
+
   it("a rejection is a KaizenError naming where and what", () => {
     const rules: SchemaRules = { keyword: (key, _v, _n, ctx) => (key === "not" ? ctx.reject('the keyword "not"') : "keep") };
     let caught: unknown;

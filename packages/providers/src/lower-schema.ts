@@ -76,6 +76,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// A schema parsed from JSON may have a "__proto__" key: it must stay an own property, as JSON.parse
+// makes it, not become the new node's prototype.
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
 function defaultDescribe(description: unknown, notes: readonly string[]): string {
   const constraint = `{${notes.join(", ")}}`;
   return typeof description === "string" && description ? `${description}\n\n${constraint}` : constraint;
@@ -112,24 +119,24 @@ export function lowerSchema<State = undefined>(schema: unknown, rules: SchemaRul
       }
     }
     for (const [key, target, value] of kept) {
+      let lowered = value;
       if (SCHEMA_MAPS.has(key)) {
+        if (!isObject(value)) continue;
         // Definitions are not nesting: a $ref to them adds the depth of where it is used.
         const childDepth = key === "properties" ? depth + 1 : depth;
-        if (isObject(value)) {
-          out[target] = Object.fromEntries(
-            Object.entries(value).map(([name, sub]) => [name, walk(sub, at(`${key}.${name}`), childDepth)]),
-          );
-        }
+        lowered = Object.fromEntries(
+          Object.entries(value).map(([name, sub]) => [name, walk(sub, at(`${key}.${name}`), childDepth)]),
+        );
       } else if (SCHEMA_LISTS.has(key)) {
-        if (Array.isArray(value)) out[target] = value.map((sub, i) => walk(sub, at(`${key}.${i}`), depth + 1));
+        if (!Array.isArray(value)) continue;
+        lowered = value.map((sub, i) => walk(sub, at(`${key}.${i}`), depth + 1));
       } else if (key === "items") {
         // A tuple (an array of schemas) is the rules' call; a single schema, `true` included, is walked.
-        out[target] = Array.isArray(value) ? value : walk(value, at(key), depth + 1);
-      } else if (key === "not" || key === "additionalProperties") {
-        out[target] = isObject(value) ? walk(value, at(key), depth + 1) : value;
-      } else {
-        out[target] = value;
+        if (!Array.isArray(value)) lowered = walk(value, at(key), depth + 1);
+      } else if ((key === "not" || key === "additionalProperties") && isObject(value)) {
+        lowered = walk(value, at(key), depth + 1);
       }
+      setOwn(out, target, lowered);
     }
     rules.leave?.(out, node, ctx);
     if (notes.length > 0) out["description"] = (rules.describe ?? defaultDescribe)(out["description"], notes);
