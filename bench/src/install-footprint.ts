@@ -122,8 +122,7 @@ export async function measureFootprints(options: FootprintOptions): Promise<Foot
   const contenders = options.contenders ?? CONTENDERS;
   let stopRegistry: (() => Promise<void>) | undefined;
   try {
-    const uplink =
-      options.uplink ?? (await must("npm", ["config", "get", "registry"], tmp, { env, signal })).stdout.trim();
+    const uplink = options.uplink ?? (await must("npm", ["config", "get", "registry"], tmp, { env, signal })).stdout.trim();
     const version = benchVersion(new Date());
     log(`packing ${KAIZEN_PACKAGES.join(", ")} as ${version}`);
     const unpacked = await packForRegistry(options.repoRoot, KAIZEN_PACKAGES, join(tmp, "packs"), version, { signal });
@@ -198,9 +197,7 @@ export async function measureFootprints(options: FootprintOptions): Promise<Foot
         packages: installed.packages,
         bytes: treeBytes(join(project, "node_modules")),
         installScripts: installed.installScripts,
-        versions: Object.fromEntries(
-          Object.keys(contender.dependencies).map((name) => [name, installed.versions[name] ?? "?"]),
-        ),
+        versions: Object.fromEntries(Object.keys(contender.dependencies).map((name) => [name, installed.versions[name] ?? "?"])),
       });
       const script = `const t0 = performance.now();\n${contender.imports.map((m) => `await import(${JSON.stringify(m)});`).join("\n")}\nconsole.log(performance.now() - t0);\n`;
       writeFileSync(join(project, "import-time.mjs"), script);

@@ -44,11 +44,7 @@ export function verdaccioConfig(options: { storage: string; uplink: string; loca
     "    maxage: 2h",
     "    timeout: 60s",
     "packages:",
-    ...options.localScopes.flatMap((scope) => [
-      `  ${quote(`${scope}/*`)}:`,
-      "    access: $all",
-      "    publish: $anonymous",
-    ]),
+    ...options.localScopes.flatMap((scope) => [`  ${quote(`${scope}/*`)}:`, "    access: $all", "    publish: $anonymous"]),
     `  "**":`,
     "    access: $all",
     "    proxy: npmjs",

@@ -48,8 +48,7 @@ export async function must(cmd: string, args: string[], cwd: string, options: Ru
 export function cleanNpmEnv(env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
-    if (/^(npm|pnpm)_(config|package|lifecycle)_/i.test(key) || /^npm_(execpath|node_execpath|command)$/i.test(key))
-      continue;
+    if (/^(npm|pnpm)_(config|package|lifecycle)_/i.test(key) || /^npm_(execpath|node_execpath|command)$/i.test(key)) continue;
     clean[key] = value;
   }
   return { ...clean, ...extra };
