@@ -123,7 +123,11 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // If the bench dies without reaching stop() (an uncaught error), the registry goes with it.
+  const killOnExit = (): void => void child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const stop = async (): Promise<void> => {
+    process.removeListener("exit", killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
