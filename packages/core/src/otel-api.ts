@@ -1,8 +1,8 @@
 // @opentelemetry/api is an optional peer dependency, as OpenTelemetry advises for libraries: an
 // app that traces has it already (its SDK needs it) and Kaizen uses that one copy and its global
 // providers; an app that does not trace installs nothing and loads nothing for it. Loaded on the
-// first run rather than at import (it is ~40 CommonJS modules, a fifth of a cold `import()` of
-// @kaizen/core), with a synchronous require because run() cannot await (its build is CommonJS).
+// first run rather than at import (44 CommonJS modules, 25-45 ms of a cold `import()` on the
+// bench machine), with a synchronous require because run() cannot await (its build is CommonJS).
 import { createRequire } from "node:module";
 import type * as OpenTelemetryApi from "@opentelemetry/api";
 
