@@ -66,7 +66,7 @@ export class SqliteMemory extends SyncBackedMemory {
   readonly #appendTx: (sessionId: string, json: ReturnType<typeof serializeTurn>, now: number) => StoredRow;
   readonly #clearTx: (sessionId: string) => void;
   readonly #saveSummaryTx: (sessionId: string, summary: NewSessionSummary, now: number) => void;
-  readonly #readTx: <T>(fn: () => T) => T;
+  readonly #loadTx: (sessionId: string, maxTurns: number | undefined, maxTokens: number | undefined) => MemoryContext;
   #probeTx: BetterSqlite3.Transaction<() => undefined> | undefined;
 
   constructor(options: SqliteMemoryOptions = {}) {
@@ -149,7 +149,10 @@ export class SqliteMemory extends SyncBackedMemory {
     this.#saveSummaryTx = (...args) => saveSummaryTx.immediate(...args);
 
     // A deferred transaction gives load one consistent snapshot of the session row and its turns.
-    this.#readTx = <T>(fn: () => T): T => db.transaction(fn).deferred();
+    // Made once: a transaction wrapper per load cost about as much CPU as the load's own reads.
+    this.#loadTx = db.transaction((sessionId: string, maxTurns: number | undefined, maxTokens: number | undefined) =>
+      this.#read(sessionId, maxTurns, maxTokens),
+    ).deferred;
   }
 
   load(sessionId: string, options?: Omit<LoadOptions, "signal">): MemoryContext {
@@ -231,29 +234,31 @@ export class SqliteMemory extends SyncBackedMemory {
     this.#open();
     validateSessionId(sessionId, BACKEND);
     const { maxTurns, maxTokens } = checkLoadOptions(options, BACKEND);
-    return this.#readTx(() => {
-      const now = Date.now();
-      const session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
-      if (session?.expires_at != null && session.expires_at <= now) return { turns: [] };
-      const turns: Turn[] = [];
-      if (maxTurns !== 0) {
-        let budget = maxTokens ?? Number.POSITIVE_INFINITY;
-        // Newest first, so a token budget can stop early without reading the whole session.
-        for (const row of this.#stmts.latestTurns.iterate(sessionId, maxTurns ?? -1) as IterableIterator<TurnRow>) {
-          const turn = buildTurn(sessionId, { ...row, createdAt: row.created_at });
-          if (maxTokens !== undefined) {
-            const cost = estimateTurnTokens(turn);
-            if (cost > budget) break;
-            budget -= cost;
-          }
-          turns.push(turn);
+    return this.#loadTx(sessionId, maxTurns, maxTokens);
+  }
+
+  #read(sessionId: string, maxTurns: number | undefined, maxTokens: number | undefined): MemoryContext {
+    const now = Date.now();
+    const session = this.#stmts.getSession.get(sessionId) as SessionRow | undefined;
+    if (session?.expires_at != null && session.expires_at <= now) return { turns: [] };
+    const turns: Turn[] = [];
+    if (maxTurns !== 0) {
+      let budget = maxTokens ?? Number.POSITIVE_INFINITY;
+      // Newest first, so a token budget can stop early without reading the whole session.
+      for (const row of this.#stmts.latestTurns.iterate(sessionId, maxTurns ?? -1) as IterableIterator<TurnRow>) {
+        const turn = buildTurn(sessionId, { ...row, createdAt: row.created_at });
+        if (maxTokens !== undefined) {
+          const cost = estimateTurnTokens(turn);
+          if (cost > budget) break;
+          budget -= cost;
         }
-        turns.reverse();
+        turns.push(turn);
       }
-      const context: MemoryContext = { turns };
-      if (session?.summary != null) context.summary = session.summary;
-      return context;
-    });
+      turns.reverse();
+    }
+    const context: MemoryContext = { turns };
+    if (session?.summary != null) context.summary = session.summary;
+    return context;
   }
 
   #append(sessionId: string, turn: NewTurn): Turn {
