@@ -29,10 +29,17 @@ export class Child {
   #exited: Error | undefined;
   #stderrTail = "";
 
-  constructor(name: string, args: string[] = [], execArgv: string[] = []) {
+  /**
+   * `wrapper` runs node under another program (valgrind): fork starts `wrapper.command
+   * ...wrapper.args node ...execArgv entry ...args`, and the IPC channel passes through.
+   */
+  constructor(name: string, args: string[] = [], execArgv: string[] = [], wrapper?: { command: string; args: string[] }) {
+    const nodeArgv = [...loaderExecArgv(), ...execArgv];
     this.process = fork(entryFile(name), args, {
       cwd: packageDir,
-      execArgv: [...loaderExecArgv(), ...execArgv],
+      ...(wrapper
+        ? { execPath: wrapper.command, execArgv: [...wrapper.args, process.execPath, ...nodeArgv] }
+        : { execArgv: nodeArgv }),
       stdio: ["ignore", "inherit", "pipe", "ipc"],
       env: {
         ...process.env,
