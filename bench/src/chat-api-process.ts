@@ -62,7 +62,8 @@ export async function startChatApi(openaiBaseUrl: string, env: Record<string, st
   };
   try {
     for (let i = 0; ; i++) {
-      if (server.exitCode !== null) throw new Error(`the chat API exited with ${server.exitCode} before it was up: ${stderr.trim()}`);
+      if (server.exitCode !== null)
+        throw new Error(`the chat API exited with ${server.exitCode} before it was up: ${stderr.trim()}`);
       const up = await fetch(`${url}/health/live`).then(
         (r) => r.ok,
         () => false,

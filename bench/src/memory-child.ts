@@ -101,7 +101,9 @@ async function rawSqlite(dir: string): Promise<Store> {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   for (const m of SQLITE_MIGRATIONS) db.exec(m.sql);
-  const getSession = db.prepare("SELECT expires_at, summary, summary_through_seq, summary_updated_at FROM kaizen_sessions WHERE session_id = ?");
+  const getSession = db.prepare(
+    "SELECT expires_at, summary, summary_through_seq, summary_updated_at FROM kaizen_sessions WHERE session_id = ?",
+  );
   const lastSeq = db.prepare("SELECT coalesce(max(seq), 0) AS last FROM kaizen_turns WHERE session_id = ?");
   const insertTurn = db.prepare(
     "INSERT INTO kaizen_turns (session_id, seq, id, inputs, outputs, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -124,7 +126,9 @@ async function rawSqlite(dir: string): Promise<Store> {
   const loadTx = db.transaction((sessionId: string, maxTurns: number) => {
     getSession.get(sessionId);
     const rows = latestTurns.all(sessionId, maxTurns) as SqliteRow[];
-    return rows.reverse().map((r) => ({ ...r, inputs: JSON.parse(r.inputs) as unknown, outputs: JSON.parse(r.outputs) as unknown }));
+    return rows
+      .reverse()
+      .map((r) => ({ ...r, inputs: JSON.parse(r.inputs) as unknown, outputs: JSON.parse(r.outputs) as unknown }));
   });
   return {
     append: async (sessionId, turn) =>

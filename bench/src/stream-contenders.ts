@@ -9,7 +9,7 @@
 //                 incremental flat-object scanner for the partials (flat-partial.ts)
 import http from "node:http";
 import { performance } from "node:perf_hooks";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { partialParse } from "openai/_vendor/partial-json-parser/parser";
 import { FlatPartialObject } from "./flat-partial.js";
 import { createRawClient, rawRequest } from "./raw-openai.js";
