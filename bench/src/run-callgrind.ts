@@ -22,6 +22,12 @@ export interface InstructionOptions {
   calls: number;
   concurrency: number;
   warmupCalls: number;
+  /**
+   * A directory holding the compiled bench (scenario-child.js) to run under valgrind. Default: this
+   * module's own directory. From source (the smoke test) the TypeScript loader under valgrind would
+   * cost minutes per contender, so the test compiles the bench first and points here.
+   */
+  compiledDir?: string;
 }
 
 export interface InstructionCount {
@@ -67,10 +73,13 @@ export async function countInstructions(fake: FakeLLM, mode: Mode, opts: Instruc
     pauseAfterMeasure: true,
   };
   await fake.setLatency(0);
-  const child = new Child("scenario-child", [], ["--expose-gc"], {
-    command: "valgrind",
-    args: ["--tool=callgrind", "-q", `--callgrind-out-file=${join(dir, "cg.out")}`],
-  });
+  const child = new Child(
+    "scenario-child",
+    [],
+    ["--expose-gc"],
+    { command: "valgrind", args: ["--tool=callgrind", "-q", `--callgrind-out-file=${join(dir, "cg.out")}`] },
+    opts.compiledDir,
+  );
   const pid = String(child.process.pid);
   try {
     child.send({ type: "start", spec, openaiBaseUrl: fake.openaiBaseUrl });
