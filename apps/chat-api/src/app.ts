@@ -19,7 +19,8 @@ import { registerBatchRoutes } from "./routes/batch.js";
 import { registerChatRoutes } from "./routes/chat.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerStreamRoutes } from "./routes/stream.js";
-import { registerProtection } from "./protect.js";
+import { isExemptUrl, registerProtection, RETRY_AFTER_S, SECURITY_HEADERS } from "./protect.js";
+import { gatedServerFactory } from "./shed-gate.js";
 import { childLoggerFactory, registerRequestTracing } from "./request-tracing.js";
 import { buildSchemas } from "./schemas.js";
 import type { AppDeps, AppOptions, BuiltApp } from "./route-context.js";
@@ -36,6 +37,7 @@ export const DEFAULT_APP_OPTIONS: AppOptions = {
   apiKeys: [],
   rateLimitPerMinute: 300,
   maxInFlight: 512,
+  shedHoldMs: 500,
   maxEventLoopDelayMs: 1000,
   logger: false,
 };
@@ -45,14 +47,27 @@ const publicDir = fileURLToPath(new URL("../public/", import.meta.url));
 /** Kaizen for Python's FastAPI example app, on Fastify. Not listening yet: call `listen` (main.ts) or `inject` (tests). */
 export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {}): Promise<BuiltApp> {
   const opts: AppOptions = { ...DEFAULT_APP_OPTIONS, ...options };
+  let shed = 0;
   const app = Fastify({
+    // The cap on requests in flight sits in the server's own listener, ahead of Fastify (shed-gate.ts).
+    // Fastify's server options still apply: it sets them only on a server it makes itself.
+    ...(opts.maxInFlight > 0 && {
+      serverFactory: gatedServerFactory({
+        maxInFlight: opts.maxInFlight,
+        holdMs: opts.shedHoldMs,
+        retryAfterS: RETRY_AFTER_S,
+        headers: SECURITY_HEADERS,
+        isExempt: isExemptUrl,
+        onShed: () => (shed += 1),
+      }),
+    }),
     logger: opts.logger,
     childLoggerFactory,
     bodyLimit: opts.bodyLimitBytes,
     // Fastify's default (100) would answer ids of 101-128 characters, valid everywhere else, with a
     // 414 in its own shape. Longer than the id rule, so a too-long id reaches the schema and gets
     // the same 400 by path as in a body; past this the router still refuses (414) on its own.
-    maxParamLength: MAX_SESSION_ID_LENGTH * 4,
+    routerOptions: { maxParamLength: MAX_SESSION_ID_LENGTH * 4 },
     // New requests during shutdown get a 503 while the ones in flight finish.
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -61,7 +76,18 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
   app.addContentTypeParser("application/json", { parseAs: "string" }, parseJsonBody);
   app.setSerializerCompiler(serializerCompiler);
 
-  // First, so that even a shed or refused request has its span and its trace id in the log.
+  // Shed requests never reach Fastify (no log line each): one summary line per 10 s instead.
+  const shedReport = setInterval(() => {
+    if (shed === 0) return;
+    app.log.warn({ shed, maxInFlight: opts.maxInFlight }, "shedding load: requests over MAX_IN_FLIGHT got a 503");
+    shed = 0;
+  }, 10_000).unref();
+  app.addHook("onClose", (_instance, done) => {
+    clearInterval(shedReport);
+    done();
+  });
+
+  // First, so that even a refused request has its span and its trace id in the log.
   registerRequestTracing(app);
   // Before everything else: a shed or unauthorised request costs as little as possible.
   await registerProtection(app, opts);

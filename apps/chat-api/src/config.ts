@@ -19,6 +19,8 @@ const int = (fallback: number, min = 0) =>
 
 const envSchema = z.object({
   PORT: int(3000),
+  // Unset: /health/live is answered on PORT only. Set: also on this port, from a thread of its own.
+  HEALTH_PORT: int(-1),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "pretty", "json"]).default("auto"),
@@ -34,6 +36,8 @@ const envSchema = z.object({
   MEMORY_MAX_TOKENS: int(8000, 1),
   RATE_LIMIT_PER_MINUTE: int(300, 0),
   MAX_IN_FLIGHT: int(512, 0),
+  SHED_HOLD_MS: int(500, 0),
+  LISTEN_BACKLOG: int(2048, 1),
   MAX_EVENT_LOOP_DELAY_MS: int(1000, 0),
   CHAT_API_KEYS: z
     .string()
@@ -55,6 +59,8 @@ const envSchema = z.object({
 
 export interface ServerConfig {
   port: number;
+  /** HEALTH_PORT: /health/live on its own port and thread (health-listener.ts); undefined when unset. */
+  healthPort: number | undefined;
   host: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** auto: pretty lines in a terminal, JSON lines otherwise (a pipe, a container, a file). */
@@ -72,6 +78,9 @@ export interface ServerConfig {
   memoryMaxTokens: number;
   rateLimitPerMinute: number;
   maxInFlight: number;
+  shedHoldMs: number;
+  /** The kernel's queue of connections not yet accepted (Node's default is 511). */
+  listenBacklog: number;
   maxEventLoopDelayMs: number;
   apiKeys: string[];
   /** Set: the rate limit's counters live in this Redis, shared by every instance. */
@@ -88,6 +97,7 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
   const e = parsed.data;
   return {
     port: e.PORT,
+    healthPort: e.HEALTH_PORT < 0 ? undefined : e.HEALTH_PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
@@ -103,6 +113,8 @@ export function serverConfigFromEnv(env: Env, baseDir: string = process.cwd()): 
     memoryMaxTokens: e.MEMORY_MAX_TOKENS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     maxInFlight: e.MAX_IN_FLIGHT,
+    shedHoldMs: e.SHED_HOLD_MS,
+    listenBacklog: e.LISTEN_BACKLOG,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     apiKeys: e.CHAT_API_KEYS,
     redisUrl: e.REDIS_URL === "" ? undefined : e.REDIS_URL,

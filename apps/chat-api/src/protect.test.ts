@@ -80,6 +80,8 @@ describe("requests in flight", () => {
     });
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("1");
+    // Shed ahead of Fastify (shed-gate.ts), still with the security headers.
+    expect(shed.headers.get("x-content-type-options")).toBe("nosniff");
     expect((await fetch(`${address}/health/live`)).status).toBe(200);
     controller.abort();
     await held;

@@ -1,20 +1,22 @@
 // What keeps one busy or abusive client from taking the API down for everyone: security headers,
-// a per-client rate limit, a cap on requests in flight and an event-loop-delay guard. Every shed
-// request is answered at once (429 or 503 with Retry-After, in the `{ detail }` shape) instead of
-// queueing behind the others, and /health/live is exempt from all of it so that a liveness probe
-// never restarts a server that is merely busy.
-import fastifyHelmet from "@fastify/helmet";
+// a per-client rate limit, a cap on requests in flight (shed-gate.ts, ahead of Fastify) and an
+// event-loop-delay guard. Every shed request is answered (429 or 503 with Retry-After, in the
+// `{ detail }` shape) instead of queueing behind the others, and /health/live is exempt from all
+// of it so that a liveness probe never restarts a server that is merely busy.
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyUnderPressure from "@fastify/under-pressure";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import { clientKeyOf } from "./api-keys.js";
+import { securityHeaders } from "./security-headers.js";
 
 export interface ProtectionOptions {
   /** Requests per minute per client (API key, else IP); 0 turns the limit off. */
   rateLimitPerMinute: number;
-  /** Requests handled at once before new ones get a 503; 0 turns the cap off. */
+  /** Requests handled at once before new ones get a 503; 0 turns the cap off (shed-gate.ts). */
   maxInFlight: number;
+  /** How long a shed 503 is held before it is written (shed-gate.ts); 0 answers at once. */
+  shedHoldMs: number;
   /** Event-loop delay (ms) past which new requests get a 503; 0 turns the guard off. */
   maxEventLoopDelayMs: number;
   /** Shares the rate-limit counters across instances (REDIS_URL); in-process when absent. */
@@ -22,46 +24,30 @@ export interface ProtectionOptions {
 }
 
 const LIVE = "/health/live";
-const RETRY_AFTER_S = 1;
-const isExempt = (request: FastifyRequest) => request.url === LIVE || request.url.startsWith(`${LIVE}?`);
+export const RETRY_AFTER_S = 1;
+export const isExemptUrl = (url: string) => url === LIVE || url.startsWith(`${LIVE}?`);
+const isExempt = (request: FastifyRequest) => isExemptUrl(request.url);
 
-export async function registerProtection(app: FastifyInstance, options: ProtectionOptions): Promise<void> {
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Swagger UI at /docs styles itself inline; the chat page has no inline script.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
+export const SECURITY_HEADERS = securityHeaders({
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      // Swagger UI at /docs styles itself inline; the chat page has no inline script.
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", "data:"],
+      scriptSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
     },
-  });
+  },
+});
 
-  if (options.maxInFlight > 0) {
-    let inFlight = 0;
-    app.addHook("onRequest", async (request, reply) => {
-      if (isExempt(request)) return;
-      if (inFlight >= options.maxInFlight) {
-        return reply
-          .code(503)
-          .header("retry-after", String(RETRY_AFTER_S))
-          .send({ detail: `Service busy: ${options.maxInFlight} requests are in flight; retry after ${RETRY_AFTER_S} s.` });
-      }
-      inFlight += 1;
-      // onResponse does not run for a request whose client went away first: count on the socket's close.
-      let done = false;
-      const release = () => {
-        if (done) return;
-        done = true;
-        inFlight -= 1;
-      };
-      reply.raw.once("close", release);
-      return undefined;
-    });
-  }
+/** The limits that run inside Fastify; the cap on requests in flight runs before it (shed-gate.ts). */
+export async function registerProtection(app: FastifyInstance, options: ProtectionOptions): Promise<void> {
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
 
   if (options.maxEventLoopDelayMs > 0) {
     await app.register(fastifyUnderPressure, {

@@ -3,6 +3,7 @@ import { createQARuntime, loadDotEnv, userCwd, type Env, type QARuntime } from "
 import { buildApp, type BuiltApp } from "./app.js";
 import { serverConfigFromEnv, type ServerConfig } from "./config.js";
 import { loggerOptions, prettyLogStream } from "./logger.js";
+import { startHealthListener, type HealthListener } from "./health-listener.js";
 import { startTelemetry, type Telemetry } from "./telemetry.js";
 
 /** How long a rate-limit check may wait on Redis before the limit lapses for that request. */
@@ -14,6 +15,8 @@ export interface RunningServer {
   config: ServerConfig;
   /** "http://HOST:PORT" as bound (PORT=0 picks a free port). */
   url: string;
+  /** "http://HOST:HEALTH_PORT" as bound, when HEALTH_PORT is set. */
+  healthUrl: string | undefined;
   /**
    * Stops accepting connections, lets the requests in flight finish (up to
    * SHUTDOWN_TIMEOUT_MS), then closes the agent, the memory and the fake LLM server.
@@ -55,17 +58,17 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
     : undefined;
   rateLimitRedis?.on("error", () => undefined);
   let app: BuiltApp;
+  // Set once built, so that a failure after it (the port, HEALTH_PORT) closes what was opened.
+  let built: BuiltApp | undefined;
+  let health: HealthListener | undefined;
+  const info = { llm: runtime.llm.kind, model: runtime.llm.model, memory: runtime.memory?.kind ?? "none" };
   try {
-    app = await buildApp(
+    app = built = await buildApp(
       {
         agent: runtime.agent,
         tools: runtime.toolAgent && { agent: runtime.toolAgent, watch: runtime.toolCalls },
         memory: runtime.memory,
-        info: {
-          llm: runtime.llm.kind,
-          model: runtime.llm.model,
-          memory: runtime.memory?.kind ?? "none",
-        },
+        info,
         secrets: runtime.secrets,
       },
       {
@@ -78,13 +81,20 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
         apiKeys: config.apiKeys,
         rateLimitPerMinute: config.rateLimitPerMinute,
         maxInFlight: config.maxInFlight,
+        shedHoldMs: config.shedHoldMs,
         maxEventLoopDelayMs: config.maxEventLoopDelayMs,
         rateLimitRedis,
         logger: loggerOptions(config.logLevel, runtime.secrets, stream),
       },
     );
-    await app.listen({ port: config.port, host: config.host });
+    // A burst of new connections (a load balancer reconnecting, a client storm) past the accept
+    // queue has its SYNs dropped and retried after 1, 3, 7 s: a liveness probe among them would time out.
+    await app.listen({ port: config.port, host: config.host, backlog: config.listenBacklog });
+    if (config.healthPort !== undefined) {
+      health = await startHealthListener({ host: config.host, port: config.healthPort, info });
+    }
   } catch (err) {
+    await built?.close();
     rateLimitRedis?.disconnect();
     await runtime.close();
     await telemetry?.shutdown();
@@ -96,6 +106,9 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
   if (runtime.llm.kind === "fake") {
     app.log.warn(`No OPENAI_API_KEY or ANTHROPIC_API_KEY: running on the FAKE LLM server, not a real model.`);
   }
+  // Before the "listening on" line, which tells a supervisor (and the tests) that start-up is over.
+  const healthUrl = health && `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${health.port}`;
+  if (healthUrl) app.log.info({ healthUrl }, `Liveness probe: ${healthUrl}/health/live (its own thread)`);
   app.log.info({ url, docs: `${url}/docs` }, `Kaizen chat API listening on ${url} using ${runtime.description}`);
   if (telemetry) app.log.info(`OpenTelemetry: spans and metrics to ${telemetry.endpoint} (OTLP/HTTP)`);
 
@@ -118,11 +131,13 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
         clearTimeout(timer);
         rateLimitRedis?.disconnect();
         await runtime.close();
+        // Alive to the end of the shutdown: a probe then does not restart what is already stopping.
+        await health?.close();
         // Last: the spans of the requests that just finished are flushed before the exit.
         await telemetry?.shutdown().catch((err: unknown) => app.log.warn({ err }, "OpenTelemetry shutdown failed"));
       }
     })();
     return closing;
   };
-  return { app, runtime, config, url, close };
+  return { app, runtime, config, url, healthUrl, close };
 }

@@ -1,6 +1,6 @@
 // A provider in the app's own code for any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, a proxy): the transport is
 // here; retries, error mapping, the blocking bridge behind chat(), SSE, partial JSON and the wire translation are the toolkit's.
-import { ConfigurationError, InvalidResponseError, TimeoutError } from "@kaizen/contracts";
+import { ConfigurationError, TimeoutError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import { computeCost } from "@kaizen/providers";
 import * as kit from "@kaizen/providers/toolkit";
@@ -19,10 +19,6 @@ export interface CompatHttpProviderOptions {
 }
 
 type Plan = kit.OpenAIRequestPlan;
-type Call = { id: string; type: "function"; function: { name: string; arguments: string } };
-type Chunk = { model?: string; usage?: unknown; choices?: Array<{ delta?: Delta; finish_reason?: string | null }> };
-type Piece = { index?: number; id?: string; function?: Partial<Call["function"]> };
-type Delta = { content?: string | null; tool_calls?: Piece[] };
 
 export class CompatHttpProvider implements LLMProvider {
   readonly name: string;
@@ -44,7 +40,7 @@ export class CompatHttpProvider implements LLMProvider {
 
   /** Blocks the calling thread (for agent.run()): the toolkit's bridge makes the request on a worker thread. */
   chat(request: ChatRequest): ChatResponse {
-    const { plan, init, retry } = this.#request(request, false);
+    const { plan, init, retry } = this.#request(request);
     return kit.withRetrySync(({ attempt, remainingMs }) => {
       const reply = this.#bridge.fetch(this.#url, { ...init, ...this.#context, timeoutMs: this.#attemptMs(remainingMs) });
       return this.#response(plan, reply, attempt);
@@ -53,7 +49,7 @@ export class CompatHttpProvider implements LLMProvider {
 
   /** Never blocks: plain fetch, cancelled by the request's signal. */
   async chatAsync(request: ChatRequest): Promise<ChatResponse> {
-    const { plan, init, retry } = this.#request(request, false);
+    const { plan, init, retry } = this.#request(request);
     return kit.withRetry(async ({ attempt, signal, remainingMs }) => {
       const timeoutMs = this.#attemptMs(remainingMs);
       const timeout = AbortSignal.timeout(timeoutMs);
@@ -67,75 +63,47 @@ export class CompatHttpProvider implements LLMProvider {
     }, retry);
   }
 
-  /** Text deltas, tool-call pieces and partial objects as they arrive, then one finish. No retries: part of it was used. */
-  async *streamAsync(request: ChatRequest): AsyncGenerator<StreamEvent> {
-    const { plan, init } = this.#request(request, true);
-    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? 60_000;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    // The answer is gathered as a chat completion, so the toolkit turns it into the same response chatAsync gives.
-    const completion = { model: request.model, usage: undefined as unknown, content: "", reason: null as string | null };
-    const calls: Call[] = [];
-    const parser = plan.parseOutput ? new kit.PartialJsonParser({ skipPreamble: true }) : undefined;
-    try {
-      const res = await fetch(this.#url, { ...init, signal });
-      const headers = Object.fromEntries(res.headers);
-      if (!res.ok || !res.body) throw kit.mapHttpError({ status: res.status, headers, body: await res.text() }, this.#context);
-      let done = false;
-      for await (const { data } of kit.readServerSentEvents(res.body)) {
-        if ((done = data === "[DONE]")) break;
-        const chunk = JSON.parse(data) as Chunk;
-        const { delta, finish_reason } = chunk.choices?.[0] ?? {};
-        [completion.model, completion.usage] = [chunk.model ?? completion.model, chunk.usage ?? completion.usage];
-        completion.reason = finish_reason ?? completion.reason;
-        completion.content += delta?.content ?? "";
-        let text = delta?.content ?? ""; // the answer's text: the content, or the output tool's arguments
-        // Tool calls arrive as indexed pieces: the first names the call, the rest add arguments.
-        for (const { index: i = 0, id, function: fn } of delta?.tool_calls ?? []) {
-          const known = calls[i];
-          const call = (calls[i] ??= {
-            id: id ?? `call_${i}`,
-            type: "function",
-            function: { name: fn?.name ?? "", arguments: "" },
-          });
-          const isOutput = call.function.name === plan.outputToolName;
-          if (!known && !isOutput) yield { type: "tool-call-start", index: i, id: call.id, name: call.function.name };
-          call.function.arguments += fn?.arguments ?? "";
-          if (isOutput) text += fn?.arguments ?? "";
-          else if (fn?.arguments) yield { type: "tool-call-delta", index: i, id: call.id, delta: fn.arguments };
-        }
-        if (text) yield { type: "text-delta", delta: text };
-        // Linear: the parser reads each new character once and says when the visible object changed.
-        const object = text && parser?.push(text) ? parser.value : undefined;
-        if (object && typeof object === "object") yield { type: "partial-object", object };
-      }
-      if (!done) throw new InvalidResponseError(`${this.name}: the stream ended before [DONE].`, this.#context);
-      const message = { role: "assistant", content: completion.content, ...(calls.length ? { tool_calls: calls } : {}) };
-      const data = { model: completion.model, usage: completion.usage, choices: [{ message, finish_reason: completion.reason }] };
-      yield { type: "finish", response: this.#response(plan, { status: 200, headers, body: "" }, 1, data) };
-    } catch (err) {
-      if (err instanceof SyntaxError) throw new InvalidResponseError(`${this.name}: a chunk is not JSON.`, this.#context);
-      throw this.#failure(err, timeout, timeoutMs);
-    }
+  /** Text deltas, tool-call events, partial objects, then one finish: the toolkit's OpenAI stream over this transport. */
+  streamAsync(request: ChatRequest): AsyncIterable<StreamEvent> {
+    const { plan, retry } = this.#request(request);
+    return kit.streamOpenAIChat({
+      ...plan,
+      request,
+      provider: this.name,
+      maxRetries: retry.maxRetries,
+      timeoutMs: request.timeoutMs ?? this.#options.timeoutMs ?? 60_000, // for a stream: the whole stream
+      secrets: this.#context.secrets,
+      computeCost,
+      open: async (body, signal) => {
+        const res = await fetch(this.#url, { ...this.#init(body, true), signal });
+        const headers = Object.fromEntries(res.headers);
+        if (!res.ok || !res.body) throw kit.mapHttpError({ status: res.status, headers, body: await res.text() }, this.#context);
+        return { chunks: chunksOf(res.body), requestId: headers["x-request-id"] };
+      },
+    });
   }
 
   async close(): Promise<void> {
     await this.#bridge.close();
   }
 
-  #request(request: ChatRequest, stream: boolean) {
+  #request(request: ChatRequest) {
     const plan = kit.buildOpenAIChatBody(request, { jsonSchema: true });
-    const body = stream ? { ...plan.body, stream, stream_options: { include_usage: true } } : plan.body;
-    const auth: Record<string, string> = this.#options.apiKey ? { authorization: `Bearer ${this.#options.apiKey}` } : {};
-    const headers = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json", ...auth };
     const { maxRetries = 2 } = this.#options;
     const retry = { maxRetries, timeoutMs: request.timeoutMs, signal: request.signal, provider: this.name };
-    return { plan, retry, init: { method: "POST", headers, body: JSON.stringify(body) } };
+    return { plan, retry, init: this.#init(plan.body, false) };
   }
 
-  /** `data` is the parsed body; a body that is not JSON stays text, which the toolkit reports as InvalidResponseError. */
-  #response(plan: Plan, reply: kit.HttpReply, attempts: number, data = kit.parseJsonFromText(reply.body) ?? reply.body) {
+  #init(body: object, stream: boolean) {
+    const auth: Record<string, string> = this.#options.apiKey ? { authorization: `Bearer ${this.#options.apiKey}` } : {};
+    const headers = { "content-type": "application/json", accept: stream ? "text/event-stream" : "application/json", ...auth };
+    return { method: "POST", headers, body: JSON.stringify(body) };
+  }
+
+  /** A body that is not JSON stays text, which the toolkit reports as InvalidResponseError. */
+  #response(plan: Plan, reply: kit.HttpReply, attempts: number) {
     if (reply.status < 200 || reply.status >= 300) throw kit.mapHttpError(reply, this.#context);
+    const data = kit.parseJsonFromText(reply.body) ?? reply.body;
     const requestId = (reply.headers as Record<string, string>)["x-request-id"];
     return kit.parseOpenAIChatCompletion(data, { provider: this.name, plan, requestId, attempts, computeCost });
   }
@@ -149,5 +117,13 @@ export class CompatHttpProvider implements LLMProvider {
     if (!timeout.aborted) return kit.mapProviderError(err, this.#context);
     const message = `${this.name}: no answer within ${timeoutMs} ms. Raise timeoutMs if the endpoint is slow.`;
     return new TimeoutError(message, { provider: this.name, timeoutMs });
+  }
+}
+
+/** The chunks of an OpenAI-style event stream, up to `[DONE]`. A chunk that is not JSON throws (InvalidResponseError). */
+async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<kit.OpenAIChatChunk> {
+  for await (const { data } of kit.readServerSentEvents(body)) {
+    if (data === "[DONE]") return;
+    yield JSON.parse(data) as kit.OpenAIChatChunk;
   }
 }

@@ -68,3 +68,5 @@ export {
   redactSecrets,
 } from "./errors.js";
 export type { KaizenErrorOptions, ProviderErrorOptions, RefusalErrorOptions } from "./errors.js";
+export { extractJson } from "./extract-json.js";
+export type { ExtractJsonOptions, ExtractResult } from "./extract-json.js";

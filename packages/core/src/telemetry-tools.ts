@@ -1,11 +1,11 @@
 // One `execute_tool <name>` span per tool call, a child of the run's span. The tool's own work
 // runs inside the span's context, so what it instruments (an HTTP call, a query) nests under it.
-import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { Context, Tracer } from "@opentelemetry/api";
 import { isKaizenError } from "@kaizen/contracts";
 import type { ToolCall } from "@kaizen/contracts";
 import * as A from "./genai-attributes.js";
 import type { ToolCallRecord } from "./tool-types.js";
+import type { OtelApi } from "./otel-api.js";
 
 /** What the tool runner needs from tracing: a handle per call. */
 export interface ToolTracer {
@@ -19,7 +19,8 @@ export interface ToolSpan {
   fail(error: unknown): void;
 }
 
-export function toolTracer(tracer: Tracer, parent: Context): ToolTracer {
+export function toolTracer(api: OtelApi, tracer: Tracer, parent: Context): ToolTracer {
+  const { SpanKind, SpanStatusCode, context, trace } = api;
   return {
     start(call) {
       const span = tracer.startSpan(

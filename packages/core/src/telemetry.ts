@@ -1,4 +1,3 @@
-import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
 import { contentForLog, isKaizenError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse } from "@kaizen/contracts";
@@ -6,6 +5,7 @@ import * as A from "./genai-attributes.js";
 import type { Lifecycle, RunCall } from "./lifecycle.js";
 import { metricsAreOff, recordChatMetrics } from "./telemetry-metrics.js";
 import { toolTracer } from "./telemetry-tools.js";
+import { type OtelApi, otelApi } from "./otel-api.js";
 
 // The trace API's tracers are proxies: one taken now follows a TracerProvider registered later.
 
@@ -30,12 +30,14 @@ export function traceRun(settings: TelemetrySettings, call: RunCall, lifecycle: 
   // Measured (pnpm bench, telemetry row): non-recording spans, their attributes and the no-op
   // metric calls cost about 2 µs a run, most of an in-memory run's CPU; with no SDK registered
   // for traces or metrics nothing could see them, so the lifecycle runs as it is, unwrapped.
-  const tracer = activeTracer();
-  return tracer === undefined ? lifecycle : tracedRun(tracer, settings, call, lifecycle);
+  // Without @opentelemetry/api installed no SDK can be registered either.
+  const api = otelApi();
+  const tracer = api === undefined ? undefined : activeTracer(api);
+  return api === undefined || tracer === undefined ? lifecycle : tracedRun(api, tracer, settings, call, lifecycle);
 }
 
-function* tracedRun(tracer: Tracer, settings: TelemetrySettings, call: RunCall, lifecycle: Lifecycle): Lifecycle {
-  const parent = context.active();
+function* tracedRun(api: OtelApi, tracer: Tracer, settings: TelemetrySettings, call: RunCall, lifecycle: Lifecycle): Lifecycle {
+  const parent = api.context.active();
   const attributes: Attributes = {
     [A.ATTR_GEN_AI_OPERATION_NAME]: A.GEN_AI_OPERATION_INVOKE_AGENT,
     [A.ATTR_GEN_AI_AGENT_NAME]: settings.agentName,
@@ -44,7 +46,7 @@ function* tracedRun(tracer: Tracer, settings: TelemetrySettings, call: RunCall, 
   };
   if (call.sessionId !== undefined) attributes[A.ATTR_GEN_AI_CONVERSATION_ID] = call.sessionId;
   const run = tracer.startSpan(`${A.GEN_AI_OPERATION_INVOKE_AGENT} ${settings.agentName}`, { attributes }, parent);
-  const runContext = trace.setSpan(parent, run);
+  const runContext = api.trace.setSpan(parent, run);
   const totals = { answers: 0, providerAttempts: 0, inputTokens: 0, outputTokens: 0 };
   let chat: ChatSpan | undefined;
   let value: unknown;
@@ -59,9 +61,9 @@ function* tracedRun(tracer: Tracer, settings: TelemetrySettings, call: RunCall, 
         return step.value;
       }
       let effect = step.value;
-      if (effect.op === "chat") chat = new ChatSpan(tracer, settings, call, effect.request, ++totals.answers, runContext);
+      if (effect.op === "chat") chat = new ChatSpan(api, tracer, settings, call, effect.request, ++totals.answers, runContext);
       // Tool calls get their spans from the runner, which knows when each starts and ends.
-      if (effect.op === "tools") effect = { ...effect, batch: { ...effect.batch, tracer: toolTracer(tracer, runContext) } };
+      if (effect.op === "tools") effect = { ...effect, batch: { ...effect.batch, tracer: toolTracer(api, tracer, runContext) } };
       try {
         value = yield effect;
         failed = false;
@@ -77,7 +79,7 @@ function* tracedRun(tracer: Tracer, settings: TelemetrySettings, call: RunCall, 
     }
   } catch (error) {
     open = false;
-    markFailed(run, error);
+    markFailed(api, run, error);
     endRun(run, totals);
     throw error;
   } finally {
@@ -103,10 +105,10 @@ function endRun(
 }
 
 /** `error.type` is the KaizenError's stable `code`; the status message its (key-free) message. */
-function markFailed(span: Span, error: unknown): string {
+function markFailed(api: OtelApi, span: Span, error: unknown): string {
   const type = errorType(error);
   span.setAttribute(A.ATTR_ERROR_TYPE, type);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : type });
+  span.setStatus({ code: api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : type });
   return type;
 }
 
@@ -118,6 +120,7 @@ function errorType(error: unknown): string {
 
 /** One model call: a `chat <model>` client span and the GenAI client metrics. */
 class ChatSpan {
+  readonly #api: OtelApi;
   readonly #span: Span;
   readonly #started = performance.now();
   readonly #metricAttributes: Attributes;
@@ -125,6 +128,7 @@ class ChatSpan {
   #ended = false;
 
   constructor(
+    api: OtelApi,
     tracer: Tracer,
     settings: TelemetrySettings,
     call: RunCall,
@@ -132,6 +136,7 @@ class ChatSpan {
     attempt: number,
     parent: Context,
   ) {
+    this.#api = api;
     this.#metricAttributes = {
       [A.ATTR_GEN_AI_OPERATION_NAME]: A.GEN_AI_OPERATION_CHAT,
       [A.ATTR_GEN_AI_PROVIDER_NAME]: settings.providerName,
@@ -143,7 +148,11 @@ class ChatSpan {
     if (generation?.temperature !== undefined) attributes[A.ATTR_GEN_AI_REQUEST_TEMPERATURE] = generation.temperature;
     if (generation?.topP !== undefined) attributes[A.ATTR_GEN_AI_REQUEST_TOP_P] = generation.topP;
     if (call.mode === "stream") attributes[A.ATTR_GEN_AI_REQUEST_STREAM] = true;
-    this.#span = tracer.startSpan(`${A.GEN_AI_OPERATION_CHAT} ${request.model}`, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.#span = tracer.startSpan(
+      `${A.GEN_AI_OPERATION_CHAT} ${request.model}`,
+      { kind: api.SpanKind.CLIENT, attributes },
+      parent,
+    );
     // Content is opt-in (it may hold personal data) and serialised only for a span that records.
     this.#recordContent = settings.recordContent && this.#span.isRecording();
     if (this.#recordContent) {
@@ -181,6 +190,7 @@ class ChatSpan {
       span.setAttributes(attributes);
     }
     recordChatMetrics(
+      this.#api,
       { ...this.#metricAttributes, [A.ATTR_GEN_AI_RESPONSE_MODEL]: response.model },
       this.#seconds(),
       response.usage,
@@ -189,8 +199,8 @@ class ChatSpan {
   }
 
   fail(error: unknown): void {
-    const type = markFailed(this.#span, error);
-    recordChatMetrics({ ...this.#metricAttributes, [A.ATTR_ERROR_TYPE]: type }, this.#seconds(), undefined);
+    const type = markFailed(this.#api, this.#span, error);
+    recordChatMetrics(this.#api, { ...this.#metricAttributes, [A.ATTR_ERROR_TYPE]: type }, this.#seconds(), undefined);
     this.end();
   }
 
@@ -206,16 +216,17 @@ class ChatSpan {
 }
 
 // The API's no-op tracer provider, the delegate of a proxy nobody registered a provider behind.
-const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+let noopTracerProvider: unknown;
 
 /**
  * The tracer of the provider registered now, or undefined when no SDK is registered for traces
  * or for metrics (every span and metric would be dropped). Taken per run, not once at import:
  * an app may register (or, in tests, disable and re-register) its provider at any time.
  */
-function activeTracer(): Tracer | undefined {
-  const provider = trace.getTracerProvider();
-  const delegate = provider instanceof ProxyTracerProvider ? provider.getDelegate() : provider;
-  if (delegate === NOOP_TRACER_PROVIDER && metricsAreOff()) return undefined;
+function activeTracer(api: OtelApi): Tracer | undefined {
+  noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
+  const provider = api.trace.getTracerProvider();
+  const delegate = provider instanceof api.ProxyTracerProvider ? provider.getDelegate() : provider;
+  if (delegate === noopTracerProvider && metricsAreOff(api)) return undefined;
   return provider.getTracer("@kaizen/core");
 }

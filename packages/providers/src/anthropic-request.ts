@@ -5,7 +5,7 @@ import type { ChatRequest, ChatResponse, FinishReason, StructuredOutputMode, Too
 import { toAnthropicMessages, type AnthropicMessage } from "./anthropic-messages.js";
 import { applyAnthropicModelRules, type ApplyRulesOptions } from "./anthropic-model-rules.js";
 import { lowerSchemaForAnthropic } from "./anthropic-schema.js";
-import { parseJsonFromText } from "./partial-json.js";
+import { parseJsonFromText } from "./json-from-text.js";
 
 /** The JSON body of `messages.create` (kept as plain data: it also crosses the sync bridge). */
 export interface AnthropicParams {

@@ -9,10 +9,19 @@
 // Request objects) goes to the global fetch. Redirects are not followed (the APIs do not redirect).
 // A connection lost mid-body errors the body stream with Node's Error("aborted", code ECONNRESET)
 // where undici says TypeError("terminated"): both map to a retryable connection error.
-import http from "node:http";
-import https from "node:https";
-import { Readable } from "node:stream";
-import zlib from "node:zlib";
+
+// node:http and node:https (which brings node:tls) are a good part of a cold `import()` of the
+// providers, and nothing needs them before the first request: taken on first use, synchronously.
+/** @type {{ http: typeof import("node:http"), https: typeof import("node:https"), stream: typeof import("node:stream"), zlib: typeof import("node:zlib") } | undefined} */
+let builtins;
+function node() {
+  return (builtins ??= {
+    http: process.getBuiltinModule("node:http"),
+    https: process.getBuiltinModule("node:https"),
+    stream: process.getBuiltinModule("node:stream"),
+    zlib: process.getBuiltinModule("node:zlib"),
+  });
+}
 
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
@@ -76,6 +85,7 @@ function decoded(res) {
     .toLowerCase();
   /** @type {import("node:stream").Transform | undefined} */
   let decoder;
+  const { zlib } = node();
   if (encoding === "gzip" || encoding === "x-gzip") decoder = zlib.createGunzip();
   else if (encoding === "deflate") decoder = zlib.createInflate();
   else if (encoding === "br") decoder = zlib.createBrotliDecompress();
@@ -93,6 +103,7 @@ function decoded(res) {
  * @returns {{ fetch: typeof globalThis.fetch, close: () => void }}
  */
 export function createNodeFetch(options = {}) {
+  const { http, https, stream } = node();
   const agentOptions = { keepAlive: true, ...options.agentOptions };
   /** @type {import("node:http").Agent | undefined} */
   let httpAgent;
@@ -146,7 +157,7 @@ export function createNodeFetch(options = {}) {
         const noBody = method === "HEAD" || NULL_BODY_STATUS.has(status);
         res.once("close", cleanup);
         if (noBody) res.resume();
-        const webBody = noBody ? null : /** @type {ReadableStream<Uint8Array>} */ (Readable.toWeb(decoded(res)));
+        const webBody = noBody ? null : /** @type {ReadableStream<Uint8Array>} */ (stream.Readable.toWeb(decoded(res)));
         settled = true;
         try {
           resolve(new Response(webBody, { status, statusText: res.statusMessage ?? "", headers: responseHeaders }));

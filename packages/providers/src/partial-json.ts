@@ -369,17 +369,3 @@ export function parsePartialJson(text: string, options: PartialJsonOptions = {})
   parser.end();
   return parser.value;
 }
-
-/**
- * Parses a complete JSON value out of model text: plain JSON, or JSON with prose or a code fence
- * around it. Returns undefined when no complete value is there.
- */
-export function parseJsonFromText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const parser = new PartialJsonParser({ skipPreamble: true });
-    parser.push(text);
-    return parser.end() ? parser.value : undefined;
-  }
-}

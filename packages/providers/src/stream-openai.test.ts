@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AbortError,
   AuthenticationError,
+  ConfigurationError,
   InvalidResponseError,
   TimeoutError,
   type ChatRequest,
@@ -13,7 +14,9 @@ import {
 import { startFakeLLMServer, type FakeLLMServer } from "@kaizen/testing";
 import { startRecordingProxy, type RecordingProxy } from "./__fixtures__/recording-proxy.js";
 import { OpenAIProvider } from "./openai-provider.js";
-import { streamOpenAIChat, type OpenAIStreamOptions } from "./stream-openai.js";
+import { streamOpenAIChat, type OpenAIChatChunk, type OpenAIStreamOptions } from "./stream-openai.js";
+import { mapHttpError } from "./errors-map.js";
+import { readServerSentEvents } from "./sse.js";
 import { toOpenAIMessage } from "./openai-tools.js";
 
 const API_KEY = "sk-test-stream-openai-0123456789abcdef";
@@ -265,5 +268,57 @@ describe("streamOpenAIChat", () => {
     } finally {
       await provider.close();
     }
+  });
+});
+
+describe("streamOpenAIChat over your own transport (open instead of an SDK client)", () => {
+  // What a custom provider writes: fetch the stream body, read its events, hand over parsed chunks.
+  function fetchTransport(opened: string[]): OpenAIStreamOptions["open"] {
+    return async (body, signal) => {
+      opened.push(JSON.stringify(body));
+      const res = await fetch(`${server.openaiBaseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify(body),
+        signal,
+      });
+      const headers = Object.fromEntries(res.headers);
+      const events = res.body;
+      if (!res.ok || !events) throw mapHttpError({ status: res.status, headers, body: await res.text() }, { provider: "mine" });
+      return {
+        requestId: headers["x-request-id"],
+        chunks: (async function* () {
+          for await (const { data } of readServerSentEvents(events)) {
+            if (data === "[DONE]") return;
+            yield JSON.parse(data) as OpenAIChatChunk;
+          }
+        })(),
+      };
+    };
+  }
+
+  it("gives the same events and finish as the SDK client, and sends the stream body it was given", async () => {
+    const opened: string[] = [];
+    const viaSdk = await collect(stream(structuredRequest()));
+    const viaFetch = await collect(stream(structuredRequest(), { client: undefined, open: fetchTransport(opened) }));
+    expect(viaFetch.events.map((e) => e.type)).toEqual(viaSdk.events.map((e) => e.type));
+    expect(viaFetch.finish.parsed).toEqual(viaSdk.finish.parsed);
+    expect(viaFetch.finish.usage).toEqual(viaSdk.finish.usage);
+    expect(viaFetch.finish.requestId).toBeDefined();
+    expect(opened).toHaveLength(1);
+    expect(JSON.parse(opened[0] ?? "{}")).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+  });
+
+  it("retries a 500 before the first event through the same retry authority", async () => {
+    server.fault({ type: "http_error", status: 500, body: { error: { message: "boom" } } }, { times: 1 });
+    const opened: string[] = [];
+    const { finish } = await collect(stream(plainRequest(), { client: undefined, open: fetchTransport(opened) }));
+    expect(opened).toHaveLength(2);
+    expect(finish.attempts).toBe(2);
+  });
+
+  it("without a client or an open function it says which to pass", () => {
+    expect(() => stream(plainRequest(), { client: undefined })).toThrow(ConfigurationError);
+    expect(() => stream(plainRequest(), { client: undefined })).toThrow(/needs `client`.*or `open`/);
   });
 });

@@ -1,7 +1,12 @@
 // streamAsync for the OpenAI chat completions API (and every OpenAI-compatible endpoint): the
 // provider builds the request body as for chatAsync; this turns the SSE chunks into StreamEvents.
 import type OpenAI from "openai";
-import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from "openai/resources/chat/completions";
+import { ConfigurationError } from "@kaizen/contracts";
 import type { ChatResponse, FinishReason, StreamEvent, StructuredOutputMode, ToolCall, Usage } from "@kaizen/contracts";
 import { requestIdFrom } from "./errors-map.js";
 import { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
@@ -9,6 +14,7 @@ import {
   PartialObjectEmitter,
   runProviderStream,
   truncatedStreamError,
+  type OpenedStream,
   type ProviderStreamOptions,
   type StreamDriver,
 } from "./stream-core.js";
@@ -16,9 +22,20 @@ import { markRefusal } from "./openai-refusal.js";
 import type { CompatibleVendor } from "./compatible-vendors.js";
 import { normalizeCompatibleUsage, usageOfChunk } from "./normalize-compatible-usage.js";
 
+/** One chunk of an OpenAI-style chat-completions stream (what `open` yields). */
+export type OpenAIChatChunk = ChatCompletionChunk;
+
 export interface OpenAIStreamOptions extends ProviderStreamOptions {
-  /** The provider's async client (created once, keep-alive). */
-  client: OpenAI;
+  /** The provider's async client (created once, keep-alive). Either this or `open`. */
+  client?: OpenAI | undefined;
+  /**
+   * Your own transport instead of an SDK client: POST `body` (already made a stream request) and
+   * return the chunks of its event stream, parsed (`readServerSentEvents`, up to `[DONE]`). The
+   * signal carries the caller's abort and the time budget: pass it to fetch. A non-2xx answer
+   * should throw `mapHttpError(...)`, so it is retried like any other provider's.
+   */
+  open?:
+    ((body: ChatCompletionCreateParamsStreaming, signal: AbortSignal) => Promise<OpenedStream<ChatCompletionChunk>>) | undefined;
   /** The request body the provider built for chatAsync; `stream` options are added here. */
   body: ChatCompletionCreateParamsNonStreaming;
   /** Which structured-output way the body uses, or "none". */
@@ -57,6 +74,11 @@ export function mapOpenAIFinishReason(reason: string | null | undefined): Finish
     default:
       return "other";
   }
+}
+
+function missingTransport(): ConfigurationError {
+  const message = "streamOpenAIChat needs `client` (an openai SDK client) or `open` (your own transport). Fix: pass one of them.";
+  return new ConfigurationError(message, { field: "open" });
 }
 
 function defaultParse(content: string): unknown {
@@ -125,6 +147,8 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
       stream: true as const,
       ...(this.#options.includeUsage === false ? {} : { stream_options: { include_usage: true } }),
     };
+    if (this.#options.open) return this.#options.open(params, signal);
+    if (!client) throw missingTransport(); // streamOpenAIChat checked already; this narrows the type
     const { data, response } = await client.chat.completions.create(params, { signal, maxRetries: 0 }).withResponse();
     return { chunks: data, requestId: requestIdFrom(response.headers) };
   }
@@ -204,5 +228,6 @@ class OpenAIStreamDriver implements StreamDriver<ChatCompletionChunk> {
 
 /** The stream of an OpenAI-style chat completion as StreamEvents (text deltas, partial objects, finish). */
 export function streamOpenAIChat(options: OpenAIStreamOptions): AsyncIterable<StreamEvent> {
+  if (!options.client && !options.open) throw missingTransport();
   return runProviderStream(() => new OpenAIStreamDriver(options), options);
 }

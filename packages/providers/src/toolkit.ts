@@ -30,10 +30,17 @@ export { readServerSentEvents } from "./sse.js";
 export type { EventSourceMessage } from "./sse.js";
 
 // JSON: the incremental (linear) partial-JSON parser and the extractor for JSON inside prose
-export { PartialJsonParser, parseJsonFromText, parsePartialJson } from "./partial-json.js";
+export { PartialJsonParser, parsePartialJson } from "./partial-json.js";
+export { parseJsonFromText } from "./json-from-text.js";
 export type { PartialJsonOptions } from "./partial-json.js";
 
-// Schemas: lowering a JSON Schema to what OpenAI's strict mode and Anthropic accept
+// Schemas: the one lowering walker with a rules object per vendor (OpenAI's strict mode,
+// Anthropic, or your own), and the two vendors' entry points on it
+export { SchemaNotLowerableError, lowerSchema } from "./lower-schema.js";
+export type { KeywordVerdict, SchemaLowering, SchemaNodeContext, SchemaRules } from "./lower-schema.js";
+export { OPENAI_STRICT_SCHEMA_RULES } from "./openai-schema-rules.js";
+export type { StrictCounters } from "./openai-schema-rules.js";
+export { ANTHROPIC_SCHEMA_RULES } from "./anthropic-schema-rules.js";
 export { lowerToStrictSchema, restoreOptionalProperties } from "./openai-schema.js";
 export type { StrictLowering } from "./openai-schema.js";
 export { lowerSchemaForAnthropic } from "./anthropic-schema.js";
@@ -45,7 +52,8 @@ export { buildOpenAIChatBody, parseOpenAIChatCompletion } from "./openai-request
 export type { OpenAIRequestOptions, OpenAIRequestPlan, ParseCompletionContext } from "./openai-request.js";
 export type { ArgumentRestorer } from "./openai-tools.js";
 export { streamOpenAIChat } from "./stream-openai.js";
-export type { OpenAIStreamOptions } from "./stream-openai.js";
+export type { OpenAIChatChunk, OpenAIStreamOptions } from "./stream-openai.js";
+export type { OpenedStream } from "./stream-core.js";
 export {
   INVALID_OUTPUT_SCHEMA,
   RESPONSE_FORMAT_REJECTION_STATUSES,

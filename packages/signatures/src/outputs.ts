@@ -1,8 +1,8 @@
+import { extractJson } from "@kaizen/contracts";
 import { compileSignature } from "./compile.js";
 import type { CompiledSignature } from "./compile.js";
 import type { OutputIssue } from "./errors.js";
 import { describeReceived, truncate } from "./describe-value.js";
-import { extractJson } from "./extract-json.js";
 import { toOutputIssues } from "./issues.js";
 import type { InferOutputs } from "./infer.js";
 import type { Signature } from "./signature.js";

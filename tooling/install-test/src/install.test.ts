@@ -209,7 +209,9 @@ describe("npm install of core + providers + memory (buffer) + testing, with open
       .filter(([, p]) => p.hasInstallScript)
       .map(([path]) => path);
     expect(withScripts).toEqual([]);
-    for (const driver of ["better-sqlite3", "pg", "ioredis", "@anthropic-ai/sdk", "vitest"]) {
+    // Optional peers, all absent: so the README example below also shows a run without
+    // @opentelemetry/api (no tracing, nothing loaded for it).
+    for (const driver of ["better-sqlite3", "pg", "ioredis", "@anthropic-ai/sdk", "@opentelemetry/api", "vitest"]) {
       expect(existsSync(join(project, "node_modules", driver)), driver).toBe(false);
     }
     const count = Object.keys(lock.packages).filter((p) => p.startsWith("node_modules/")).length;

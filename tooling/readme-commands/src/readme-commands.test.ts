@@ -37,7 +37,7 @@ const NOT_RUN: Record<string, string> = {
   "packages/providers/README.md: pnpm add @kaizen/providers                     # brings openai (^6.49.0; your own copy satisfies it)":
     "as above: not published yet; the install test",
   "bench/README.md: pnpm bench:install":
-    "installs two projects from the npm registry for half a minute, for a table; tooling/install-test installs the packed tarballs the same way in every npm test",
+    "starts a local registry and installs two projects from it, 3-5 minutes, for a table; tooling/install-test installs the packed tarballs the same way in every npm test",
   "packages/queue/README.md: pnpm add @kaizen/queue @kaizen/core": "as above: not published yet; the install test",
   "packages/signatures/README.md: pnpm add @kaizen/signatures zod": "as above: not published yet; the install test",
   "bench/README.md: pnpm bench                  # full run, under 10 minutes on 2 cores; updates docs/benchmarks.md":

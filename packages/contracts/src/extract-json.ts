@@ -1,7 +1,8 @@
 // Finds the JSON a model meant to send. Models wrap JSON in ```json fences or in prose ("Sure! Here is
 // the answer: {...}"); this tries, in order: the whole text, each fenced block, then each balanced {...}
-// span. It never repairs JSON (no trailing-comma or quote fixing): a broken object is reported, and
-// the re-ask asks the model for a correct one.
+// span (and [...] span, when asked). It never repairs JSON (no trailing-comma or quote fixing): a broken
+// object is reported, and the re-ask asks the model for a correct one. The one extractor of the
+// library: signatures' output parsing and the providers' `parseJsonFromText` both use it.
 
 export interface ExtractResult {
   /** Parsed JSON values in order of preference (deduplicated by source text). */
@@ -10,10 +11,19 @@ export interface ExtractResult {
   problem?: string;
 }
 
+export interface ExtractJsonOptions {
+  /**
+   * Also take balanced `[...]` spans in prose, in text order with the `{...}` spans. Default false:
+   * a signature's answer is an object, and an array around it would hide it.
+   */
+  arrays?: boolean;
+}
+
 const MAX_CANDIDATES = 16;
 // Each attempt scans forward from one "{"; bounding attempts keeps pathological text ("{{{{...") linear-ish.
 const MAX_BRACE_ATTEMPTS = 32;
 const FENCE = /```[ \t]*([A-Za-z0-9_-]*)[^\n`]*\n?([\s\S]*?)```/g;
+const OPEN_BRACE = 123; // {
 
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
@@ -23,8 +33,10 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
   }
 }
 
-/** Index of the "}" closing the "{" at `start`, skipping braces inside JSON strings; -1 if it never closes. */
-function matchingBrace(text: string, start: number): number {
+/** Index of the bracket closing the "{" or "[" at `start`, skipping brackets inside JSON strings; -1 if it never closes. */
+function matchingBracket(text: string, start: number): number {
+  const open = text.charCodeAt(start);
+  const close = open === OPEN_BRACE ? 125 /* } */ : 93; /* ] */
   let depth = 0;
   let inString = false;
   for (let i = start; i < text.length; i++) {
@@ -35,8 +47,8 @@ function matchingBrace(text: string, start: number): number {
       continue;
     }
     if (ch === 34) inString = true;
-    else if (ch === 123 /* { */) depth++;
-    else if (ch === 125 /* } */) {
+    else if (ch === open) depth++;
+    else if (ch === close) {
       depth--;
       if (depth === 0) return i;
     }
@@ -44,7 +56,17 @@ function matchingBrace(text: string, start: number): number {
   return -1;
 }
 
-export function extractJson(text: string): ExtractResult {
+function nextStart(text: string, from: number, arrays: boolean): number {
+  const brace = text.indexOf("{", from);
+  if (!arrays) return brace;
+  const bracket = text.indexOf("[", from);
+  if (brace === -1) return bracket;
+  return bracket === -1 ? brace : Math.min(brace, bracket);
+}
+
+/** The JSON values in `text`, best first, or why there is none. Never throws. */
+export function extractJson(text: string, options: ExtractJsonOptions = {}): ExtractResult {
+  const arrays = options.arrays ?? false;
   const trimmed = text.replace(/^\uFEFF/, "").trim();
   if (trimmed === "") return { candidates: [], problem: "the response is empty" };
   const whole = tryParse(trimmed);
@@ -74,15 +96,15 @@ export function extractJson(text: string): ExtractResult {
   let from = 0;
   let unclosed = false;
   for (let attempt = 0; attempt < MAX_BRACE_ATTEMPTS && candidates.length < MAX_CANDIDATES; attempt++) {
-    const start = trimmed.indexOf("{", from);
+    const start = nextStart(trimmed, from, arrays);
     if (start === -1) break;
-    const end = matchingBrace(trimmed, start);
+    const end = matchingBracket(trimmed, start);
     if (end === -1) {
       unclosed = true;
       from = start + 1;
       continue;
     }
-    // After a span that parses, skip past it (its inner objects are parts of it); otherwise look inside.
+    // After a span that parses, skip past it (its inner values are parts of it); otherwise look inside.
     from = consider(trimmed.slice(start, end + 1)) ? end + 1 : start + 1;
   }
 

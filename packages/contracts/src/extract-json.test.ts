@@ -37,4 +37,16 @@ describe("extractJson", () => {
     extractJson('{"a":'.repeat(50_000));
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it("takes [...] spans in prose only when asked, in text order with {...} spans", () => {
+    const text = 'The list: [1, {"a":2}] and {"b":3}';
+    expect(extractJson(text).candidates).toEqual([{ a: 2 }, { b: 3 }]);
+    expect(extractJson(text, { arrays: true }).candidates).toEqual([[1, { a: 2 }], { b: 3 }]);
+    expect(extractJson("see [link] then [1]", { arrays: true }).candidates).toEqual([[1]]);
+    expect(extractJson("no json [here]").problem).toBe("the response contains no JSON object");
+  });
+
+  it("strips a byte-order mark before parsing", () => {
+    expect(extractJson('\uFEFF{"a":1}').candidates).toEqual([{ a: 1 }]);
+  });
 });
