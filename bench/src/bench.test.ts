@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runBench, type Aggregate, type BenchResults } from "./bench.js";
 import { BEGIN, END, updateDocs, writeResults } from "./output.js";
 import { callgrindAvailable } from "./run-callgrind.js";
+import { sheddingTable } from "./run-shedding.js";
 import {
   concurrencyTable,
   loadTable,
@@ -221,7 +222,12 @@ describe("the bench harness at tiny sizes", () => {
     // The real chat API at 20 connections: every request answered, shed or failed, none left hanging.
     const shed = results.shedding[0]!;
     expect(shed.outcome.timeouts).toBe(0);
-    expect(shed.outcome.healthProbes).toBeGreaterThan(0);
+    // Both probes, from their own process: on PORT and on HEALTH_PORT's own thread, every one answered.
+    for (const p of [shed.probes.main, shed.probes.healthPort]) {
+      expect(p.probes).toBeGreaterThan(0);
+      expect(p.failed).toBe(0);
+    }
+    expect(sheddingTable(results.shedding)).toContain("| HEALTH_PORT |");
     expect(Object.values(shed.outcome.statusCodes).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(markdownReport(results)).toContain("### Load shedding: the chat API at 20 connections");
     const ts = targets(results);

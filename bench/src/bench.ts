@@ -437,7 +437,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       const o = run.outcome;
       log(
         `[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] shedding: ${o.requests2xx} answered, ${o.statusCodes["503"] ?? 0} shed, ` +
-          `${o.timeouts} timeouts, /health/live p99 ${o.healthP99Ms.toFixed(1)} ms`,
+          `${o.timeouts} timeouts, /health/live p99 ${run.probes.main.p99Ms.toFixed(1)} ms (PORT), ` +
+          `${run.probes.healthPort.p99Ms.toFixed(1)} ms (HEALTH_PORT)`,
       );
       shedding.push(run);
     }

@@ -611,9 +611,11 @@ export function markdownReport(r: BenchResults): string {
       ``,
       `The real chat API (apps/chat-api/dist/main.js, default limits but RATE_LIMIT_PER_MINUTE=0, since one machine makes ` +
         `every request) against the fake LLM at ${s?.latencyMs} ms; autocannon from a second process, ${s?.connections} ` +
-        `connections for ${s?.durationSec} s, and a probe asking GET /health/live every 100 ms on a fresh connection, as a ` +
-        `liveness probe does. Requests past MAX_IN_FLIGHT are shed at once with 503 and Retry-After: 1; a timeout is a ` +
-        `request still unanswered after 10 s.`,
+        `connections for ${s?.durationSec} s, and, from a third process, probes asking GET /health/live every 100 ms on a ` +
+        `fresh connection, as a liveness probe does: on PORT, and on HEALTH_PORT, which the chat API answers from a thread ` +
+        `of its own. Requests past MAX_IN_FLIGHT are shed ahead of Fastify with 503 and Retry-After: 1, each answer held ` +
+        `SHED_HOLD_MS (500 ms) so that autocannon, which re-asks at once, cannot make a storm of them; a timeout is a ` +
+        `request still unanswered after 10 s; a failed probe is one not answered 200.`,
       ``,
       sheddingTable(r.shedding),
       ``,
