@@ -1,13 +1,18 @@
 // The smoke test that keeps the bench from rotting: the whole harness at tiny sizes (every child
 // process kind, the real agent, the real fake server, autocannon), then the tables and files.
 // It checks shapes and sanity, never speed.
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBench, type Aggregate, type BenchResults } from "./bench.js";
 import { BEGIN, END, updateDocs, writeResults } from "./output.js";
+import { callgrindAvailable } from "./run-callgrind.js";
+import { sheddingTable } from "./run-shedding.js";
 import {
   concurrencyTable,
   loadTable,
@@ -19,10 +24,29 @@ import {
   summaryTable,
   targets,
   toolCycleTable,
+  streamTable,
+  instructionsTable,
+  chatCompareTable,
+  memoryTable,
 } from "./report.js";
 
 const dir = await mkdtemp(join(tmpdir(), "kaizen-bench-"));
-afterAll(() => rm(dir, { recursive: true, force: true }));
+// Inside the package, so the compiled files resolve its node_modules.
+const compiled = join(fileURLToPath(new URL("..", import.meta.url)), "node_modules", ".cache", `bench-smoke-${process.pid}`);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await rm(compiled, { recursive: true, force: true });
+});
+
+/** The bench compiled to JS (for the children that run under valgrind). */
+function compileBench(): string {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", compiled], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    stdio: "inherit",
+  });
+  return compiled;
+}
 
 function expectSane(a: Aggregate, latencyMs: number): void {
   expect(a.failed, a.firstError).toBe(0);
@@ -49,6 +73,23 @@ describe("the bench harness at tiny sizes", () => {
       warmupCalls: 2,
       overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
       toolCycle: { calls: 10, concurrency: 5, reps: 1 },
+      stream: { calls: 10, concurrency: 5, sequentialCalls: 5, reps: 1 },
+      chatCompare: { latencyMs: 10, connections: [4, 8], durationSec: 1, warmupRequests: 3 },
+      memory: {
+        backends: ["sqlite", "redis", "postgres"],
+        appends: 20,
+        sessions: 4,
+        loads: 8,
+        loadTurns: 3,
+        concurrency: 4,
+        loadConcurrency: 1,
+        warmup: 4,
+        reps: 1,
+        redisUrl: "redis://127.0.0.1:6379",
+        postgresUrl: "postgres://postgres@127.0.0.1:5432/test",
+      },
+      // Under valgrind the TypeScript loader would cost minutes: the children run the compiled bench.
+      instructions: { modes: ["floor", "async"], calls: 3, concurrency: 2, warmupCalls: 2, compiledDir: compileBench() },
       massConcurrency: { calls: 50, latencyMs: 10 },
       queue: {
         redisUrl: "redis://127.0.0.1:6379",
@@ -78,6 +119,50 @@ describe("the bench harness at tiny sizes", () => {
     // Every "call" of the tool-cycle scenarios is a whole cycle; each checks it took exactly one.
     for (const a of [results.toolCycle!.raw, results.toolCycle!.async]) expectSane(a, 0);
     expectSane(results.massConcurrency!, 10);
+    // Streaming: every contender answered; one at a time, each timed from its first byte to its first partial.
+    const st = results.stream!;
+    for (const kind of ["floor", "raw", "async"] as const) {
+      expectSane(st.sequential[kind], 0);
+      expectSane(st.concurrent[kind], 0);
+      expect(st.sequential[kind].firstPartialP50Ms).toBeGreaterThan(0);
+      expect(st.sequential[kind].firstPartialP99Ms).toBeGreaterThanOrEqual(st.sequential[kind].firstPartialP50Ms!);
+      expect(st.concurrent[kind].firstPartialP50Ms).toBeUndefined();
+    }
+    // Instruction counts: callgrind ran each contender and counted its measured calls (where
+    // valgrind is installed; elsewhere the run says why the row is missing).
+    if (!(await callgrindAvailable())) expect(results.instructionsSkipped).toMatch(/valgrind/);
+    else expect(results.instructions.map((c) => c.mode)).toEqual(["floor", "async"]);
+    for (const c of results.instructions) {
+      expect(c.failed, c.firstError).toBe(0);
+      expect(c.ok).toBe(3);
+      expect(c.instructionsPerCall).toBeGreaterThan(10_000);
+    }
+    // Memory: both contenders of every backend appended and loaded what they appended.
+    expect(results.memory.map((m) => `${m.backend}/${m.contender}`)).toEqual([
+      "sqlite/raw",
+      "sqlite/kaizen",
+      "redis/raw",
+      "redis/kaizen",
+      "postgres/raw",
+      "postgres/kaizen",
+    ]);
+    for (const m of results.memory) {
+      expect(m.appendsPerSec).toBeGreaterThan(0);
+      expect(m.loadP99Ms).toBeGreaterThanOrEqual(m.loadP50Ms);
+      expect(m.runs[0]?.turnsLoaded).toBe(3);
+    }
+    // Nothing of the memory runs is left on the shared servers.
+    const leftRedis = new Redis("redis://127.0.0.1:6379");
+    const memoryKeys = await leftRedis.keys(`kzbench_${process.pid}_*`).finally(() => leftRedis.quit());
+    expect(memoryKeys).toEqual([]);
+    // The chat API and the bare handler both answered at both connection counts, none shed.
+    const cc = results.chatCompare!;
+    expect(cc.runs.map((x) => `${x.server}@${x.connections}`).sort()).toEqual(["chat-api@4", "chat-api@8", "raw@4", "raw@8"]);
+    for (const x of cc.runs) {
+      expect(x.outcome.requests2xx).toBeGreaterThan(0);
+      expect(x.outcome.non2xx).toBe(0);
+    }
+    expect(cc.chatApiEnv.MAX_IN_FLIGHT).toBe("0");
     expect(results.massConcurrency!.spec.concurrency).toBe(50);
     const q = results.queue!;
     expect(q.throughput.map((t) => t.workers)).toEqual([1, 2]);
@@ -101,7 +186,7 @@ describe("the bench harness at tiny sizes", () => {
     }
     expect(results.fakeServerCpuMs).toBeGreaterThan(0);
     expect(results.machine.cpus).toBeGreaterThan(0);
-  }, 240_000);
+  }, 480_000);
 
   it("prints the Benefits-shaped table, the detailed tables and the targets", () => {
     const summary = summaryTable(results);
@@ -122,10 +207,27 @@ describe("the bench harness at tiny sizes", () => {
     expect(markdownReport(results)).toContain("### 50 concurrent runAsync calls in one process");
     expect(limiterTable(results)).toContain("limiter overhead per item");
     expect(markdownReport(results)).toContain("### Queue workers");
+    expect(streamTable(results)).toContain("Kaizen streamAsync");
+    expect(streamTable(results)).toContain("node:http SSE");
+    expect(markdownReport(results)).toContain("### Streaming at 0 ms latency");
+    expect(instructionsTable(results)).toContain("Instructions/call");
+    expect(markdownReport(results)).toContain("### Instructions per call (callgrind)");
+    expect(chatCompareTable(results)).toContain("bare Fastify + raw SDK");
+    expect(chatCompareTable(results)).toMatch(/goal met|MISS/);
+    expect(markdownReport(results)).toContain("### The chat API against a bare Fastify handler");
+    expect(memoryTable(results)).toContain("raw better-sqlite3");
+    expect(memoryTable(results)).toContain("PostgresMemory");
+    expect(markdownReport(results)).toContain("### Memory backends against their raw drivers");
+    expect(markdownReport(results)).toMatch(/load average \(1\/5\/15 min\) [\d.]+\/[\d.]+\/[\d.]+ at the start/);
     // The real chat API at 20 connections: every request answered, shed or failed, none left hanging.
     const shed = results.shedding[0]!;
     expect(shed.outcome.timeouts).toBe(0);
-    expect(shed.outcome.healthProbes).toBeGreaterThan(0);
+    // Both probes, from their own process: on PORT and on HEALTH_PORT's own thread, every one answered.
+    for (const p of [shed.probes.main, shed.probes.healthPort]) {
+      expect(p.probes).toBeGreaterThan(0);
+      expect(p.failed).toBe(0);
+    }
+    expect(sheddingTable(results.shedding)).toContain("| HEALTH_PORT |");
     expect(Object.values(shed.outcome.statusCodes).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(markdownReport(results)).toContain("### Load shedding: the chat API at 20 connections");
     const ts = targets(results);

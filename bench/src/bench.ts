@@ -9,6 +9,9 @@ import { runLoad, type LoadRun } from "./run-load.js";
 import { runShedding, type SheddingOptions, type SheddingRun } from "./run-shedding.js";
 import { runQueue, type QueueOptions, type QueuePass } from "./run-queue.js";
 import { runScenario } from "./run-scenario.js";
+import { runChatCompare, type ChatCompareOptions, type ChatComparePass } from "./run-chat-compare.js";
+import { callgrindAvailable, countAllInstructions, type InstructionCount, type InstructionOptions } from "./run-callgrind.js";
+import { runMemory, type MemoryOptions, type MemoryRow } from "./run-memory.js";
 import { median, type Mode, type ScenarioResult, type ScenarioSpec } from "./scenario.js";
 
 export interface BenchOptions {
@@ -34,6 +37,18 @@ export interface BenchOptions {
   massConcurrency: { calls: number; latencyMs: number } | null;
   /** @kaizen/queue workers on Redis (issue 21): items/s at 1, 2, 4 workers and the limiter's cost; null: skip. */
   queue: QueueOptions | null;
+  /**
+   * Streamed calls (issue 20): Kaizen's streamAsync, the raw SDK's stream and the SSE floor, at 0 ms
+   * latency: `sequentialCalls` one at a time (first byte to first partial object) and `calls` at
+   * `concurrency` (CPU per streamed call); null: skip.
+   */
+  stream: { calls: number; concurrency: number; sequentialCalls: number; reps: number } | null;
+  /** The real chat API vs a bare Fastify handler on the raw SDK (issue 20); null: skip. */
+  chatCompare: ChatCompareOptions | null;
+  /** @kaizen/memory's backends vs their raw drivers (issue 20); null: skip. */
+  memory: MemoryOptions | null;
+  /** Instructions per call under callgrind (issue 20); null: skip (also skipped when valgrind is missing). */
+  instructions: InstructionOptions | null;
   /** The chat API load test; null: skip. */
   load: { latencyMs: number; connections: number; durationSec: number } | null;
   /** The real chat API (apps/chat-api) at many connections: load shedding; null: skip. */
@@ -61,6 +76,22 @@ export const DEFAULT_OPTIONS: BenchOptions = {
     limiterWorkers: 2,
     limiterReps: 3,
   },
+  stream: { calls: 1000, concurrency: 50, sequentialCalls: 300, reps: 3 },
+  chatCompare: { latencyMs: 100, connections: [100, 1000], durationSec: 10, warmupRequests: 300 },
+  memory: {
+    backends: ["sqlite", "redis", "postgres"],
+    appends: 2000,
+    sessions: 100,
+    loads: 1000,
+    loadTurns: 20,
+    concurrency: 16,
+    loadConcurrency: 1,
+    warmup: 200,
+    reps: 2,
+    redisUrl: process.env.KAIZEN_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
+    postgresUrl: process.env.KAIZEN_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+  },
+  instructions: { modes: ["floor", "raw", "async"], calls: 200, concurrency: 10, warmupCalls: 200 },
   load: { latencyMs: 500, connections: 100, durationSec: 10 },
   shedding: { connections: 2000, durationSec: 10, latencyMs: 500 },
   log: (line) => process.stderr.write(`${line}\n`),
@@ -110,6 +141,12 @@ export interface ToolCyclePass {
   async: Aggregate;
 }
 
+/** Streamed calls: one at a time (first byte to first partial) and concurrent (CPU per call). */
+export interface StreamPass {
+  sequential: Record<"async" | "raw" | "floor", Aggregate>;
+  concurrent: Record<"async" | "raw" | "floor", Aggregate>;
+}
+
 export interface Machine {
   cpus: number;
   cpuModel: string;
@@ -119,6 +156,9 @@ export interface Machine {
   /** 1-minute load average when the run began and ended: other work on the machine shows here. */
   loadAvgStart: number;
   loadAvgEnd: number;
+  /** 1-, 5- and 15-minute load averages at the start and the end. */
+  loadAvgsStart: number[];
+  loadAvgsEnd: number[];
 }
 
 export interface BenchResults {
@@ -131,6 +171,12 @@ export interface BenchResults {
   syncExtrapolationRun: Aggregate | undefined;
   overhead: OverheadPass;
   toolCycle: ToolCyclePass | undefined;
+  stream: StreamPass | undefined;
+  chatCompare: ChatComparePass | undefined;
+  memory: MemoryRow[];
+  instructions: InstructionCount[];
+  /** Why the instruction counts are missing, when they are. */
+  instructionsSkipped: string | undefined;
   queue: QueuePass | undefined;
   /** One run of `massConcurrency.calls` concurrent runAsync calls. */
   massConcurrency: Aggregate | undefined;
@@ -146,6 +192,12 @@ function aggregate(runs: ScenarioResult[]): Aggregate {
   if (!first) throw new Error("aggregate of no runs");
   const med = (pick: (r: ScenarioResult) => number): number => median(runs.map(pick));
   const agg: Aggregate = {
+    ...(first.firstPartialP50Ms === undefined
+      ? {}
+      : {
+          firstPartialP50Ms: med((r) => r.firstPartialP50Ms ?? Number.NaN),
+          firstPartialP99Ms: med((r) => r.firstPartialP99Ms ?? Number.NaN),
+        }),
     spec: first.spec,
     wallMs: med((r) => r.wallMs),
     cpuMs: med((r) => r.cpuMs),
@@ -172,11 +224,14 @@ function aggregate(runs: ScenarioResult[]): Aggregate {
   return agg;
 }
 
-function machine(loadAvgStart: number): Machine {
+function machine(loadAvgsStart: number[]): Machine {
   const cpus = os.cpus();
+  const loadAvgsEnd = os.loadavg();
   return {
-    loadAvgStart,
-    loadAvgEnd: os.loadavg()[0] ?? Number.NaN,
+    loadAvgStart: loadAvgsStart[0] ?? Number.NaN,
+    loadAvgEnd: loadAvgsEnd[0] ?? Number.NaN,
+    loadAvgsStart,
+    loadAvgsEnd,
     cpus: os.availableParallelism(),
     cpuModel: cpus[0]?.model.trim() ?? "unknown",
     node: process.version,
@@ -201,7 +256,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const { log } = options;
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
-  const loadAvgStart = os.loadavg()[0] ?? Number.NaN;
+  const loadAvgsStart = os.loadavg();
   const failures: string[] = [];
   const fake = await startFakeLLMProcess();
   const fakeCpu0 = await fake.cpuMs();
@@ -290,6 +345,36 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       toolCycle = { raw: cycles.get("tool-raw") as Aggregate, async: cycles.get("tool-async") as Aggregate };
     }
 
+    let stream: StreamPass | undefined;
+    if (options.stream) {
+      const st = options.stream;
+      log(
+        `[bench] streaming at 0 ms latency: ${st.sequentialCalls} calls one at a time, ${st.calls} at concurrency ${st.concurrency}, ${st.reps} reps`,
+      );
+      const modes: Mode[] = ["stream-floor", "stream-raw", "stream-async"];
+      const seq = await interleaved(modes, st.sequentialCalls, 1, 0, st.reps);
+      const conc = await interleaved(modes, st.calls, st.concurrency, 0, st.reps);
+      const pick = (m: Map<Mode, Aggregate>): StreamPass["sequential"] => ({
+        floor: m.get("stream-floor") as Aggregate,
+        raw: m.get("stream-raw") as Aggregate,
+        async: m.get("stream-async") as Aggregate,
+      });
+      stream = { sequential: pick(seq), concurrent: pick(conc) };
+    }
+
+    let instructions: InstructionCount[] = [];
+    let instructionsSkipped: string | undefined;
+    if (options.instructions) {
+      const ins = options.instructions;
+      if (await callgrindAvailable()) {
+        log(
+          `[bench] instruction counts under callgrind: ${ins.modes.join(", ")}, ${ins.calls} calls at concurrency ${ins.concurrency} after ${ins.warmupCalls} warm-up calls`,
+        );
+        instructions = await countAllInstructions(fake, ins, log);
+        for (const c of instructions) if (c.failed > 0) failures.push(`callgrind ${c.mode}: ${c.failed} failed: ${c.firstError}`);
+      } else instructionsSkipped = "valgrind (callgrind) is not installed";
+    } else instructionsSkipped = "not requested (--quick leaves them out; --instructions adds them)";
+
     let massConcurrency: Aggregate | undefined;
     if (options.massConcurrency) {
       const { calls, latencyMs } = options.massConcurrency;
@@ -308,6 +393,24 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       for (const r of [...queue.throughput, queue.limiter.unlimited, queue.limiter.limited]) {
         if (r.rejected > 0) failures.push(`queue, ${r.workers} worker(s): ${r.rejected} rejected: ${r.firstError}`);
       }
+    }
+
+    let memory: MemoryRow[] = [];
+    if (options.memory) {
+      const m = options.memory;
+      log(
+        `[bench] memory backends: ${m.backends.join(", ")}, ${m.appends} appends over ${m.sessions} sessions at concurrency ${m.concurrency}, ${m.loads} loads, ${m.reps} reps`,
+      );
+      memory = await runMemory(m, log);
+    }
+
+    let chatCompare: ChatComparePass | undefined;
+    if (options.chatCompare) {
+      const c = options.chatCompare;
+      log(
+        `[bench] chat API vs bare Fastify + raw SDK: ${c.connections.join(" and ")} connections, ${c.durationSec} s each, LLM latency ${c.latencyMs} ms`,
+      );
+      chatCompare = await runChatCompare(fake, c, log);
     }
 
     const load: LoadRun[] = [];
@@ -334,7 +437,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       const o = run.outcome;
       log(
         `[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] shedding: ${o.requests2xx} answered, ${o.statusCodes["503"] ?? 0} shed, ` +
-          `${o.timeouts} timeouts, /health/live p99 ${o.healthP99Ms.toFixed(1)} ms`,
+          `${o.timeouts} timeouts, /health/live p99 ${run.probes.main.p99Ms.toFixed(1)} ms (PORT), ` +
+          `${run.probes.healthPort.p99Ms.toFixed(1)} ms (HEALTH_PORT)`,
       );
       shedding.push(run);
     }
@@ -344,13 +448,18 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     return {
       startedAt,
       durationSec: (performance.now() - t0) / 1000,
-      machine: machine(loadAvgStart),
+      machine: machine(loadAvgsStart),
       commit: gitCommit(),
       options: recorded,
       concurrency,
       syncExtrapolationRun,
       overhead,
       toolCycle,
+      stream,
+      chatCompare,
+      memory,
+      instructions,
+      instructionsSkipped,
       queue,
       massConcurrency,
       shedding,

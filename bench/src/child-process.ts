@@ -2,6 +2,7 @@
 // against the client), each scenario (so CPU time and peak RSS belong to that scenario alone),
 // the chat server under load and the load generator.
 import { fork, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Under vitest the harness runs from src/*.ts, so its children need the tsx loader. */
@@ -29,16 +30,34 @@ export class Child {
   #exited: Error | undefined;
   #stderrTail = "";
 
-  constructor(name: string, args: string[] = [], execArgv: string[] = []) {
-    this.process = fork(entryFile(name), args, {
+  /**
+   * `wrapper` runs node under another program (valgrind): fork starts `wrapper.command
+   * ...wrapper.args node ...execArgv entry ...args`, and the IPC channel passes through.
+   * `compiledDir`: run `<compiledDir>/<name>.js` without the TypeScript loader.
+   */
+  constructor(
+    name: string,
+    args: string[] = [],
+    execArgv: string[] = [],
+    wrapper?: { command: string; args: string[] },
+    compiledDir?: string,
+  ) {
+    const loader = compiledDir === undefined ? loaderExecArgv() : [];
+    const nodeArgv = [...loader, ...execArgv];
+    const entry = compiledDir === undefined ? entryFile(name) : join(compiledDir, `${name}.js`);
+    this.process = fork(entry, args, {
       cwd: packageDir,
-      execArgv: [...loaderExecArgv(), ...execArgv],
+      ...(wrapper
+        ? { execPath: wrapper.command, execArgv: [...wrapper.args, process.execPath, ...nodeArgv] }
+        : { execArgv: nodeArgv }),
       stdio: ["ignore", "inherit", "pipe", "ipc"],
       env: {
         ...process.env,
         OPENAI_API_KEY: "sk-bench-not-a-real-key",
         // From source, children see sibling packages' source too, as vitest does (tooling/vitest.shared.ts).
-        ...(fromSource ? { TSX_TSCONFIG_PATH: fileURLToPath(new URL("../tsconfig.source.json", import.meta.url)) } : {}),
+        ...(fromSource && compiledDir === undefined
+          ? { TSX_TSCONFIG_PATH: fileURLToPath(new URL("../tsconfig.source.json", import.meta.url)) }
+          : {}),
       },
     });
     this.process.stderr?.setEncoding("utf8");

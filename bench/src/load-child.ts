@@ -13,6 +13,8 @@ export interface LoadSpec {
   timeoutSec: number;
   /** What the probe asks; default /health. */
   healthPath?: string;
+  /** false: no probe from this process (run-shedding.ts probes from a process of its own). */
+  probe?: boolean;
 }
 
 export interface LoadOutcome {
@@ -52,7 +54,8 @@ async function probeHealth(url: string, stop: AbortSignal): Promise<number[]> {
 
 async function load(spec: LoadSpec): Promise<LoadOutcome> {
   const stop = new AbortController();
-  const probes = probeHealth(`${spec.url}${spec.healthPath ?? "/health"}`, stop.signal);
+  const probes =
+    spec.probe === false ? Promise.resolve([]) : probeHealth(`${spec.url}${spec.healthPath ?? "/health"}`, stop.signal);
   const result = await autocannon({
     url: `${spec.url}/api/chat`,
     method: "POST",

@@ -420,7 +420,8 @@ export function markdownReport(r: BenchResults): string {
     ``,
     `Run ${r.startedAt}${r.commit ? ` at commit ${r.commit}` : ""}, ${r.durationSec.toFixed(0)} s in all. ` +
       `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.totalMemGb} GB, ${m.platform}, Node ${m.node}; ` +
-      `load average ${m.loadAvgStart.toFixed(1)} at the start, ${m.loadAvgEnd.toFixed(1)} at the end.`,
+      `load average (1/5/15 min) ${m.loadAvgsStart.map((v) => v.toFixed(1)).join("/")} at the start, ` +
+      `${m.loadAvgsEnd.map((v) => v.toFixed(1)).join("/")} at the end.`,
     ``,
     `### The async guide's Benefits table, measured (fake LLM at ${L} ms latency)`,
     ``,
@@ -474,6 +475,45 @@ export function markdownReport(r: BenchResults): string {
       ``,
     );
   }
+  if (r.stream) {
+    const q = r.stream.sequential.floor.spec;
+    const c = r.stream.concurrent.floor.spec;
+    parts.push(
+      `### Streaming at 0 ms latency`,
+      ``,
+      `One streamed structured call ({answer, confidence}, the fake LLM's SSE chunks of up to 6 characters, all written at ` +
+        `once: no delay between chunks, so what is timed is the client). First byte → first partial: from the moment the ` +
+        `client's HTTP parser read the response headers (node:http's and undici's diagnostics channels, the same moment for ` +
+        `every contender) to the first partial object carrying the \`answer\` field; ${q.calls.toLocaleString("en-US")} calls one ` +
+        `at a time. CPU/call: ${c.calls.toLocaleString("en-US")} calls at concurrency ${c.concurrency}, the client process's CPU per ` +
+        `streamed call. Medians of ${r.stream.sequential.floor.reps} interleaved repetitions. Kaizen: \`agent.streamAsync()\` ` +
+        `iterated to the end, \`await stream.result\` checked. Raw SDK: \`create({ stream: true, stream_options: { include_usage: ` +
+        `true } })\`, the content deltas accumulated and, after every delta, the text so far parsed with the SDK's own partial ` +
+        `JSON parser (\`openai/_vendor/partial-json-parser\`, what its stream helper runs), then \`JSON.parse\` and the ` +
+        `two-field check. Bare floor: keep-alive node:http POST of the same body, SSE events split and \`JSON.parse\`d by hand, ` +
+        `the partial object built by an incremental flat-object scanner (bench/src/flat-partial.ts), then the same checks.`,
+      ``,
+      streamTable(r),
+      ``,
+    );
+  }
+  if (r.instructions.length > 0 || r.instructionsSkipped) {
+    const first = r.instructions[0];
+    parts.push(`### Instructions per call (callgrind)`, ``);
+    if (first) {
+      parts.push(
+        `A CPU figure that other work on the machine does not move: instructions executed (valgrind \`--tool=callgrind\`, ` +
+          `Ir, all threads of the client process), because \`perf stat -e instructions\` reports the counter "not supported" ` +
+          `on this virtual machine. Each contender's scenario process runs under callgrind with its usual warm-up ` +
+          `(${first.warmupCalls} calls), the counters are zeroed when it is warm (\`callgrind_control -z\`) and dumped when its ` +
+          `${first.calls} measured calls at concurrency ${first.concurrency} are done (\`-d\`), so startup and warm-up are left ` +
+          `out: instructions / calls. Fake LLM at 0 ms, in its own process (not counted).`,
+        ``,
+        instructionsTable(r),
+        ``,
+      );
+    } else parts.push(`Not measured in this run: ${r.instructionsSkipped}.`, ``);
+  }
   if (r.massConcurrency) {
     const a = r.massConcurrency;
     parts.push(
@@ -511,6 +551,45 @@ export function markdownReport(r: BenchResults): string {
       ``,
     );
   }
+  if (r.memory.length > 0) {
+    const m = r.memory[0]?.runs[0]?.spec;
+    parts.push(
+      `### Memory backends against their raw drivers`,
+      ``,
+      `@kaizen/memory's SqliteMemory (a file in a temporary directory, WAL, synchronous FULL: the defaults), RedisMemory ` +
+        `(127.0.0.1:6379) and PostgresMemory (127.0.0.1:5432, database test) against better-sqlite3, ioredis and pg issuing the ` +
+        `statements the backends issue (read from their source: the same SQL in the same transactions, the same Lua append ` +
+        `script by EVALSHA, the same MULTI of LRANGE + HMGET), each contender in a process of its own, on tables and key ` +
+        `prefixes of its own run (dropped after). ${m?.appends.toLocaleString("en-US")} appends spread over ${m?.sessions} ` +
+        `sessions, ${m?.concurrency} in flight; then ${m?.loads.toLocaleString("en-US")} loads of the latest ${m?.loadTurns} turns, ` +
+        `${m?.loadConcurrency} at a time, each timed. After ${m?.warmup} appends and loads of warm-up on other sessions. ` +
+        `Medians of ${r.memory[0]?.reps} interleaved repetitions; p99 over each run's operations.`,
+      ``,
+      memoryTable(r),
+      ``,
+    );
+  }
+  if (r.chatCompare) {
+    const c = r.chatCompare;
+    const env = Object.entries(c.chatApiEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
+    parts.push(
+      `### The chat API against a bare Fastify handler`,
+      ``,
+      `The real chat API (apps/chat-api/dist/main.js, POST /api/chat on runAsync) against a bare Fastify server whose ` +
+        `POST /api/chat calls the raw openai SDK with the very request body the chat API's agent sends (captured from the ` +
+        `chat API once, before the run, the question put where it puts it), then \`JSON.parse\` and the two-field check. ` +
+        `Fake LLM at ${c.options.latencyMs} ms; autocannon from a process of its own, ${c.options.connections.join(" and ")} ` +
+        `connections for ${c.options.durationSec} s each, after ${c.options.warmupRequests} warm-up requests to each server; ` +
+        `the two servers alternate which goes first. The chat API's limits are off so that this measures serving, not ` +
+        `shedding: ${env} (0 turns each limit off; helmet, request validation and response serialization stay on). ` +
+        `Goal (issue 20): the chat API at ≥ 0.9× the bare handler's requests/s.`,
+      ``,
+      chatCompareTable(r),
+      ``,
+    );
+  }
   if (r.load.length > 0) {
     const l = r.load[0];
     parts.push(
@@ -532,9 +611,11 @@ export function markdownReport(r: BenchResults): string {
       ``,
       `The real chat API (apps/chat-api/dist/main.js, default limits but RATE_LIMIT_PER_MINUTE=0, since one machine makes ` +
         `every request) against the fake LLM at ${s?.latencyMs} ms; autocannon from a second process, ${s?.connections} ` +
-        `connections for ${s?.durationSec} s, and a probe asking GET /health/live every 100 ms on a fresh connection, as a ` +
-        `liveness probe does. Requests past MAX_IN_FLIGHT are shed at once with 503 and Retry-After: 1; a timeout is a ` +
-        `request still unanswered after 10 s.`,
+        `connections for ${s?.durationSec} s, and, from a third process, probes asking GET /health/live every 100 ms on a ` +
+        `fresh connection, as a liveness probe does: on PORT, and on HEALTH_PORT, which the chat API answers from a thread ` +
+        `of its own. Requests past MAX_IN_FLIGHT are shed ahead of Fastify with 503 and Retry-After: 1, each answer held ` +
+        `SHED_HOLD_MS (500 ms) so that autocannon, which re-asks at once, cannot make a storm of them; a timeout is a ` +
+        `request still unanswered after 10 s; a failed probe is one not answered 200.`,
       ``,
       sheddingTable(r.shedding),
       ``,
@@ -543,4 +624,150 @@ export function markdownReport(r: BenchResults): string {
   parts.push(`Fake LLM server CPU over the whole run (its own process, not counted above): ${ms(r.fakeServerCpuMs)}.`);
   if (r.failures.length > 0) parts.push(``, `**Failed calls:**`, ``, ...r.failures.map((f) => `- ${f}`));
   return parts.join("\n");
+}
+
+const us1 = (msValue: number): string => (Number.isFinite(msValue) ? `${(msValue * 1000).toFixed(0)} µs` : "n/a");
+
+/** Issue 20's streaming row: first byte to first partial object (one call at a time) and CPU per streamed call. */
+export function streamTable(r: BenchResults): string {
+  const s = r.stream;
+  if (!s) return "not measured";
+  const kinds = ["floor", "raw", "async"] as const;
+  const label = { floor: MODE_LABEL["stream-floor"], raw: MODE_LABEL["stream-raw"], async: MODE_LABEL["stream-async"] };
+  const rows = kinds.map((k) => {
+    const q = s.sequential[k];
+    const c = s.concurrent[k];
+    return [
+      label[k],
+      us1(q.firstPartialP50Ms ?? Number.NaN),
+      us1(q.firstPartialP99Ms ?? Number.NaN),
+      ratio(q.firstPartialP50Ms ?? Number.NaN, s.sequential.floor.firstPartialP50Ms ?? Number.NaN),
+      ms2(q.wallMs / q.spec.calls),
+      ms2(c.cpuMsPerCall),
+      ratio(c.cpuMsPerCall, s.concurrent.raw.cpuMsPerCall),
+      ratio(c.cpuMsPerCall, s.concurrent.floor.cpuMsPerCall),
+      ms2(q.cpuMsPerCall),
+      mb(c.rssPeakMb),
+      `${q.ok + c.ok}/${q.failed + c.failed}`,
+    ];
+  });
+  return table(
+    [
+      "Contender",
+      "first byte → first partial, p50",
+      "p99",
+      "× floor (p50)",
+      "wall/call, one at a time",
+      `CPU/call at ${s.concurrent.floor.spec.concurrency}`,
+      "× raw SDK",
+      "× bare floor",
+      "CPU/call, one at a time",
+      "Peak RSS",
+      "ok/failed",
+    ],
+    rows,
+  );
+}
+
+/** Issue 20's repeatable CPU figure: instructions per call under callgrind. */
+export function instructionsTable(r: BenchResults): string {
+  if (r.instructions.length === 0) return `not measured: ${r.instructionsSkipped ?? "skipped"}`;
+  const by = (m: string) => r.instructions.find((c) => c.mode === m);
+  const floor = by("floor");
+  const raw = by("raw");
+  return table(
+    ["Contender", "Calls", "Concurrency", "Instructions", "Instructions/call", "× raw SDK", "× bare floor", "ok/failed"],
+    r.instructions.map((c) => [
+      MODE_LABEL[c.mode],
+      String(c.calls),
+      String(c.concurrency),
+      `${(c.instructions / 1e6).toFixed(1)} M`,
+      `${(c.instructionsPerCall / 1e6).toFixed(3)} M`,
+      raw ? ratio(c.instructionsPerCall, raw.instructionsPerCall) : "n/a",
+      floor ? ratio(c.instructionsPerCall, floor.instructionsPerCall) : "n/a",
+      `${c.ok}/${c.failed}`,
+    ]),
+  );
+}
+
+/** The chat API vs the bare Fastify handler: throughput ratio against the goal of ≥ 0.9×. */
+export function chatCompareTable(r: BenchResults): string {
+  const c = r.chatCompare;
+  if (!c) return "not measured";
+  const rows: string[][] = [];
+  for (const connections of c.options.connections) {
+    const raw = c.runs.find((x) => x.server === "raw" && x.connections === connections);
+    const api = c.runs.find((x) => x.server === "chat-api" && x.connections === connections);
+    for (const x of [raw, api]) {
+      if (!x) continue;
+      const o = x.outcome;
+      const isApi = x.server === "chat-api";
+      const v = raw && isApi ? o.requestsPerSec / raw.outcome.requestsPerSec : Number.NaN;
+      rows.push([
+        String(connections),
+        isApi ? "apps/chat-api (runAsync)" : "bare Fastify + raw SDK",
+        o.requestsPerSec.toFixed(1),
+        ms(o.latencyP50Ms),
+        ms(o.latencyP99Ms),
+        `${o.non2xx} / ${o.errors} / ${o.timeouts}`,
+        ms2(x.serverCpuMsPerRequest),
+        isApi ? (Number.isFinite(v) ? `${v.toFixed(2)}×` : "n/a") : "1.00×",
+        isApi ? (v >= 0.9 ? "goal met" : "MISS") : "",
+      ]);
+    }
+  }
+  return table(
+    [
+      "Connections",
+      "Server",
+      "req/s",
+      "p50",
+      "p99",
+      "non-2xx / errors / timeouts",
+      "server CPU/req",
+      "× bare (req/s)",
+      "goal ≥ 0.90×",
+    ],
+    rows,
+  );
+}
+
+/** @kaizen/memory's backends against their raw drivers. */
+export function memoryTable(r: BenchResults): string {
+  if (r.memory.length === 0) return "not measured";
+  const rows = r.memory.map((m) => {
+    const raw = r.memory.find((x) => x.backend === m.backend && x.contender === "raw");
+    const driver = { sqlite: "better-sqlite3", redis: "ioredis", postgres: "pg" }[m.backend];
+    return [
+      m.backend,
+      m.contender === "raw"
+        ? `raw ${driver}`
+        : `@kaizen/memory ${m.backend === "sqlite" ? "SqliteMemory" : m.backend === "redis" ? "RedisMemory" : "PostgresMemory"}`,
+      m.appendsPerSec.toFixed(0),
+      raw ? ratio(m.appendsPerSec, raw.appendsPerSec) : "n/a",
+      ms2(m.appendP99Ms),
+      us1(m.cpuMsPerAppend),
+      ms2(m.loadP50Ms),
+      ms2(m.loadP99Ms),
+      raw ? ratio(m.loadP99Ms, raw.loadP99Ms) : "n/a",
+      us1(m.cpuMsPerLoad),
+      String(m.reps),
+    ];
+  });
+  return table(
+    [
+      "Backend",
+      "Contender",
+      "appends/s",
+      "× raw",
+      "append p99",
+      "CPU/append",
+      "load p50",
+      "load p99",
+      "× raw (p99)",
+      "CPU/load",
+      "reps",
+    ],
+    rows,
+  );
 }

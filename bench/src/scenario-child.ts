@@ -14,10 +14,42 @@ type Call = (i: number) => Promise<unknown> | unknown;
 interface Contender {
   call: Call;
   close(): Promise<void> | void;
+  /** Streaming modes: first byte to first partial object, ms, per call (meaningful one call at a time). */
+  firstPartialMs?: number[];
+}
+
+/**
+ * When the calling thread's HTTP client last read a response's headers: node:http (the bare floor,
+ * and Kaizen's default node:http fetch) and Node's fetch (undici, under the raw SDK) both publish
+ * it on a diagnostics channel, so the same moment is taken for every contender.
+ */
+let firstByteAt = Number.NaN;
+function watchFirstBytes(): void {
+  const mark = (): void => {
+    firstByteAt = performance.now();
+  };
+  diagnostics.subscribe("http.client.response.finish", mark);
+  diagnostics.subscribe("undici:request:headers", mark);
 }
 
 async function createContender(spec: ScenarioSpec, baseUrl: string): Promise<Contender> {
   switch (spec.mode) {
+    case "stream-async":
+    case "stream-raw":
+    case "stream-floor": {
+      const { createStreamContender } = await import("./stream-contenders.js");
+      const contender = await createStreamContender(spec.mode, baseUrl);
+      watchFirstBytes();
+      const firstPartialMs: number[] = [];
+      return {
+        call: async (i) => {
+          const at = await contender.call(i);
+          firstPartialMs.push(at - firstByteAt);
+        },
+        close: () => contender.close(),
+        firstPartialMs,
+      };
+    }
     case "raw": {
       const { createRawClient, rawCall } = await import("./raw-openai.js");
       const client = createRawClient(baseUrl);
@@ -114,12 +146,13 @@ async function runPool(calls: number, concurrency: number, call: Call, offset: n
 
 const mb = (bytes: number): number => bytes / (1024 * 1024);
 
-async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): Promise<ScenarioResult> {
+async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>, resume: Promise<unknown>): Promise<ScenarioResult> {
   const contender = await createContender(spec, baseUrl);
   if (spec.warmupCalls > 0) {
     const warm = await runPool(spec.warmupCalls, Math.min(spec.concurrency, 50), contender.call, 1_000_000, performance.now());
     if (warm.failed > 0) throw new Error(`warm-up: ${warm.failed} of ${spec.warmupCalls} calls failed: ${warm.firstError}`);
   }
+  contender.firstPartialMs?.splice(0);
   (globalThis as { gc?: () => void }).gc?.();
   // Let V8's background threads finish compiling what the warm-up made hot: their CPU would
   // otherwise land in the first measured calls.
@@ -157,6 +190,11 @@ async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): P
   diagnostics.unsubscribe("undici:client:connected", onConnect);
   rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
 
+  if (spec.pauseAfterMeasure) {
+    send({ type: "measured" });
+    await resume;
+  }
+
   if (session && spec.profilePath) {
     const { profile } = await session.post("Profiler.stop");
     await writeFile(spec.profilePath, JSON.stringify(profile));
@@ -183,17 +221,26 @@ async function run(spec: ScenarioSpec, baseUrl: string, go: Promise<unknown>): P
     failed: outcome.failed,
     connectionsOpened: connections,
   };
+  if (contender.firstPartialMs && spec.concurrency === 1) {
+    const sorted = contender.firstPartialMs.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    if (sorted.length !== contender.firstPartialMs.length) throw new Error("a streamed call saw no first byte or no partial");
+    result.firstPartialP50Ms = percentile(sorted, 50);
+    result.firstPartialP99Ms = percentile(sorted, 99);
+  }
   if (outcome.firstError !== undefined) result.firstError = outcome.firstError;
   return result;
 }
 
 process.once("message", (start: Message) => {
   let releaseGo: (m: unknown) => void = () => undefined;
+  let releaseResume: (m: unknown) => void = () => undefined;
   const go = new Promise((resolve) => (releaseGo = resolve));
+  const resume = new Promise((resolve) => (releaseResume = resolve));
   process.on("message", (m: Message) => {
     if (m.type === "go") releaseGo(m);
+    else if (m.type === "resume") releaseResume(m);
   });
-  run(start.spec as ScenarioSpec, String(start.openaiBaseUrl), go)
+  run(start.spec as ScenarioSpec, String(start.openaiBaseUrl), go, resume)
     .then((result) => {
       // Exit once the result is on its way: idle keep-alive sockets would hold the process open.
       process.send?.({ type: "result", result }, () => process.exit(0));

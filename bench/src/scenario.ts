@@ -9,8 +9,20 @@
  * - floor:    the bare floor: keep-alive node:http POST of the raw SDK's body, JSON.parse, a two-field check
  * - tool-raw:   one tool cycle (two requests) in a hand-written loop on the raw SDK (raw-tool-loop.ts)
  * - tool-async: the same cycle through agent.runAsync() with one tool() (tool-agent.ts)
+ * - stream-async, stream-raw, stream-floor: one streamed call, partial objects read as they come (stream-contenders.ts)
  */
-export type Mode = "raw" | "async" | "sync" | "raw-sync" | "raw-lean" | "floor" | "tool-raw" | "tool-async";
+export type Mode =
+  | "raw"
+  | "async"
+  | "sync"
+  | "raw-sync"
+  | "raw-lean"
+  | "floor"
+  | "tool-raw"
+  | "tool-async"
+  | "stream-async"
+  | "stream-raw"
+  | "stream-floor";
 
 export const MODE_LABEL: Record<Mode, string> = {
   raw: "raw SDK",
@@ -21,6 +33,9 @@ export const MODE_LABEL: Record<Mode, string> = {
   floor: "bare floor (node:http + JSON.parse)",
   "tool-raw": "raw SDK, hand-written tool loop",
   "tool-async": "runAsync with one tool()",
+  "stream-async": "Kaizen streamAsync",
+  "stream-raw": "raw SDK stream: true + its partial JSON parser",
+  "stream-floor": "bare floor: node:http SSE + flat-object scanner",
 };
 
 export interface ScenarioSpec {
@@ -35,6 +50,11 @@ export interface ScenarioSpec {
   warmupCalls: number;
   /** Write a CPU profile of the measured phase (main thread) to this path. */
   profilePath?: string;
+  /**
+   * After the measured phase, send "measured" and wait for "resume" before tearing down: the
+   * instruction-count run dumps callgrind's counters in between (run-callgrind.ts).
+   */
+  pauseAfterMeasure?: boolean;
 }
 
 export interface ScenarioResult {
@@ -60,6 +80,12 @@ export interface ScenarioResult {
   failed: number;
   /** Connections Node's fetch opened on the calling thread during the measured phase. */
   connectionsOpened: number;
+  /**
+   * Streaming modes at concurrency 1: from the response's first byte (the client's HTTP parser
+   * read the headers) to the first partial object with the answer field, per call.
+   */
+  firstPartialP50Ms?: number;
+  firstPartialP99Ms?: number;
   firstError?: string;
 }
 

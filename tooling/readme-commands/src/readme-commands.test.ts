@@ -40,7 +40,7 @@ const NOT_RUN: Record<string, string> = {
     "starts a local registry and installs two projects from it, 3-5 minutes, for a table; tooling/install-test installs the packed tarballs the same way in every npm test",
   "packages/queue/README.md: pnpm add @kaizen/queue @kaizen/core": "as above: not published yet; the install test",
   "packages/signatures/README.md: pnpm add @kaizen/signatures zod": "as above: not published yet; the install test",
-  "bench/README.md: pnpm bench                  # full run, about 3-4 minutes on 2 cores; updates docs/benchmarks.md":
+  "bench/README.md: pnpm bench                  # full run, under 10 minutes on 2 cores; updates docs/benchmarks.md":
     "minutes of load on purpose; bench's own tests run the benchmark at a small scale",
 };
 
