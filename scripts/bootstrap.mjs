@@ -60,23 +60,34 @@ function printTestTotals() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
-  for (const group of ["packages", "apps", "tooling"]) {
-    const dir = join(root, group);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name, ".vitest-report.json");
-      if (!existsSync(file)) continue;
-      try {
-        const report = JSON.parse(readFileSync(file, "utf8"));
-        passed += report.numPassedTests ?? 0;
-        failed += report.numFailedTests ?? 0;
-        skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-      } catch {
-        failed += 1;
-      }
+  for (const dir of workspaceDirs()) {
+    const file = join(dir, ".vitest-report.json");
+    if (!existsSync(file)) continue;
+    try {
+      const report = JSON.parse(readFileSync(file, "utf8"));
+      passed += report.numPassedTests ?? 0;
+      failed += report.numFailedTests ?? 0;
+      skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    } catch {
+      failed += 1;
     }
   }
   console.log(`\nTests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
+/** The workspace's package folders, from pnpm-workspace.yaml's `packages:` list ("x/*" or "x"). */
+function workspaceDirs() {
+  const yaml = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
+  const block = /^packages:\n((?:[ \t]+-.*\n?)+)/m.exec(yaml)?.[1] ?? "";
+  return block
+    .split("\n")
+    .map((line) => /^[ \t]+-[ \t]+["']?([^"'\s]+)/.exec(line)?.[1])
+    .filter((entry) => entry !== undefined)
+    .flatMap((entry) => {
+      if (!entry.endsWith("/*")) return [join(root, entry)];
+      const parent = join(root, entry.slice(0, -2));
+      return existsSync(parent) ? readdirSync(parent).map((name) => join(parent, name)) : [];
+    });
 }
 
 const [mode = "test", ...rest] = process.argv.slice(2);
