@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
 
   // First, so that even a refused request has its span and its trace id in the log.
   registerRequestTracing(app);
-  // Before everything else: a shed or unauthorised request costs as little as possible.
+  // Before everything else: a refused or unauthorised request costs as little as possible.
   await registerProtection(app, opts);
   registerApiKeys(app, opts.apiKeys);
 
