@@ -60,6 +60,9 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
         isExempt: isExemptUrl,
         onShed: () => (shed += 1),
       }),
+      // Fastify's default for a server it makes itself; with a serverFactory it must be asked for,
+      // or close() waits for every kept-alive connection (a browser's: 72 s) to go quiet.
+      forceCloseConnections: "idle" as const,
     }),
     logger: opts.logger,
     childLoggerFactory,
