@@ -33,6 +33,20 @@ export function errorMessageOf(body) {
 }
 
 /**
+ * An error body with OpenAI's `error` member added from the message it carries its own way; any
+ * other value comes back as it was.
+ * @param {unknown} body
+ * @returns {unknown}
+ */
+export function withErrorMember(body) {
+  if (!isRecord(body) || body["error"] !== undefined) return body;
+  const message = errorMessageOf(body);
+  if (message === undefined) return body;
+  const type = typeof body["type"] === "string" ? body["type"] : null;
+  return { ...body, error: { message, type, param: null, code: body["code"] ?? null } };
+}
+
+/**
  * @param {typeof globalThis.fetch} fetch
  * @returns {typeof globalThis.fetch}
  */
@@ -44,13 +58,8 @@ export function withErrorEnvelope(fetch) {
     let out = text;
     try {
       const body = JSON.parse(text);
-      if (isRecord(body) && body["error"] === undefined) {
-        const message = errorMessageOf(body);
-        if (message !== undefined) {
-          const type = typeof body["type"] === "string" ? body["type"] : null;
-          out = JSON.stringify({ ...body, error: { message, type, param: null, code: body["code"] ?? null } });
-        }
-      }
+      const mended = withErrorMember(body);
+      if (mended !== body) out = JSON.stringify(mended);
     } catch {
       // not JSON after all: passed on as it came
     }

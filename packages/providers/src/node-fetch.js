@@ -23,6 +23,62 @@ function node() {
   });
 }
 
+/**
+ * Where requestText sends a request: parsed once per endpoint, not per call.
+ * @typedef {{ https: boolean, host: string, options: { protocol: string, hostname: string, port: string, path: string } }} NodeTarget
+ */
+/**
+ * A request for requestText: headers as a flat [name, value, ...] array with Host in it, and an
+ * optional time limit for the whole exchange.
+ * @typedef {{ method: string, headers: string[], body?: string, signal?: AbortSignal, timeoutMs?: number }} TextRequest
+ */
+/**
+ * A whole answer: status, the raw [name, value, ...] header list as received (Node builds its
+ * header record lazily, and a call reads three headers of a dozen), the body as text.
+ * @typedef {{ status: number, rawHeaders: string[], text: string }} TextAnswer
+ */
+
+/** requestText's timeout: the message names the limit; `timedOut` marks it for the caller. */
+export class RequestTimeoutError extends Error {
+  /** @param {number} ms */
+  constructor(ms) {
+    super(`Request timed out after ${ms} ms.`);
+    this.name = "RequestTimeoutError";
+    this.timedOut = true;
+  }
+}
+
+/**
+ * The first value of a header in a raw [name, value, ...] list, case-insensitively.
+ * @param {readonly string[]} raw
+ * @param {string} name lower-case
+ * @returns {string | undefined}
+ */
+export function rawHeader(raw, name) {
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = /** @type {string} */ (raw[i]);
+    if (key.length === name.length && key.toLowerCase() === name) return raw[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * @param {string} url
+ * @returns {NodeTarget | undefined} undefined for anything but http(s)
+ */
+export function nodeTarget(url) {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return undefined;
+  // URL keeps IPv6 hosts bracketed; node:http wants them bare.
+  const hostname = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  return {
+    https: parsed.protocol === "https:",
+    // The Host header node:http would send: the port only when it is not the protocol's default.
+    host: parsed.host,
+    options: { protocol: parsed.protocol, hostname, port: parsed.port, path: parsed.pathname + parsed.search },
+  };
+}
+
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 /** The error fetch rejects with on abort: the signal's reason, by default an AbortError DOMException. */
@@ -80,9 +136,8 @@ function toBodyBuffer(body) {
  */
 function decoded(res) {
   // Only when the caller asked for compression (fetch would decode it; node:http does not).
-  const encoding = String(res.headers["content-encoding"] ?? "")
-    .trim()
-    .toLowerCase();
+  // From the raw list: `res.headers` would build the whole header record just for this.
+  const encoding = (rawHeader(res.rawHeaders, "content-encoding") ?? "").trim().toLowerCase();
   /** @type {import("node:stream").Transform | undefined} */
   let decoder;
   const { zlib } = node();
@@ -100,7 +155,7 @@ function decoded(res) {
  * made on first use). `close()` destroys the Agents and their sockets; calls made after it
  * still work but open fresh Agents, so close only when the owner is done.
  * @param {{ agentOptions?: import("node:https").AgentOptions }} [options]
- * @returns {{ fetch: typeof globalThis.fetch, close: () => void }}
+ * @returns {{ fetch: typeof globalThis.fetch, requestText: (target: NodeTarget, init: TextRequest) => Promise<TextAnswer>, close: () => void }}
  */
 export function createNodeFetch(options = {}) {
   const { http, https, stream } = node();
@@ -177,8 +232,75 @@ export function createNodeFetch(options = {}) {
     });
   };
 
+  /**
+   * One request whose whole answer is read as text: what a non-streaming JSON call needs, without
+   * the Response, Headers and web-stream objects a fetch must build (see openai-direct.ts for what
+   * that saves). Rejects with Node's own error on a connection failure, the signal's reason on abort.
+   * Headers come as a flat [name, value, ...] array with Host in it: node:http then writes them as
+   * they are instead of keeping a [name, value] record per header for the request's life, and a
+   * string body goes out in the same write as the headers (measured: a tenth of the call's CPU was
+   * the two-buffer writev, and 10 000 calls in flight held 30 MB less).
+   * @param {NodeTarget} target
+   * @param {TextRequest} init
+   * @returns {Promise<TextAnswer>}
+   */
+  const requestText = (target, init) => {
+    const { signal, method, timeoutMs } = init;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const agent = target.https ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+    const headers =
+      init.body === undefined ? init.headers : [...init.headers, "content-length", String(Buffer.byteLength(init.body))];
+    const req = (target.https ? https : http).request({ ...target.options, method, headers, agent });
+    req.end(init.body, "utf8");
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let timer;
+      const done = () => {
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const fail = (/** @type {unknown} */ error) => {
+        if (settled) return;
+        done();
+        reject(error);
+      };
+      const onAbort = () => {
+        const error = abortError(/** @type {AbortSignal} */ (signal));
+        fail(error);
+        req.destroy(error);
+      };
+      req.on("response", (res) => {
+        const source = decoded(res);
+        source.setEncoding("utf8");
+        let text = "";
+        source.on("data", (/** @type {string} */ chunk) => {
+          text += chunk;
+        });
+        source.on("error", fail);
+        source.on("end", () => {
+          if (settled) return;
+          done();
+          resolve({ status: res.statusCode ?? 500, rawHeaders: res.rawHeaders, text });
+        });
+      });
+      req.on("error", fail);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (timeoutMs !== undefined) {
+        // The whole exchange, body included: a server that stalls mid-body times out too.
+        timer = setTimeout(() => {
+          const error = new RequestTimeoutError(timeoutMs);
+          fail(error);
+          req.destroy(error);
+        }, timeoutMs);
+      }
+    });
+  };
+
   return {
     fetch: nodeFetch,
+    requestText,
     close() {
       httpAgent?.destroy();
       httpsAgent?.destroy();

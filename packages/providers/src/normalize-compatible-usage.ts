@@ -64,9 +64,14 @@ function num(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
+// Paths split once, not on every answer.
+const paths = new Map<string, readonly string[]>();
+
 function field(raw: Raw, path: string): number | undefined {
+  let keys = paths.get(path);
+  if (keys === undefined) paths.set(path, (keys = path.split(".")));
   let value: unknown = raw;
-  for (const key of path.split(".")) {
+  for (const key of keys) {
     if (value === null || typeof value !== "object") return undefined;
     value = (value as Raw)[key];
   }

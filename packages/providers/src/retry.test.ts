@@ -22,6 +22,48 @@ describe("computeRetryDelayMs", () => {
 });
 
 describe("withRetry", () => {
+  it("makes the budget's signal only for an attempt that reads it, and still ends on time either way", async () => {
+    const Original = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      // Never read: no controller at all, and the caller's signal is still handed over.
+      const caller = new AbortController();
+      made = 0;
+      const seen = await withRetry(async (ctx) => ctx.callerSignal, { timeoutMs: 1000, signal: caller.signal });
+      expect(seen).toBe(caller.signal);
+      expect(made).toBe(0);
+      // Read: the same signal every time, aborted when the budget runs out.
+      const budget = await withRetry(
+        async (ctx) => {
+          expect(ctx.signal).toBe(ctx.signal);
+          await new Promise((resolve) => ctx.signal?.addEventListener("abort", resolve));
+          throw ctx.signal?.reason;
+        },
+        { timeoutMs: 50, provider: "t" },
+      ).catch((error: unknown) => error);
+      expect(made).toBe(1);
+      expect(budget).toBeInstanceOf(TimeoutError);
+      // An attempt that times itself out at remainingMs (the direct chat path) gets the budget's error.
+      const self = await withRetry(
+        async (ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, ctx.remainingMs));
+          throw transient();
+        },
+        { timeoutMs: 50, provider: "t" },
+      ).catch((error: unknown) => error);
+      expect(self).toBeInstanceOf(TimeoutError);
+      expect((self as Error).message).toContain("time budget of 50 ms");
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  });
+
   it("retries retryable errors, reports each retry, and returns the value", async () => {
     const seen: RetryInfo[] = [];
     let calls = 0;

@@ -30,8 +30,13 @@ export interface RetryOptions {
 export interface AttemptContext {
   /** 1-based attempt number. */
   attempt: number;
-  /** Aborts when the caller's signal fires or the total budget runs out. */
-  signal: AbortSignal | undefined;
+  /**
+   * Aborts when the caller's signal fires or the total budget runs out. Made on first read: an
+   * attempt that ends itself within `remainingMs` and watches `callerSignal` need not read it.
+   */
+  readonly signal: AbortSignal | undefined;
+  /** The caller's own signal, as given. */
+  callerSignal: AbortSignal | undefined;
   /** What is left of the total budget, for the per-attempt timeout. */
   remainingMs: number | undefined;
 }
@@ -105,35 +110,53 @@ export async function withRetry<T>(fn: (ctx: AttemptContext) => Promise<T>, opti
   const deadline = Date.now() + timeoutMs;
 
   // One controller for the whole call: it carries both the caller's abort and the budget's end
-  // into each attempt, so a stalled attempt cannot outlive the budget. It is needed from the first
-  // attempt on: the SDKs' own `timeout` stops at the response headers, not a stalled body.
-  const controller = new AbortController();
+  // into each attempt, so a stalled attempt cannot outlive the budget (the SDKs' own `timeout`
+  // stops at the response headers, not a stalled body). Made when an attempt first reads
+  // `signal`: the direct chat path ends itself at `remainingMs` and watches the caller's signal,
+  // and skipping the controller, its listener and its timer is a measurable part of its CPU.
+  let controller: AbortController | undefined;
+  let budgetTimer: ReturnType<typeof setTimeout> | undefined;
   let budgetExpired = false;
-  const onCallerAbort = signal === undefined ? undefined : () => controller.abort(signal.reason);
-  if (onCallerAbort) signal?.addEventListener("abort", onCallerAbort, { once: true });
-  const budgetTimer = setTimeout(() => {
-    budgetExpired = true;
-    controller.abort(budgetError(options.provider, timeoutMs, undefined));
-  }, timeoutMs);
+  const onCallerAbort = () => controller?.abort(signal?.reason);
+  const budgetSignal = (): AbortSignal => {
+    if (controller === undefined) {
+      const made = new AbortController();
+      controller = made;
+      if (signal?.aborted) made.abort(signal.reason);
+      else signal?.addEventListener("abort", onCallerAbort, { once: true });
+      budgetTimer = setTimeout(
+        () => {
+          budgetExpired = true;
+          made.abort(budgetError(options.provider, timeoutMs, undefined));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+    }
+    return controller.signal;
+  };
 
   try {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn({
           attempt,
-          signal: controller.signal,
+          get signal() {
+            return budgetSignal();
+          },
+          callerSignal: signal,
           remainingMs: Math.max(1, deadline - Date.now()),
         });
       } catch (error) {
         if (signal?.aborted) throw abortReason(signal);
-        if (budgetExpired) throw budgetError(options.provider, timeoutMs as number, error);
+        // An attempt that ended itself at remainingMs ran out the budget as the timer would have.
+        if (budgetExpired || Date.now() >= deadline) throw budgetError(options.provider, timeoutMs as number, error);
         if (attempt > maxRetries || !isRetryableError(error)) throw error;
         const delayMs = computeRetryDelayMs(attempt, error, options);
         // A wait that would end past the budget cannot lead to a success: give up now with
         // the real error (a RateLimitError keeps its retryAfterMs for the caller).
         if (Date.now() + delayMs >= deadline) throw error;
         options.onRetry?.({ attempt, error, delayMs });
-        await sleep(delayMs, controller.signal).catch((sleepError: unknown) => {
+        await sleep(delayMs, budgetSignal()).catch((sleepError: unknown) => {
           if (signal?.aborted) throw abortReason(signal);
           if (budgetExpired) throw budgetError(options.provider, timeoutMs as number, error);
           throw sleepError;
@@ -141,8 +164,8 @@ export async function withRetry<T>(fn: (ctx: AttemptContext) => Promise<T>, opti
       }
     }
   } finally {
-    clearTimeout(budgetTimer);
-    if (onCallerAbort) signal?.removeEventListener("abort", onCallerAbort);
+    if (budgetTimer !== undefined) clearTimeout(budgetTimer);
+    if (controller !== undefined) signal?.removeEventListener("abort", onCallerAbort);
   }
 }
 
@@ -155,7 +178,7 @@ async function withRetryUnbounded<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn({ attempt, signal, remainingMs: undefined });
+      return await fn({ attempt, signal, callerSignal: signal, remainingMs: undefined });
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       if (attempt > maxRetries || !isRetryableError(error)) throw error;
@@ -186,7 +209,7 @@ export function withRetrySync<T>(fn: (ctx: AttemptContext) => T, options: RetryO
     const remainingMs = deadline === undefined ? undefined : deadline - Date.now();
     if (remainingMs !== undefined && remainingMs <= 0) throw budgetError(options.provider, timeoutMs as number, undefined);
     try {
-      return fn({ attempt, signal, remainingMs });
+      return fn({ attempt, signal, callerSignal: signal, remainingMs });
     } catch (error) {
       if (attempt > maxRetries || !isRetryableError(error)) throw error;
       const delayMs = computeRetryDelayMs(attempt, error, options);

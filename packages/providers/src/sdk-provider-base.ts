@@ -127,6 +127,11 @@ export class SdkProviderBase<Client> {
     return this.#client;
   }
 
+  /** The lean node fetch under the async client, once that client is made with it. */
+  nodeFetch(): ReturnType<typeof createNodeFetch> | undefined {
+    return this.#nodeFetch;
+  }
+
   syncBridge(): SyncBridge {
     this.ensureOpen();
     this.#bridge ??= createSyncBridge();
@@ -164,9 +169,13 @@ export class SdkProviderBase<Client> {
     };
   }
 
-  /** Runs one attempt in a limiter slot: the slot is held per attempt, not across a backoff wait. */
-  limited<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    return this.#limiter ? this.#limiter.run(fn, signal) : fn();
+  /**
+   * Runs one attempt in a limiter slot: the slot is held per attempt, not across a backoff wait.
+   * Given the attempt's context, its (lazily made) signal is read only when there is a limiter.
+   */
+  limited<T>(fn: () => Promise<T>, signal: AbortSignal | undefined | { readonly signal: AbortSignal | undefined }): Promise<T> {
+    if (!this.#limiter) return fn();
+    return this.#limiter.run(fn, signal instanceof AbortSignal || signal === undefined ? signal : signal.signal);
   }
 
   /**

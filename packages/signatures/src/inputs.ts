@@ -12,8 +12,15 @@ function fieldSummary(field: FieldShape): string {
   return `${field.name}${field.optional ? " (optional)" : ""}`;
 }
 
+// Per signature, not per run: it is part of every error message but built on the hot path.
+const expectedLists = new WeakMap<CompiledSignature, string>();
 function expectedList(compiled: CompiledSignature): string {
-  return compiled.inputFields.length === 0 ? "none" : compiled.inputFields.map(fieldSummary).join(", ");
+  let list = expectedLists.get(compiled);
+  if (list === undefined) {
+    list = compiled.inputFields.length === 0 ? "none" : compiled.inputFields.map(fieldSummary).join(", ");
+    expectedLists.set(compiled, list);
+  }
+  return list;
 }
 
 function cloneDefault(value: unknown): unknown {
@@ -52,14 +59,13 @@ export function validateInputs<S extends Signature>(sig: S, inputs: unknown): In
   const issues: OutputIssue[] = [];
   const messages: string[] = [];
   let suggestion: string | undefined;
-  const inputSet = new Set(compiled.inputNames);
-  const providedKeys = Object.keys(given).filter((key) => given[key] !== undefined);
 
   const missing = compiled.inputFields.filter((f) => !f.optional && given[f.name] === undefined);
   for (const key of Object.keys(given)) {
-    if (inputSet.has(key)) continue;
+    if (compiled.inputNames.includes(key)) continue;
     if (given[key] === undefined) continue;
     // Prefer a name the caller has not already given: that is the one the typo was aiming at.
+    const providedKeys = Object.keys(given).filter((k) => given[k] !== undefined);
     const candidates = [...missing.map((f) => f.name), ...compiled.inputNames.filter((n) => !providedKeys.includes(n))];
     const closest = closestName(key, candidates.length > 0 ? candidates : compiled.inputNames);
     suggestion ??= closest;

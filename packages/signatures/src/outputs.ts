@@ -47,7 +47,8 @@ function validateCandidate(
  * is not a number. Never throws: every failure is an issue.
  */
 export function parseOutputs<S extends Signature>(sig: S, text: unknown): ParseResult<InferOutputs<S>> {
-  const raw = typeof text === "string" ? text : safeStringify(text);
+  // Only a failure carries the raw answer: on the common path it is not worth a JSON.stringify.
+  const rawOf = (): string => (typeof text === "string" ? text : safeStringify(text));
   try {
     const compiled = compileSignature(sig);
     let candidates: unknown[];
@@ -59,7 +60,7 @@ export function parseOutputs<S extends Signature>(sig: S, text: unknown): ParseR
         return {
           ok: false,
           issues: [{ path: [], expected, received, message: `${extracted.problem ?? "no JSON found"}; expected ${expected}` }],
-          raw,
+          raw: rawOf(),
         };
       }
       candidates = extracted.candidates;
@@ -74,7 +75,7 @@ export function parseOutputs<S extends Signature>(sig: S, text: unknown): ParseR
       if (result.ok) return { ok: true, value: result.value as InferOutputs<S> };
       if (best === undefined || result.issues.length < best.length) best = result.issues;
     }
-    return { ok: false, issues: best ?? [], raw };
+    return { ok: false, issues: best ?? [], raw: rawOf() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {
@@ -87,7 +88,7 @@ export function parseOutputs<S extends Signature>(sig: S, text: unknown): ParseR
           message: truncate(message, 300),
         },
       ],
-      raw,
+      raw: rawOf(),
     };
   }
 }

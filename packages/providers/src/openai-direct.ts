@@ -1,0 +1,108 @@
+// The direct path of a non-streaming chat call (issue 20). The SDK still decides what goes on the
+// wire and what comes back as an error: the URL and headers are read once from its own
+// `buildRequest`, and every failure is made by its own classes (`APIError.generate`,
+// `APIConnectionError`, `APIUserAbortError`), so error mapping and retries see exactly what they
+// see on the SDK path. What is skipped is the SDK's per-call work, measured with `pnpm --filter
+// @kaizen/bench profile` at 0 ms latency: rebuilding the same headers through its Headers
+// machinery, two eager copies of the request details for a debug log that is off, a second
+// AbortController and timer beside the retry budget's, and the WHATWG Response plus web stream
+// over the body that the fetch contract forces on a body this client already holds whole.
+// docs/benchmarks.md has the CPU and memory this saves, and the provider README what it costs.
+import type OpenAI from "openai";
+import { withErrorMember } from "./error-envelope-fetch.js";
+import { RequestTimeoutError, nodeTarget, rawHeader, type createNodeFetch } from "./node-fetch.js";
+
+export interface DirectAnswer {
+  /** The parsed JSON answer, as the SDK's `create()` would return it (text when it is not JSON). */
+  data: unknown;
+  requestId: string | undefined;
+}
+
+/**
+ * One attempt: `signal` is the caller's (an abort rejects with the SDK's APIUserAbortError);
+ * `timeoutMs` bounds the whole exchange, body included (APIConnectionTimeoutError).
+ */
+export type DirectChat = (body: object, signal: AbortSignal | undefined, timeoutMs: number | undefined) => Promise<DirectAnswer>;
+
+type NodeFetch = ReturnType<typeof createNodeFetch>;
+
+/** Headers the SDK computes per request; everything else it sends is the same for every call. */
+const PER_CALL_HEADERS = new Set(["content-length", "x-stainless-timeout", "host"]);
+
+/** The SDK's test: the media type (before any `;`) contains application/json or ends in +json. */
+function isJsonMedia(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semi = contentType.indexOf(";");
+  const media = (semi === -1 ? contentType : contentType.slice(0, semi)).trim();
+  return media.includes("application/json") || media.endsWith("+json");
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toHeaders(raw: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  return headers;
+}
+
+/**
+ * A direct chat call for `client`, or undefined when its configuration asks for something only the
+ * SDK's own path does (a non-http URL, idempotency keys, its info/debug logging).
+ */
+export async function createOpenAIDirectChat(client: OpenAI, node: NodeFetch): Promise<DirectChat | undefined> {
+  const sdk = client as unknown as { logLevel?: string; idempotencyHeader?: string };
+  if (sdk.logLevel === "info" || sdk.logLevel === "debug" || sdk.idempotencyHeader !== undefined) return undefined;
+  const { url, req } = await client.buildRequest({ method: "post", path: "/chat/completions", body: {} });
+  const target = nodeTarget(url);
+  if (target === undefined) return undefined;
+  // Flat [name, value, ...] with Host, as node-fetch.js's requestText takes them.
+  const fixed: string[] = ["host", target.host];
+  new Headers(req.headers).forEach((value, name) => {
+    if (!PER_CALL_HEADERS.has(name)) fixed.push(name, value);
+  });
+  const SDK = client.constructor as typeof OpenAI;
+
+  return async (body, signal, timeoutMs) => {
+    // The SDK tells the server the client's timeout in whole seconds; so does this.
+    const headers = timeoutMs === undefined ? fixed : [...fixed, "x-stainless-timeout", String(Math.trunc(timeoutMs / 1000))];
+    let answer;
+    try {
+      answer = await node.requestText(target, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+        ...(signal === undefined ? {} : { signal }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw new SDK.APIUserAbortError();
+      const text = `${String(error)} ${String((error as { cause?: unknown }).cause ?? "")}`;
+      if (error instanceof RequestTimeoutError || /timed? ?out/i.test(text)) throw new SDK.APIConnectionTimeoutError();
+      throw new SDK.APIConnectionError({ cause: error as Error });
+    }
+    const { status, rawHeaders, text } = answer;
+    const contentType = rawHeader(rawHeaders, "content-type");
+    if (status < 200 || status >= 300) {
+      const errJson = safeJson(text);
+      const mended = isJsonMedia(contentType) ? withErrorMember(errJson) : errJson;
+      throw SDK.APIError.generate(
+        status,
+        mended as object | undefined,
+        mended === undefined ? text : undefined,
+        toHeaders(rawHeaders),
+      );
+    }
+    const requestId = rawHeader(rawHeaders, "x-request-id");
+    if (status === 204) return { data: null, requestId };
+    if (!isJsonMedia(contentType)) return { data: text, requestId };
+    if (rawHeader(rawHeaders, "content-length") === "0") return { data: undefined, requestId };
+    // Invalid JSON throws the SyntaxError the SDK's `response.json()` would.
+    return { data: JSON.parse(text) as unknown, requestId };
+  };
+}
