@@ -56,15 +56,15 @@ if (values.quick) {
   options.toolCycle = { calls: 500, concurrency: 50, reps: 1 };
   options.queue = {
     ...(DEFAULT_OPTIONS.queue ?? { redisUrl: "redis://127.0.0.1:6379" }),
-    items: 300,
+    items: 200,
     workers: [1, 2, 4],
     concurrency: 16,
     latencyMs: 100,
     limiterWorkers: 2,
-    limiterReps: 2,
+    limiterReps: 1,
   };
   options.stream = { calls: 300, concurrency: 50, sequentialCalls: 100, reps: 1 };
-  options.chatCompare = { latencyMs: 100, connections: [100, 1000], durationSec: 3, warmupRequests: 100 };
+  options.chatCompare = { latencyMs: 100, connections: [100, 1000], durationSec: 2, warmupRequests: 100 };
   options.memory = {
     ...(DEFAULT_OPTIONS.memory as NonNullable<BenchOptions["memory"]>),
     appends: 300,
@@ -75,8 +75,9 @@ if (values.quick) {
   options.instructions = values.instructions
     ? { modes: ["floor", "raw", "async"], calls: 100, concurrency: 10, warmupCalls: 100 }
     : null;
-  options.load = { latencyMs: 500, connections: 100, durationSec: 5 };
-  options.shedding = { connections: 2000, durationSec: 5, latencyMs: 500 };
+  // Short windows: --quick is for trying a change in under two minutes, not for the record.
+  options.load = { latencyMs: 500, connections: 100, durationSec: 3 };
+  options.shedding = { connections: 2000, durationSec: 3, latencyMs: 500 };
 }
 if (values.reps) {
   const reps = Number(values.reps);
