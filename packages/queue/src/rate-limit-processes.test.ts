@@ -44,7 +44,10 @@ describe("rateLimit across worker processes", () => {
     const times = server.requests.filter((r) => r.path.endsWith("/chat/completions")).map((r) => ({ at: r.receivedAt }));
     expect(times).toHaveLength(110);
     // Unlimited, 24 slots in flight would answer 110 items in well under a second.
-    expect(busiest(times, 10_000)).toBeLessThanOrEqual(100);
+    // Job starts: at most 11 one-second windows of 9 in any 10 s (99). Arrivals: a window's jobs
+    // that a busy machine started late land beside the next window's, so one window more (108),
+    // the same slack the 900 ms check below allows; still short of the 110 an unlimited run sends.
+    expect(busiest(times, 10_000)).toBeLessThanOrEqual(108);
     expect(busiest(times, 60_000)).toBeLessThanOrEqual(600);
     // Spread evenly, not one burst: two one-second windows of 9 at most, with a little slack for
     // requests that left together but arrived apart.
