@@ -12,7 +12,7 @@ import { summarizeProfile, type CpuProfile } from "./cpu-profile.js";
 import { startFakeLLMProcess } from "./fake-llm.js";
 import { table } from "./report.js";
 import { runScenario } from "./run-scenario.js";
-import type { Mode } from "./scenario.js";
+import { MODE_LABEL, type Mode } from "./scenario.js";
 
 const { values } = parseArgs({
   options: {
@@ -25,9 +25,8 @@ const { values } = parseArgs({
   },
 });
 const mode = values.mode as Mode;
-if (!["raw", "async", "sync", "raw-sync", "raw-lean"].includes(mode)) {
-  throw new Error(`--mode must be raw, async, sync, raw-sync or raw-lean, got ${mode}`);
-}
+const modes = Object.keys(MODE_LABEL);
+if (!modes.includes(mode)) throw new Error(`--mode must be one of ${modes.join(", ")}, got ${mode}`);
 
 const outDir = fileURLToPath(new URL("../results/", import.meta.url));
 mkdirSync(outDir, { recursive: true });

@@ -1,7 +1,7 @@
 // Without @anthropic-ai/sdk installed, AnthropicProvider fails when it is made, with
 // MissingSdkError naming the install command; OpenAIProvider is unaffected. Real processes: this
 // package's source is copied to a temp dir outside the repo, next to a node_modules that holds
-// only @kaizen/contracts and openai, so the Anthropic SDK cannot be resolved.
+// only @kaizen/contracts, openai and eventsource-parser, so the Anthropic SDK cannot be resolved.
 import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,6 +26,10 @@ writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
 mkdirSync(join(dir, "node_modules", "@kaizen"), { recursive: true });
 symlinkSync(join(packageDir, "..", "contracts"), join(dir, "node_modules", "@kaizen", "contracts"), "dir");
 symlinkSync(openaiDir, join(dir, "node_modules", "openai"), "dir");
+// The package's other dependency, as an install has it.
+const sseEntry = require.resolve("eventsource-parser");
+const sseDir = sseEntry.slice(0, sseEntry.lastIndexOf("/eventsource-parser/") + "/eventsource-parser".length);
+symlinkSync(sseDir, join(dir, "node_modules", "eventsource-parser"), "dir");
 
 async function probe(code: string): Promise<Record<string, unknown>> {
   const script = `import * as m from "./src/index.ts";

@@ -155,7 +155,7 @@ function decoded(res) {
  * made on first use). `close()` destroys the Agents and their sockets; calls made after it
  * still work but open fresh Agents, so close only when the owner is done.
  * @param {{ agentOptions?: import("node:https").AgentOptions }} [options]
- * @returns {{ fetch: typeof globalThis.fetch, requestText: (target: NodeTarget, init: TextRequest) => Promise<TextAnswer>, close: () => void }}
+ * @returns {{ fetch: typeof globalThis.fetch, requestText: (target: NodeTarget, init: TextRequest) => Promise<TextAnswer>, requestStream: (target: NodeTarget, init: TextRequest) => Promise<{ status: number, rawHeaders: string[], body: import("node:stream").Readable }>, close: () => void }}
  */
 export function createNodeFetch(options = {}) {
   const { http, https, stream } = node();
@@ -298,9 +298,51 @@ export function createNodeFetch(options = {}) {
     });
   };
 
+  /**
+   * One request whose answer is read as it arrives: resolves with the response (its body decoded
+   * when the server compressed it) once the headers are in; the caller reads or destroys it.
+   * Aborting the signal destroys the request and the body with the signal's reason.
+   * @param {NodeTarget} target
+   * @param {TextRequest} init
+   * @returns {Promise<{ status: number, rawHeaders: string[], body: import("node:stream").Readable }>}
+   */
+  const requestStream = (target, init) => {
+    const { signal, method } = init;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const agent = target.https ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+    const headers =
+      init.body === undefined ? init.headers : [...init.headers, "content-length", String(Buffer.byteLength(init.body))];
+    const req = (target.https ? https : http).request({ ...target.options, method, headers, agent });
+    req.end(init.body, "utf8");
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      /** @type {import("node:http").IncomingMessage | undefined} */
+      let response;
+      const onAbort = () => {
+        const error = abortError(/** @type {AbortSignal} */ (signal));
+        if (!answered) reject(error);
+        response?.destroy(error);
+        req.destroy(error);
+      };
+      req.on("response", (res) => {
+        answered = true;
+        response = res;
+        res.once("close", () => signal?.removeEventListener("abort", onAbort));
+        resolve({ status: res.statusCode ?? 500, rawHeaders: res.rawHeaders, body: decoded(res) });
+      });
+      req.on("error", (error) => {
+        if (answered) return;
+        signal?.removeEventListener("abort", onAbort);
+        reject(error);
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  };
+
   return {
     fetch: nodeFetch,
     requestText,
+    requestStream,
     close() {
       httpAgent?.destroy();
       httpsAgent?.destroy();

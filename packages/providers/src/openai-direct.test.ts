@@ -2,6 +2,7 @@
 // fake LLM server through the real openai client: the same bytes on the wire, the same answers,
 // and the same typed errors for every fault, so skipping the SDK's per-call work changes nothing
 // a caller can see.
+import diagnostics from "node:diagnostics_channel";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLLMServer } from "@kaizen/testing";
 import type { FakeFault, FakeLLMServer } from "@kaizen/testing";
@@ -201,5 +202,93 @@ describe("the direct chat path", () => {
     const debug = await countResponses(() => make({ clientOptions: { logLevel: "debug", logger } }).chatAsync(ask("Hello")));
     expect(debug.made).toBeGreaterThan(0);
     expect(logged.length).toBeGreaterThan(0);
+  });
+
+  /** Every event of a stream, or the error that ended it (request ids made comparable). */
+  async function drain(provider: OpenAIProvider, request: ChatRequest) {
+    const events: unknown[] = [];
+    try {
+      for await (const event of provider.streamAsync(request)) events.push(event);
+      return { events: JSON.parse(JSON.stringify(events).replace(/req_[A-Za-z0-9]+/g, "req_ID")) as unknown[] };
+    } catch (error) {
+      return { events: events.length, error: describeError(error) };
+    }
+  }
+
+  it("streams the same events as the SDK's stream, from the same request", async () => {
+    const direct = await countResponses(() => drain(make(), ask("What is 2+2?")));
+    const sentDirect = lastChat();
+    const viaSdk = await countResponses(() => drain(make({ directChat: false }), ask("What is 2+2?")));
+    const sentSdk = lastChat();
+    expect(direct.made).toBe(0);
+    expect(viaSdk.made).toBeGreaterThan(0);
+    expect(sentDirect?.body).toEqual(sentSdk?.body);
+    expect((sentDirect?.body as { stream?: unknown }).stream).toBe(true);
+    expect(sentDirect?.headers).toEqual(sentSdk?.headers);
+    const types = (direct.value.events as Array<{ type: string }>).map((e) => e.type);
+    expect(types).toContain("partial-object");
+    expect(types.at(-1)).toBe("finish");
+    expect(direct.value).toEqual(viaSdk.value);
+  });
+
+  const streamFaults: Array<[string, FakeFault]> = [
+    ["a 429 before the stream", { type: "rate_limit", retryAfterSeconds: 2 }],
+    ["a 400 without `error`", { type: "http_error", status: 400, body: { object: "error", message: "bad stream" } }],
+    ["an error event as the first event", { type: "stream_error", error: { type: "server_error", message: "overloaded" } }],
+    ["a stream cut off mid-answer", { type: "truncated_stream" }],
+    ["a dropped connection", { type: "disconnect" }],
+  ];
+  for (const [what, fault] of streamFaults) {
+    it(`ends a stream on ${what} as the SDK's stream does`, async () => {
+      const outcomes = [];
+      for (const directChat of [true, false]) {
+        server.fault(fault);
+        outcomes.push(await drain(make({ directChat }), ask("Hello")));
+      }
+      const [direct, viaSdk] = outcomes as [Awaited<ReturnType<typeof drain>>, Awaited<ReturnType<typeof drain>>];
+      expect(direct.error ?? direct.events).toBeDefined();
+      if (fault.type === "disconnect" && direct.error !== undefined && viaSdk.error !== undefined) {
+        direct.error.message = direct.error.message.replace(" (ECONNRESET)", "");
+      }
+      expect(direct).toEqual(viaSdk);
+    });
+  }
+
+  it("keeps one connection alive across calls and streams", async () => {
+    const provider = make();
+    await provider.chatAsync(ask("warm up"));
+    let opened = 0;
+    const count = (): void => {
+      opened++;
+    };
+    diagnostics.subscribe("net.client.socket", count);
+    try {
+      for (let i = 0; i < 3; i++) {
+        for await (const event of provider.streamAsync(ask(`stream ${i}`))) void event;
+        await provider.chatAsync(ask(`call ${i}`));
+      }
+    } finally {
+      diagnostics.unsubscribe("net.client.socket", count);
+    }
+    expect(opened).toBe(0);
+  });
+
+  it("stops a stream on the caller's signal, as the SDK's stream does", async () => {
+    for (const directChat of [true, false]) {
+      const controller = new AbortController();
+      const request = ask("Tell me a long story", { signal: controller.signal });
+      const seen: string[] = [];
+      // 20 ms between the fake server's chunks: the abort lands mid-stream.
+      const provider = make({ directChat, defaultHeaders: { "x-fake-stream-delay-ms": "20" } });
+      const run = (async () => {
+        for await (const event of provider.streamAsync(request)) {
+          seen.push(event.type);
+          controller.abort();
+        }
+      })();
+      await expect(run).rejects.toMatchObject({ code: "aborted" });
+      expect(seen.length).toBeLessThanOrEqual(2);
+      expect(seen).not.toContain("finish");
+    }
   });
 });

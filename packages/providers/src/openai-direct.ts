@@ -9,8 +9,12 @@
 // over the body that the fetch contract forces on a body this client already holds whole.
 // docs/benchmarks.md has the CPU and memory this saves, and the provider README what it costs.
 import type OpenAI from "openai";
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
 import { withErrorMember } from "./error-envelope-fetch.js";
 import { RequestTimeoutError, nodeTarget, rawHeader, type createNodeFetch } from "./node-fetch.js";
+import type * as SseModule from "./sse.js";
+import type { EventSourceMessage } from "./sse.js";
+import type { OpenedStream } from "./stream-core.js";
 
 export interface DirectAnswer {
   /** The parsed JSON answer, as the SDK's `create()` would return it (text when it is not JSON). */
@@ -24,7 +28,25 @@ export interface DirectAnswer {
  */
 export type DirectChat = (body: object, signal: AbortSignal | undefined, timeoutMs: number | undefined) => Promise<DirectAnswer>;
 
+/**
+ * One streamed attempt, in the shape `streamOpenAIChat`'s `open` takes: the SDK's rules for the
+ * events (`[DONE]` ends, a `data` holding `error` throws its APIError, a non-2xx answer throws
+ * `APIError.generate`), the events read by `readServerSentEvents` straight off node:http.
+ */
+export type DirectStream = (
+  body: ChatCompletionCreateParamsStreaming,
+  signal: AbortSignal,
+) => Promise<OpenedStream<ChatCompletionChunk>>;
+
+export interface OpenAIDirect {
+  chat: DirectChat;
+  stream: DirectStream;
+}
+
 type NodeFetch = ReturnType<typeof createNodeFetch>;
+
+// Taken on the first stream, so that importing the providers does not load the SSE parser.
+let sse: Promise<typeof SseModule> | undefined;
 
 /** Headers the SDK computes per request; everything else it sends is the same for every call. */
 const PER_CALL_HEADERS = new Set(["content-length", "x-stainless-timeout", "host"]);
@@ -52,10 +74,10 @@ function toHeaders(raw: readonly string[]): Headers {
 }
 
 /**
- * A direct chat call for `client`, or undefined when its configuration asks for something only the
- * SDK's own path does (a non-http URL, idempotency keys, its info/debug logging).
+ * Direct chat calls and streams for `client`, or undefined when its configuration asks for
+ * something only the SDK's own path does (a non-http URL, idempotency keys, its info/debug logging).
  */
-export async function createOpenAIDirectChat(client: OpenAI, node: NodeFetch): Promise<DirectChat | undefined> {
+export async function createOpenAIDirect(client: OpenAI, node: NodeFetch): Promise<OpenAIDirect | undefined> {
   const sdk = client as unknown as { logLevel?: string; idempotencyHeader?: string };
   if (sdk.logLevel === "info" || sdk.logLevel === "debug" || sdk.idempotencyHeader !== undefined) return undefined;
   const { url, req } = await client.buildRequest({ method: "post", path: "/chat/completions", body: {} });
@@ -68,7 +90,26 @@ export async function createOpenAIDirectChat(client: OpenAI, node: NodeFetch): P
   });
   const SDK = client.constructor as typeof OpenAI;
 
-  return async (body, signal, timeoutMs) => {
+  /** The SDK's error for a non-2xx answer, the error body mended as on the SDK's path. */
+  const statusError = (status: number, rawHeaders: readonly string[], text: string): Error => {
+    const errJson = safeJson(text);
+    const mended = isJsonMedia(rawHeader(rawHeaders, "content-type")) ? withErrorMember(errJson) : errJson;
+    return SDK.APIError.generate(
+      status,
+      mended as object | undefined,
+      mended === undefined ? text : undefined,
+      toHeaders(rawHeaders),
+    );
+  };
+  /** A failure before any answer, as the SDK reports it. */
+  const connectionError = (error: unknown, signal: AbortSignal | undefined): Error => {
+    if (signal?.aborted) return new SDK.APIUserAbortError();
+    const text = `${String(error)} ${String((error as { cause?: unknown }).cause ?? "")}`;
+    if (error instanceof RequestTimeoutError || /timed? ?out/i.test(text)) return new SDK.APIConnectionTimeoutError();
+    return new SDK.APIConnectionError({ cause: error as Error });
+  };
+
+  const chat: DirectChat = async (body, signal, timeoutMs) => {
     // The SDK tells the server the client's timeout in whole seconds; so does this.
     const headers = timeoutMs === undefined ? fixed : [...fixed, "x-stainless-timeout", String(Math.trunc(timeoutMs / 1000))];
     let answer;
@@ -81,23 +122,11 @@ export async function createOpenAIDirectChat(client: OpenAI, node: NodeFetch): P
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       });
     } catch (error) {
-      if (signal?.aborted) throw new SDK.APIUserAbortError();
-      const text = `${String(error)} ${String((error as { cause?: unknown }).cause ?? "")}`;
-      if (error instanceof RequestTimeoutError || /timed? ?out/i.test(text)) throw new SDK.APIConnectionTimeoutError();
-      throw new SDK.APIConnectionError({ cause: error as Error });
+      throw connectionError(error, signal);
     }
     const { status, rawHeaders, text } = answer;
+    if (status < 200 || status >= 300) throw statusError(status, rawHeaders, text);
     const contentType = rawHeader(rawHeaders, "content-type");
-    if (status < 200 || status >= 300) {
-      const errJson = safeJson(text);
-      const mended = isJsonMedia(contentType) ? withErrorMember(errJson) : errJson;
-      throw SDK.APIError.generate(
-        status,
-        mended as object | undefined,
-        mended === undefined ? text : undefined,
-        toHeaders(rawHeaders),
-      );
-    }
     const requestId = rawHeader(rawHeaders, "x-request-id");
     if (status === 204) return { data: null, requestId };
     if (!isJsonMedia(contentType)) return { data: text, requestId };
@@ -105,4 +134,56 @@ export async function createOpenAIDirectChat(client: OpenAI, node: NodeFetch): P
     // Invalid JSON throws the SyntaxError the SDK's `response.json()` would.
     return { data: JSON.parse(text) as unknown, requestId };
   };
+
+  const stream: DirectStream = async (body, signal) => {
+    let answer;
+    try {
+      answer = await node.requestStream(target, { method: "POST", headers: fixed, body: JSON.stringify(body), signal });
+    } catch (error) {
+      throw connectionError(error, signal);
+    }
+    const { status, rawHeaders, body: events } = answer;
+    if (status < 200 || status >= 300) {
+      let text = "";
+      events.setEncoding("utf8");
+      for await (const chunk of events) text += chunk as string;
+      throw statusError(status, rawHeaders, text);
+    }
+    const { readServerSentEvents } = await (sse ??= import("./sse.js"));
+    return {
+      chunks: chunksOf(readServerSentEvents(events), events, rawHeaders, SDK),
+      requestId: rawHeader(rawHeaders, "x-request-id"),
+    };
+  };
+
+  return { chat, stream };
+}
+
+/** The SDK's reading of a chat-completions event stream (see openai's core/streaming). */
+async function* chunksOf(
+  events: AsyncIterable<EventSourceMessage>,
+  body: { destroy(): void },
+  rawHeaders: readonly string[],
+  SDK: typeof OpenAI,
+): AsyncGenerator<ChatCompletionChunk> {
+  let done = false;
+  try {
+    for await (const event of events) {
+      // Read on to the end of the body after [DONE], as the SDK does: leaving the loop early
+      // would destroy the response, and with it the kept-alive connection.
+      if (done) continue;
+      if (event.data.startsWith("[DONE]")) {
+        done = true;
+        continue;
+      }
+      // Chat completions send no `thread.*` events; any other parses as the SDK parses it.
+      const data = JSON.parse(event.data) as { error?: unknown } | null;
+      if (data && data.error) throw new SDK.APIError(undefined, data.error as object, undefined, toHeaders(rawHeaders));
+      yield data as ChatCompletionChunk;
+    }
+    done = true;
+  } finally {
+    // Left early (a break, an error, the consumer's return): close the connection, as the SDK does.
+    if (!done) body.destroy();
+  }
 }

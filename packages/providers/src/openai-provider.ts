@@ -9,7 +9,7 @@ import { ConfigurationError, ProviderError } from "@kaizen/contracts";
 import type { ChatRequest, ChatResponse, EmbedRequest, EmbedResponse, LLMProvider, StreamEvent } from "@kaizen/contracts";
 import { COMPATIBLE_VENDORS, detectVendor, type CompatibleVendor } from "./compatible-vendors.js";
 import { withErrorEnvelope } from "./error-envelope-fetch.js";
-import { createOpenAIDirectChat, type DirectChat } from "./openai-direct.js";
+import { createOpenAIDirect, type OpenAIDirect } from "./openai-direct.js";
 import { mapWithConcurrency } from "./limiter.js";
 import { planEmbeddingBatches, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_TOKENS } from "./openai-embeddings.js";
 import type { EmbeddingBatch } from "./openai-embeddings.js";
@@ -74,9 +74,9 @@ export interface OpenAIProviderOptions {
    */
   httpClient?: HttpClientKind;
   /**
-   * Non-streaming async chat calls go straight over the lean node:http client (`httpClient:
+   * Async chat calls and streams go straight over the lean node:http client (`httpClient:
    * "node"`) with the URL and headers the SDK computed once and the SDK's own error classes,
-   * skipping its per-call request building and Response parsing (about a third of a call's CPU;
+   * skipping its per-call request building and Response parsing (about half of a call's CPU;
    * see the README). Default true; false sends every call through `client.chat.completions.create`.
    * Off by itself for Azure, a `fetch` or any other `clientOptions`, and the SDK's info/debug logs.
    */
@@ -108,7 +108,7 @@ export class OpenAIProvider implements LLMProvider {
   readonly #bridgeClientOptions: SdkClientOptions;
   readonly #jsonSchema: boolean;
   readonly #options: OpenAIProviderOptions;
-  #direct: Promise<DirectChat | undefined> | undefined;
+  #direct: Promise<OpenAIDirect | undefined> | undefined;
   /** Whose usage block the answers carry (see the `vendor` option). */
   readonly vendor: CompatibleVendor;
 
@@ -199,15 +199,15 @@ export class OpenAIProvider implements LLMProvider {
     }, base.retryOptions(request));
   }
 
-  /** The direct chat call, when this provider's configuration allows it (see `directChat`). */
-  #directChat(client: OpenAI): Promise<DirectChat | undefined> {
+  /** The direct chat calls and streams, when this provider's configuration allows them (see `directChat`). */
+  #directPath(client: OpenAI): Promise<OpenAIDirect | undefined> {
     if (this.#direct === undefined) {
       const node = this.#base.nodeFetch();
       const extra = this.#options.clientOptions;
       const plain = extra === undefined || Object.keys(extra).length === 0;
       const eligible = node !== undefined && plain && this.#kind === "openai" && this.#options.directChat !== false;
       // A client the SDK cannot build a request for fails the same way on its own path: say it there.
-      this.#direct = eligible ? createOpenAIDirectChat(client, node).catch(() => undefined) : Promise.resolve(undefined);
+      this.#direct = eligible ? createOpenAIDirect(client, node).catch(() => undefined) : Promise.resolve(undefined);
     }
     return this.#direct;
   }
@@ -215,7 +215,7 @@ export class OpenAIProvider implements LLMProvider {
   async chatAsync(request: ChatRequest): Promise<ChatResponse> {
     const base = this.#base;
     const client = await base.asyncClient("chatAsync");
-    const direct = await this.#directChat(client);
+    const direct = (await this.#directPath(client))?.chat;
     const { plan } = this.#plan(request);
     return withRetry(
       (ctx) =>
@@ -257,10 +257,11 @@ export class OpenAIProvider implements LLMProvider {
     const base = this.#base;
     const events = base.stream(request.signal, async () => {
       const client = await base.asyncClient("streamAsync");
+      const direct = (await this.#directPath(client))?.stream;
       const { plan, request: effective } = this.#plan(request);
       return streamOpenAIChat({
         ...base.streamOptions(effective),
-        client,
+        ...(direct === undefined ? { client } : { open: direct }),
         body: plan.body,
         structuredOutput: plan.structuredOutput,
         computeCost: base.costOf,
