@@ -6,7 +6,9 @@
 //   --no-memory        skip the memory backends (they need Redis and Postgres: KAIZEN_BENCH_POSTGRES_URL)
 //   --instructions     count instructions under callgrind in --quick too (the full run always does)
 //   --no-instructions  skip the callgrind counts (about 2 minutes of the full run)
-//   --no-docs          leave docs/benchmarks.md alone
+//   --no-docs          leave docs/benchmarks.md alone (--quick always does, unless --docs is given:
+//                      the record is the full run's)
+//   --docs             write docs/benchmarks.md from a --quick run too
 //   --out DIR          results folder (default bench/results)
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     instructions: { type: "boolean", default: false },
     "no-instructions": { type: "boolean", default: false },
     "no-docs": { type: "boolean", default: false },
+    docs: { type: "boolean", default: false },
     out: { type: "string" },
   },
 });
@@ -138,7 +141,9 @@ if (results.shedding.length > 0)
   print(`Load shedding at ${results.shedding[0]?.connections} connections`, sheddingTable(results.shedding));
 const written = await writeResults(results, outDir);
 console.log(`\nWrote ${written.json} and ${written.markdown} (and latest.json / latest.md).`);
-if (!values["no-docs"]) {
+if (values["no-docs"] || (values.quick && !values.docs)) {
+  console.log(`Left ${docsPath} alone (${values.quick ? "a --quick run; --docs writes it" : "--no-docs"}).`);
+} else {
   await updateDocs(results, docsPath);
   console.log(`Updated ${docsPath}.`);
 }
