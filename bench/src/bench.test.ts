@@ -71,7 +71,7 @@ describe("the bench harness at tiny sizes", () => {
       reps: 1,
       largestSizeReps: 1,
       warmupCalls: 2,
-      overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1 },
+      overhead: { calls: 20, concurrency: 5, sequentialCalls: 5, reps: 1, steadyWarmupCalls: 4 },
       toolCycle: { calls: 10, concurrency: 5, reps: 1 },
       stream: { calls: 10, concurrency: 5, sequentialCalls: 5, reps: 1 },
       chatCompare: { latencyMs: 10, connections: [4, 8], durationSec: 1, warmupRequests: 3 },
@@ -115,7 +115,11 @@ describe("the bench harness at tiny sizes", () => {
     // 5 queued calls are extrapolated from 4 calls measured at 5 ms: at least 5 latencies.
     expect(five?.sync && "extrapolated" in five.sync && five.sync.wallMs).toBeGreaterThanOrEqual(50);
     const o = results.overhead;
-    for (const a of [o.raw, o.async, o.rawLean, o.floor, o.rawSequential, o.rawSync, o.sync]) expectSane(a, 0);
+    for (const a of [o.raw, o.async, o.rawLean, o.floor, o.asyncEarly, o.floorEarly, o.rawSequential, o.rawSync, o.sync]) {
+      expectSane(a, 0);
+    }
+    // The steady-state contenders warmed up longer than the early pair.
+    expect([o.raw.spec.warmupCalls, o.floor.spec.warmupCalls, o.asyncEarly.spec.warmupCalls]).toEqual([4, 4, 2]);
     // Every "call" of the tool-cycle scenarios is a whole cycle; each checks it took exactly one.
     for (const a of [results.toolCycle!.raw, results.toolCycle!.async]) expectSane(a, 0);
     expectSane(results.massConcurrency!, 10);

@@ -29,8 +29,11 @@ export interface BenchOptions {
   largestSizeReps: number;
   /** Calls before measuring, at 0 ms latency. */
   warmupCalls: number;
-  /** The 0 ms latency pass. */
-  overhead: { calls: number; concurrency: number; sequentialCalls: number; reps: number };
+  /**
+   * The 0 ms latency pass. Its concurrent contenders are measured after `steadyWarmupCalls`
+   * warm-up calls (steady state), and the bare floor and runAsync once more after `warmupCalls`.
+   */
+  overhead: { calls: number; concurrency: number; sequentialCalls: number; reps: number; steadyWarmupCalls: number };
   /** One tool cycle (two requests) per call at 0 ms latency, raw-SDK loop vs runAsync; null: skip. */
   toolCycle: { calls: number; concurrency: number; reps: number } | null;
   /** `calls` runAsync calls all in flight at once in one process (issue 20: 10 000); null: skip. */
@@ -64,7 +67,10 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   reps: 3,
   largestSizeReps: 7,
   warmupCalls: 200,
-  overhead: { calls: 2000, concurrency: 50, sequentialCalls: 500, reps: 5 },
+  // Measured: after 200, 1000, 3000 and 6000 warm-up calls runAsync cost 1.52, 1.52, 1.29 and
+  // 1.11× the bare floor's CPU per call (V8 still tiering up its larger code for thousands of
+  // calls); 5000 is where all four concurrent contenders have settled.
+  overhead: { calls: 2000, concurrency: 50, sequentialCalls: 500, reps: 5, steadyWarmupCalls: 5000 },
   toolCycle: { calls: 1000, concurrency: 50, reps: 5 },
   massConcurrency: { calls: 10_000, latencyMs: 500 },
   queue: {
@@ -130,6 +136,9 @@ export interface OverheadPass {
   rawLean: Aggregate;
   /** The bare floor (issue 20): keep-alive node:http, JSON.parse, a two-field check. */
   floor: Aggregate;
+  /** runAsync and the bare floor after only `warmupCalls` warm-up calls: before V8 has settled. */
+  asyncEarly: Aggregate;
+  floorEarly: Aggregate;
   rawSequential: Aggregate;
   rawSync: Aggregate;
   sync: Aggregate;
@@ -261,8 +270,14 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const fake = await startFakeLLMProcess();
   const fakeCpu0 = await fake.cpuMs();
 
-  const measure = async (mode: Mode, calls: number, concurrency: number, latencyMs: number): Promise<ScenarioResult> => {
-    const spec: ScenarioSpec = { mode, calls, concurrency, latencyMs, warmupCalls: options.warmupCalls };
+  const measure = async (
+    mode: Mode,
+    calls: number,
+    concurrency: number,
+    latencyMs: number,
+    warmupCalls = options.warmupCalls,
+  ): Promise<ScenarioResult> => {
+    const spec: ScenarioSpec = { mode, calls, concurrency, latencyMs, warmupCalls };
     const r = await runScenario(fake, spec, log);
     const elapsed = ((performance.now() - t0) / 1000).toFixed(0);
     log(
@@ -280,10 +295,11 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     concurrency: number,
     latencyMs: number,
     reps: number,
+    warmupCalls = options.warmupCalls,
   ): Promise<Map<Mode, Aggregate>> => {
     const runs = new Map<Mode, ScenarioResult[]>(modes.map((m) => [m, []]));
     for (let rep = 0; rep < reps; rep++) {
-      for (const mode of modes) runs.get(mode)?.push(await measure(mode, calls, concurrency, latencyMs));
+      for (const mode of modes) runs.get(mode)?.push(await measure(mode, calls, concurrency, latencyMs, warmupCalls));
     }
     return new Map([...runs].map(([m, rs]) => [m, aggregate(rs)]));
   };
@@ -323,15 +339,19 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
 
     const o = options.overhead;
     log(
-      `[bench] overhead pass at 0 ms latency: ${o.calls} calls at concurrency ${o.concurrency}, ${o.sequentialCalls} sequential, ${o.reps} reps`,
+      `[bench] overhead pass at 0 ms latency: ${o.calls} calls at concurrency ${o.concurrency} after ${o.steadyWarmupCalls} ` +
+        `warm-up calls (and after ${options.warmupCalls}), ${o.sequentialCalls} sequential, ${o.reps} reps`,
     );
-    const conc = await interleaved(["raw", "async", "raw-lean", "floor"], o.calls, o.concurrency, 0, o.reps);
+    const conc = await interleaved(["raw", "async", "raw-lean", "floor"], o.calls, o.concurrency, 0, o.reps, o.steadyWarmupCalls);
+    const early = await interleaved(["async", "floor"], o.calls, o.concurrency, 0, o.reps);
     const seq = await interleaved(["raw", "raw-sync", "sync"], o.sequentialCalls, 1, 0, o.reps);
     const overhead: OverheadPass = {
       raw: conc.get("raw") as Aggregate,
       async: conc.get("async") as Aggregate,
       rawLean: conc.get("raw-lean") as Aggregate,
       floor: conc.get("floor") as Aggregate,
+      asyncEarly: early.get("async") as Aggregate,
+      floorEarly: early.get("floor") as Aggregate,
       rawSequential: seq.get("raw") as Aggregate,
       rawSync: seq.get("raw-sync") as Aggregate,
       sync: seq.get("sync") as Aggregate,

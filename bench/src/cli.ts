@@ -55,7 +55,7 @@ if (values.quick) {
   options.sizes = [1, 10, 100, 1000];
   options.reps = 1;
   options.largestSizeReps = 1;
-  options.overhead = { calls: 1000, concurrency: 50, sequentialCalls: 300, reps: 1 };
+  options.overhead = { calls: 1000, concurrency: 50, sequentialCalls: 300, reps: 1, steadyWarmupCalls: 3000 };
   options.toolCycle = { calls: 500, concurrency: 50, reps: 1 };
   options.queue = {
     ...(DEFAULT_OPTIONS.queue ?? { redisUrl: "redis://127.0.0.1:6379" }),
