@@ -233,6 +233,20 @@ export function createNodeFetch(options = {}) {
   };
 
   /**
+   * Sends `init` to `target` on the provider's kept-alive Agent: headers and a string body in one write.
+   * @param {NodeTarget} target
+   * @param {TextRequest} init
+   */
+  const send = (target, init) => {
+    const agent = target.https ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+    const headers =
+      init.body === undefined ? init.headers : [...init.headers, "content-length", String(Buffer.byteLength(init.body))];
+    const req = (target.https ? https : http).request({ ...target.options, method: init.method, headers, agent });
+    req.end(init.body, "utf8");
+    return req;
+  };
+
+  /**
    * One request whose whole answer is read as text: what a non-streaming JSON call needs, without
    * the Response, Headers and web-stream objects a fetch must build (see openai-direct.ts for what
    * that saves). Rejects with Node's own error on a connection failure, the signal's reason on abort.
@@ -245,13 +259,9 @@ export function createNodeFetch(options = {}) {
    * @returns {Promise<TextAnswer>}
    */
   const requestText = (target, init) => {
-    const { signal, method, timeoutMs } = init;
+    const { signal, timeoutMs } = init;
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    const agent = target.https ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
-    const headers =
-      init.body === undefined ? init.headers : [...init.headers, "content-length", String(Buffer.byteLength(init.body))];
-    const req = (target.https ? https : http).request({ ...target.options, method, headers, agent });
-    req.end(init.body, "utf8");
+    const req = send(target, init);
     return new Promise((resolve, reject) => {
       let settled = false;
       /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -307,13 +317,9 @@ export function createNodeFetch(options = {}) {
    * @returns {Promise<{ status: number, rawHeaders: string[], body: import("node:stream").Readable }>}
    */
   const requestStream = (target, init) => {
-    const { signal, method } = init;
+    const { signal } = init;
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    const agent = target.https ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
-    const headers =
-      init.body === undefined ? init.headers : [...init.headers, "content-length", String(Buffer.byteLength(init.body))];
-    const req = (target.https ? https : http).request({ ...target.options, method, headers, agent });
-    req.end(init.body, "utf8");
+    const req = send(target, init);
     return new Promise((resolve, reject) => {
       let answered = false;
       /** @type {import("node:http").IncomingMessage | undefined} */
