@@ -89,6 +89,16 @@ export async function buildApp(deps: AppDeps, options: Partial<AppOptions> = {})
     clearInterval(shedReport);
     done();
   });
+  // Node closes idle keep-alive connections once, when close() starts: a connection whose request
+  // was in flight then (a browser's /health poll) would hold close() until the client drops it
+  // (Chromium: 72 s). Sweep until the server has closed.
+  app.addHook("preClose", (done) => {
+    if (!app.server.listening) return done();
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    sweep.unref();
+    app.server.once("close", () => clearInterval(sweep));
+    done();
+  });
 
   // First, so that even a refused request has its span and its trace id in the log.
   registerRequestTracing(app);

@@ -120,14 +120,10 @@ export async function startServer(env: Env = process.env, logStream?: NodeJS.Wri
         app.server.closeAllConnections();
       }, config.shutdownTimeoutMs);
       timer.unref();
-      // Node closes idle keep-alive connections only when close() starts; a connection whose
-      // request finishes later would otherwise hold the shutdown until the client drops it.
-      const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
-      sweep.unref();
       try {
+        // close() also closes each kept-alive connection as it goes idle (app.ts).
         await app.close();
       } finally {
-        clearInterval(sweep);
         clearTimeout(timer);
         rateLimitRedis?.disconnect();
         await runtime.close();

@@ -273,6 +273,25 @@ describe("the direct chat path", () => {
     expect(opened).toBe(0);
   });
 
+  it("ends a stream on the time budget like the SDK's stream: a stall before the answer, or a budget spent mid-stream", async () => {
+    const stalled = [];
+    const cut = [];
+    for (const directChat of [true, false]) {
+      server.fault({ type: "stall" });
+      const started = Date.now();
+      stalled.push(await drain(make({ directChat, timeoutMs: 200 }), ask("Hello")));
+      expect(Date.now() - started).toBeLessThan(3_000);
+      // 100 ms between chunks and a 500 ms budget: some events arrive, then the budget runs out.
+      const slow = make({ directChat, timeoutMs: 500, defaultHeaders: { "x-fake-stream-delay-ms": "100" } });
+      cut.push(await drain(slow, ask("Tell me a long story about the number four.")));
+    }
+    expect(stalled[0]?.error).toMatchObject({ class: "TimeoutError", code: "timeout" });
+    expect(stalled[0]).toEqual(stalled[1]);
+    expect(cut[0]?.error).toMatchObject({ class: "TimeoutError", code: "timeout" });
+    expect(cut[0]?.events).toBeGreaterThan(0);
+    expect(cut[0]?.error).toEqual(cut[1]?.error);
+  });
+
   it("stops a stream on the caller's signal, as the SDK's stream does", async () => {
     for (const directChat of [true, false]) {
       const controller = new AbortController();
