@@ -98,9 +98,14 @@ export class SqliteMemory extends SyncBackedMemory {
       const Database = loadBetterSqlite3();
       const db = new Database(this.path, { timeout: busyTimeoutMs });
       this.#db = db;
-      db.pragma("journal_mode = WAL");
-      db.pragma(`synchronous = ${synchronous}`);
-      migrateSqlite(db);
+      // Switching to WAL and migrating can meet SQLITE_BUSY without SQLite's busy handler ever
+      // running (it skips it where waiting could deadlock, e.g. while another connection holds a
+      // write lock on a fresh file: two processes opening one new file at once): try again.
+      retryBusySync(() => {
+        db.pragma("journal_mode = WAL");
+        db.pragma(`synchronous = ${synchronous}`);
+        migrateSqlite(db);
+      }, busyTimeoutMs);
       // Opening may wait in SQLite's own busy handler (it is synchronous anyway); from here on a
       // lock fails at once and sqlite-busy.ts waits, on timers in the async methods.
       db.pragma("busy_timeout = 0");
