@@ -165,6 +165,10 @@ export function createNodeFetch(options = {}) {
   /** @type {import("node:https").Agent | undefined} */
   let httpsAgent;
 
+  /** The provider's one kept-alive Agent for the scheme, made on first use. */
+  const agentFor = (/** @type {boolean} */ isHttps) =>
+    isHttps ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+
   /** @type {typeof globalThis.fetch} */
   const nodeFetch = (input, init = {}) => {
     /** @type {URL} */
@@ -183,7 +187,7 @@ export function createNodeFetch(options = {}) {
     const method = (init.method ?? "GET").toUpperCase();
     const headers = toHeaderRecord(init.headers);
     if (body !== undefined && headers["content-length"] === undefined) headers["content-length"] = String(body.length);
-    const agent = isHttps ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+    const agent = agentFor(isHttps);
 
     return new Promise((resolve, reject) => {
       /** @type {import("node:http").IncomingMessage | undefined} */
@@ -238,7 +242,7 @@ export function createNodeFetch(options = {}) {
    * @param {TextRequest} init
    */
   const send = (target, init) => {
-    const agent = target.https ? (httpsAgent ??= new https.Agent(agentOptions)) : (httpAgent ??= new http.Agent(agentOptions));
+    const agent = agentFor(target.https);
     const headers =
       init.body === undefined ? init.headers : [...init.headers, "content-length", String(Buffer.byteLength(init.body))];
     const req = (target.https ? https : http).request({ ...target.options, method: init.method, headers, agent });
